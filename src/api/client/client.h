@@ -59,6 +59,11 @@ class Client {
   // Unavailable when nothing listens at host.
   Result<UniqueFd> connect();
 
+  // Added: the daemon's error message from a failed response ({"message": ...} or the body).
+  static std::string error_message(int status, const std::string& body);
+  // Added: an Error with the code an HTTP status stands for and the daemon's message.
+  static Error response_error(int status, const std::string& body);
+
  private:
   std::string host_;
   std::string prefix_;

@@ -31,6 +31,11 @@ class ResponseWriter {
                           std::string* buffered);
   bool responded() const { return responded_; }
   bool keep_alive() const { return keep_alive_; }
+  // Added: the server marks HEAD requests (no body is written) and asks whether the socket was
+  // handed over or a stream left open.
+  void set_head_request(bool head) { head_ = head; }
+  bool hijacked() const { return hijacked_; }
+  bool stream_open() const { return chunked_ && !ended_; }
 
  private:
   Stream* stream_;
@@ -38,6 +43,9 @@ class ResponseWriter {
   bool responded_ = false;
   bool chunked_ = false;
   bool keep_alive_ = true;
+  bool head_ = false;
+  bool hijacked_ = false;
+  bool ended_ = false;
 };
 
 using Handler = std::function<void(Request&, ResponseWriter&)>;
