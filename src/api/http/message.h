@@ -65,6 +65,7 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   Headers headers;
   BodyReader body;
+  int connection_fd = -1;  // the socket, for liveness checks of long waits (set by the server)
 
   // The last value of a query parameter, or `fallback`.
   std::string query_value(const std::string& key, const std::string& fallback = "") const;

@@ -1,0 +1,257 @@
+// /containers/...: create, start, stop, kill, wait, attach, resize, inspect, list, remove, logs.
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <set>
+
+#include "api/server/container_views.h"
+#include "api/server/routes.h"
+#include "base/file.h"
+#include "base/json.h"
+#include "base/strings.h"
+#include "base/time.h"
+
+namespace berth::api::server {
+
+namespace {
+using engine::Engine;
+
+const char* kMultiplexed = "application/vnd.docker.multiplexed-stream";
+const char* kRaw = "application/vnd.docker.raw-stream";
+
+Result<Json> read_json_body(http::Request& request) {
+  BERTH_TRY_ASSIGN(std::string body, request.body.read_all(16 << 20));
+  if (trim(body).empty()) return Json::object();
+  return parse_json(body, "request body");
+}
+
+std::string frame(int stream, const std::string& data) {
+  std::string out(8, '\0');
+  out[0] = static_cast<char>(stream);
+  uint32_t n = static_cast<uint32_t>(data.size());
+  out[4] = static_cast<char>((n >> 24) & 0xff);
+  out[5] = static_cast<char>((n >> 16) & 0xff);
+  out[6] = static_cast<char>((n >> 8) & 0xff);
+  out[7] = static_cast<char>(n & 0xff);
+  return out + data;
+}
+
+// Copies bytes both ways between the client's hijacked socket and the shim's attach socket
+// until the shim closes (the container exited and its output drained).
+void proxy(int client, int shim_fd) {
+  char buf[65536];
+  bool client_open = true;
+  while (true) {
+    struct pollfd fds[2] = {{shim_fd, POLLIN, 0}, {client, static_cast<short>(client_open ? POLLIN : 0), 0}};
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      ssize_t n = ::read(shim_fd, buf, sizeof buf);
+      if (n <= 0) return;
+      if (!write_all(client, std::string_view(buf, static_cast<size_t>(n)))) return;
+    }
+    if (client_open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+      ssize_t n = ::read(client, buf, sizeof buf);
+      if (n <= 0) {
+        client_open = false;  // the client closed its side: end of stdin
+        ::shutdown(shim_fd, SHUT_WR);
+      } else if (!write_all(shim_fd, std::string_view(buf, static_cast<size_t>(n)))) {
+        return;
+      }
+    }
+  }
+}
+
+Status create(Engine& engine, http::Request& request, http::ResponseWriter& w) {
+  BERTH_TRY_ASSIGN(Json body, read_json_body(request));
+  if (!body.is_object()) return make_error(Code::kInvalidArgument, "config cannot be empty in order to create a container");
+  engine::CreateRequest create;
+  create.name = request.query_value("name");
+  create.host_config = body.value("HostConfig", Json::object());
+  if (create.host_config.is_null()) create.host_config = Json::object();
+  body.erase("HostConfig");
+  body.erase("NetworkingConfig");
+  create.config = std::move(body);
+  BERTH_TRY_ASSIGN(auto result, engine.create_container(create));
+  return send_json(w, 201, dump_json(Json{{"Id", result.id}, {"Warnings", result.warnings}}));
+}
+
+Status wait(Engine& engine, http::Request& request, http::ResponseWriter& w, const std::string& id) {
+  std::string cond = request.query_value("condition", "not-running");
+  engine::WaitCondition condition;
+  if (cond == "not-running" || cond.empty()) condition = engine::WaitCondition::kNotRunning;
+  else if (cond == "next-exit") condition = engine::WaitCondition::kNextExit;
+  else if (cond == "removed") condition = engine::WaitCondition::kRemoved;
+  else return make_error(Code::kInvalidArgument, "invalid condition: \"" + cond + "\"");
+  BERTH_TRY_ASSIGN(auto waiter, engine.register_wait(id, condition));
+  // The docker CLI waits for these headers before it starts the container: send them now.
+  BERTH_TRY(w.begin_stream(200, "application/json"));
+  int fd = request.connection_fd;
+  auto result = waiter->wait([fd] { return peer_alive(fd); });
+  if (!result) return w.end();
+  Json reply{{"StatusCode", result->status_code},
+             {"Error", result->error.empty() ? Json(nullptr) : Json{{"Message", result->error}}}};
+  BERTH_TRY(w.write(dump_json(reply) + "\n"));
+  return w.end();
+}
+
+Status attach(Engine& engine, http::Request& request, http::ResponseWriter& w, const std::string& id) {
+  BERTH_TRY_ASSIGN(engine::Container c, engine.get_container(id));
+  if (!c.running() && c.state.status != engine::RunState::kCreated)
+    return make_error(Code::kConflict, "You cannot attach to a stopped container, start it first");
+  bool in = request.query_bool("stdin"), out = request.query_bool("stdout"),
+       err = request.query_bool("stderr");
+  std::string buffered;
+  BERTH_TRY_ASSIGN(UniqueFd client, w.hijack(request, c.tty() ? kRaw : kMultiplexed, &buffered));
+  int client_fd = client.get();
+  auto shim_fd = engine.attach(c.id, in, out, err, [client_fd] { return peer_alive(client_fd); });
+  if (!shim_fd) {
+    (void)write_all(client.get(), shim_fd.error().message + "\n");
+    return ok_status();
+  }
+  if (!buffered.empty()) (void)write_all(shim_fd->get(), buffered);
+  proxy(client.get(), shim_fd->get());
+  ::shutdown(client.get(), SHUT_RDWR);
+  return ok_status();
+}
+
+Status logs(Engine& engine, http::Request& request, http::ResponseWriter& w, const std::string& id) {
+  engine::LogOptions o;
+  o.stdout = request.query_bool("stdout");
+  o.stderr = request.query_bool("stderr");
+  if (!o.stdout && !o.stderr)
+    return make_error(Code::kInvalidArgument, "Bad parameters: you must choose at least one stream");
+  o.follow = request.query_bool("follow");
+  o.timestamps = request.query_bool("timestamps");
+  std::string tail = request.query_value("tail", "all");
+  long long n;
+  if (tail != "all" && parse_int64(tail, &n)) o.tail = n;
+  auto parse_time = [](const std::string& text) -> int64_t {
+    if (text.empty() || text == "0") return 0;
+    double secs = std::atof(text.c_str());
+    return static_cast<int64_t>(secs * 1e9);
+  };
+  o.since = parse_time(request.query_value("since"));
+  o.until = parse_time(request.query_value("until"));
+  BERTH_TRY_ASSIGN(engine::Container c, engine.get_container(id));
+  bool tty = c.tty();
+  BERTH_TRY(w.begin_stream(200, tty ? kRaw : kMultiplexed));
+  int fd = request.connection_fd;
+  Status st = engine.read_logs(c.id, o, [&](int stream, const std::string& data, int64_t t) {
+    if (stream == 0) return peer_alive(fd);
+    std::string line = o.timestamps ? format_rfc3339_nano(t) + " " + data : data;
+    return w.write(tty ? line : frame(stream, line)).ok();
+  });
+  (void)st;
+  return w.end();
+}
+
+bool matches_filters(const engine::Container& c, const Json& filters) {
+  if (!filters.is_object()) return true;
+  auto values = [&](const char* key) {
+    std::vector<std::string> out;
+    if (!filters.contains(key)) return out;
+    const Json& v = filters[key];
+    if (v.is_array()) {
+      for (auto& x : v) if (x.is_string()) out.push_back(x);
+    } else if (v.is_object()) {
+      for (auto& [k, on] : v.items()) out.push_back(k);
+    }
+    return out;
+  };
+  auto any = [](const std::vector<std::string>& want, auto pred) {
+    if (want.empty()) return true;
+    for (auto& w : want) if (pred(w)) return true;
+    return false;
+  };
+  if (!any(values("status"), [&](const std::string& s) { return s == engine::status_name(c.state.status); })) return false;
+  if (!any(values("name"), [&](const std::string& s) { return c.name.find(s[0] == '/' ? s.substr(1) : s) != std::string::npos; })) return false;
+  if (!any(values("id"), [&](const std::string& s) { return c.id.rfind(s, 0) == 0; })) return false;
+  if (!any(values("label"), [&](const std::string& s) {
+        auto eq = s.find('=');
+        std::string k = s.substr(0, eq);
+        if (!c.config.contains("Labels") || !c.config["Labels"].is_object() || !c.config["Labels"].contains(k)) return false;
+        return eq == std::string::npos || c.config["Labels"][k] == s.substr(eq + 1);
+      })) return false;
+  if (!any(values("exited"), [&](const std::string& s) {
+        return c.state.status == engine::RunState::kExited && std::to_string(c.state.exit_code) == s;
+      })) return false;
+  return true;
+}
+
+Status list(Engine& engine, http::Request& request, http::ResponseWriter& w) {
+  bool all = request.query_bool("all");
+  long long limit = -1;
+  parse_int64(request.query_value("limit", "-1"), &limit);
+  Json filters = Json::object();
+  if (auto f = request.query_value("filters"); !f.empty()) {
+    BERTH_TRY_ASSIGN(filters, parse_json(f, "filters"));
+  }
+  auto containers = engine.list_containers();
+  std::sort(containers.begin(), containers.end(),
+            [](const auto& a, const auto& b) { return a.created > b.created; });
+  Json out = Json::array();
+  for (auto& c : containers) {
+    if (!all && limit < 0 && !c.running() && !filters.contains("status")) continue;
+    if (!matches_filters(c, filters)) continue;
+    if (limit >= 0 && static_cast<long long>(out.size()) >= limit) break;
+    out.push_back(container_summary(c));
+  }
+  return send_json(w, 200, dump_json(out));
+}
+}  // namespace
+
+void add_container_routes(Router& router, Engine& engine) {
+  Engine* e = &engine;
+  router.add("POST", "/containers/create",
+             [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status { return create(*e, r, w); });
+  router.add("GET", "/containers/json",
+             [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status { return list(*e, r, w); });
+  router.add("GET", "/containers/{id}/json", [e](http::Request&, http::ResponseWriter& w, const Params& p) -> Status {
+    BERTH_TRY_ASSIGN(auto c, e->get_container(p.at("id")));
+    return send_json(w, 200, dump_json(container_inspect(c, *e)));
+  });
+  router.add("POST", "/containers/{id}/start", [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
+    BERTH_TRY(r.body.drain());
+    BERTH_TRY(e->start_container(p.at("id")));
+    return w.send(204, "", "");
+  });
+  router.add("POST", "/containers/{id}/stop", [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
+    std::optional<int> timeout;
+    long long t;
+    if (parse_int64(r.query_value("t"), &t)) timeout = static_cast<int>(t);
+    BERTH_TRY(e->stop_container(p.at("id"), timeout, r.query_value("signal")));
+    return w.send(204, "", "");
+  });
+  router.add("POST", "/containers/{id}/kill", [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
+    BERTH_TRY(e->kill_container(p.at("id"), r.query_value("signal")));
+    return w.send(204, "", "");
+  });
+  router.add("POST", "/containers/{id}/wait", [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
+    return wait(*e, r, w, p.at("id"));
+  });
+  router.add("POST", "/containers/{id}/attach", [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
+    return attach(*e, r, w, p.at("id"));
+  });
+  router.add("POST", "/containers/{id}/resize", [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
+    long long h = 0, wd = 0;
+    parse_int64(r.query_value("h"), &h);
+    parse_int64(r.query_value("w"), &wd);
+    auto c = e->get_container(p.at("id"));
+    if (!c) return Status(std::move(c).error());
+    if (c->running() && c->tty()) BERTH_TRY(e->resize(c->id, static_cast<int>(h), static_cast<int>(wd)));
+    return w.send(200, "", "text/plain");
+  });
+  router.add("GET", "/containers/{id}/logs", [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
+    return logs(*e, r, w, p.at("id"));
+  });
+  router.add("DELETE", "/containers/{id}", [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
+    BERTH_TRY(e->remove_container(p.at("id"), r.query_bool("force")));
+    return w.send(204, "", "");
+  });
+}
+
+}  // namespace berth::api::server

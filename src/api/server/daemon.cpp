@@ -1,0 +1,165 @@
+#include "api/server/daemon.h"
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <thread>
+
+#include "api/http/server.h"
+#include "api/server/routes.h"
+#include "base/file.h"
+#include "base/json.h"
+#include "base/log.h"
+
+namespace berth::api::server {
+
+namespace {
+const char* kUsage =
+    "Usage:\tberthd [OPTIONS]\n\n"
+    "A container engine that speaks Docker's Engine API\n\n"
+    "Options:\n"
+    "      --cgroup-parent string   Parent cgroup for all containers (default \"berth\")\n"
+    "      --config-file string     Daemon configuration file (default \"/etc/berth/daemon.json\")\n"
+    "      --data-root string       Root directory of persistent state (default \"/var/lib/berth\")\n"
+    "      --exec-root string       Root directory for execution state files (default \"/run/berth\")\n"
+    "  -H, --host list              Daemon socket(s) to connect to\n"
+    "  -l, --log-level string       Set the logging level (\"debug\"|\"info\"|\"warn\"|\"error\"|\"fatal\")\n"
+    "      --pidfile string         Path to use for daemon PID file (default \"/run/berth/berthd.pid\")\n"
+    "      --shim-binary string     Path of berth-shim (default: next to berthd)\n"
+    "  -v, --version                Print version information and quit\n";
+
+Status apply_config_file(const std::string& path, DaemonOptions* o, bool required) {
+  auto text = read_file(path);
+  if (!text) {
+    if (!required && text.error().code == Code::kNotFound) return ok_status();
+    return std::move(text).error().context("unable to configure the daemon");
+  }
+  BERTH_TRY_ASSIGN(Json j, parse_json(*text, path));
+  if (!j.is_object()) return make_error(Code::kInvalidArgument, path + ": not a JSON object");
+  if (j.contains("hosts") && o->hosts.empty()) o->hosts = json_strings(j, "hosts");
+  if (j.contains("data-root")) o->engine.data_root = json_string(j, "data-root");
+  if (j.contains("exec-root")) o->engine.exec_root = json_string(j, "exec-root");
+  if (j.contains("pidfile")) o->pidfile = json_string(j, "pidfile");
+  if (j.contains("log-level")) o->log_level = json_string(j, "log-level");
+  if (j.contains("cgroup-parent")) o->engine.cgroup_parent = json_string(j, "cgroup-parent");
+  return ok_status();
+}
+}  // namespace
+
+Result<DaemonOptions> parse_daemon_args(int argc, char** argv, bool* exit_now) {
+  DaemonOptions o;
+  *exit_now = false;
+  // Flags given on the command line win over daemon.json: collect them first, apply after.
+  std::vector<std::pair<std::string, std::string>> flags;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "-h" || arg == "--help") {
+      std::fputs(kUsage, stdout);
+      *exit_now = true;
+      return o;
+    }
+    if (arg == "-v" || arg == "--version") {
+      std::printf("Berth version %s\n", kBerthVersion);
+      *exit_now = true;
+      return o;
+    }
+    if (arg == "-D" || arg == "--debug") {
+      flags.emplace_back("--log-level", "debug");
+      continue;
+    }
+    std::string name = arg, value;
+    if (auto eq = arg.find('='); eq != std::string::npos && arg.rfind("--", 0) == 0) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+    } else {
+      if (i + 1 >= argc) return make_error(Code::kInvalidArgument, "flag needs an argument: " + arg);
+      value = argv[++i];
+    }
+    if (name == "-H") name = "--host";
+    if (name == "-l") name = "--log-level";
+    flags.emplace_back(name, value);
+  }
+  for (auto& [name, value] : flags)
+    if (name == "--config-file") o.config_file = value;
+  BERTH_TRY(apply_config_file(o.config_file.empty() ? "/etc/berth/daemon.json" : o.config_file, &o,
+                              !o.config_file.empty()));
+  for (auto& [name, value] : flags) {
+    if (name == "--host") o.hosts.push_back(value);
+    else if (name == "--data-root") o.engine.data_root = value;
+    else if (name == "--exec-root") o.engine.exec_root = value;
+    else if (name == "--pidfile") o.pidfile = value;
+    else if (name == "--log-level") o.log_level = value;
+    else if (name == "--cgroup-parent") o.engine.cgroup_parent = value;
+    else if (name == "--shim-binary") o.engine.shim_binary = value;
+    else if (name == "--config-file") continue;
+    else return make_error(Code::kInvalidArgument, "unknown flag: " + name);
+  }
+  if (o.hosts.empty()) o.hosts.push_back("unix://" + o.engine.exec_root + "/berth.sock");
+  if (o.pidfile.empty()) o.pidfile = o.engine.exec_root + "/berthd.pid";
+  while (o.engine.cgroup_parent.size() > 1 && o.engine.cgroup_parent[0] == '/')
+    o.engine.cgroup_parent.erase(0, 1);
+  LogLevel level;
+  if (!parse_log_level(o.log_level, &level))
+    return make_error(Code::kInvalidArgument, "unable to parse logging level: " + o.log_level);
+  set_log_level(level);
+  return o;
+}
+
+int run_daemon(const DaemonOptions& options) {
+  // Shims re-parent to us only if we ask; they detach on their own, so nothing to reap here
+  // but short-lived helpers.  SIGPIPE would kill the daemon when a client hangs up mid-write.
+  ::signal(SIGPIPE, SIG_IGN);
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  ::umask(022);
+  auto engine = engine::Engine::open(options.engine);
+  if (!engine) {
+    log_error("failed to start daemon: " + engine.error().message);
+    return 1;
+  }
+  if (auto st = write_file_atomic(options.pidfile, std::to_string(::getpid()) + "\n"); !st) {
+    log_error("failed to start daemon: " + st.error().message);
+    return 1;
+  }
+  Router router;
+  add_all_routes(router, **engine);
+  http::Handler handler = [&router](http::Request& r, http::ResponseWriter& w) { router.handle(r, w); };
+  std::vector<std::unique_ptr<http::Server>> servers;
+  for (auto& host : options.hosts) {
+    if (host.rfind("unix://", 0) == 0) {
+      std::string path = host.substr(7);
+      (void)make_dirs(path.substr(0, path.rfind('/')));
+    }
+    auto server = http::Server::listen(host, handler);
+    if (!server) {
+      log_error("failed to load listeners: " + server.error().message);
+      ::unlink(options.pidfile.c_str());
+      return 1;
+    }
+    servers.push_back(std::move(*server));
+  }
+  std::vector<std::thread> threads;
+  for (auto& s : servers) threads.emplace_back([&s] { s->serve(); });
+  log_info("API listen on " + options.hosts[0]);
+  log_info("Daemon has completed initialization");
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  log_info("Processing signal '" + std::string(sig == SIGTERM ? "terminated" : "interrupt") + "'");
+  for (auto& s : servers) s->shutdown();
+  for (auto& t : threads) t.join();
+  for (auto& host : options.hosts)
+    if (host.rfind("unix://", 0) == 0) ::unlink(host.substr(7).c_str());
+  ::unlink(options.pidfile.c_str());
+  // Containers keep running under their shims (live restore); the next daemon picks them up.
+  return 0;
+}
+
+}  // namespace berth::api::server

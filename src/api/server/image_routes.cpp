@@ -1,0 +1,192 @@
+// /images/...: list, inspect, tag, load, save (get), and Berth's bootstrap of a base image.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "api/server/routes.h"
+#include "base/file.h"
+#include "base/json.h"
+#include "base/strings.h"
+#include "base/time.h"
+
+namespace berth::api::server {
+
+namespace {
+using engine::Engine;
+
+Error no_such_image(const std::string& ref) {
+  return make_error(Code::kNotFound, "No such image: " + ref);
+}
+
+Result<image::Image> find_image(Engine& engine, const std::string& ref) {
+  auto img = engine.images().get(ref);
+  if (!img && img.error().code == Code::kNotFound) return no_such_image(ref);
+  return img;
+}
+
+int64_t created_secs(const image::Image& img) {
+  int64_t t = 0;
+  parse_rfc3339(img.created, &t);
+  return t / 1000000000LL;
+}
+
+Json labels_json(const image::Image& img) {
+  if (img.config.labels.empty()) return nullptr;
+  Json l = Json::object();
+  for (auto& [k, v] : img.config.labels) l[k] = v;
+  return l;
+}
+
+Json image_summary(const image::Image& img) {
+  return Json{{"Id", img.id},
+              {"ParentId", ""},
+              {"RepoTags", img.repo_tags},
+              {"RepoDigests", img.repo_digests},
+              {"Created", created_secs(img)},
+              {"Size", img.size},
+              {"SharedSize", -1},
+              {"Labels", labels_json(img)},
+              {"Containers", -1}};
+}
+
+Json image_inspect(const image::Image& img) {
+  auto parsed = parse_json(img.config_json, "image config");
+  Json cfg = parsed ? *parsed : Json::object();
+  Json config = cfg.value("config", Json::object());
+  return Json{{"Id", img.id},
+              {"RepoTags", img.repo_tags},
+              {"RepoDigests", img.repo_digests},
+              {"Parent", ""},
+              {"Comment", json_string(cfg, "comment")},
+              {"Created", img.created},
+              {"DockerVersion", json_string(cfg, "docker_version")},
+              {"Author", json_string(cfg, "author")},
+              {"Config", config},
+              {"Architecture", img.architecture},
+              {"Os", img.os},
+              {"Size", img.size},
+              {"GraphDriver", {{"Name", "overlay2"}, {"Data", nullptr}}},
+              {"RootFS", {{"Type", "layers"}, {"Layers", img.diff_ids}}},
+              {"Metadata", {{"LastTagTime", kZeroTime}}}};
+}
+
+// A streamed reply of Docker's JSON messages ({"stream": ...}, {"status": ...}, {"error": ...}).
+class MessageStream {
+ public:
+  explicit MessageStream(http::ResponseWriter& w) : w_(w) {}
+  Status begin() { return w_.begin_stream(200, "application/json"); }
+  void send(const Json& j) { (void)w_.write(dump_json(j) + "\r\n"); }
+  Status fail(const Error& e) {
+    send(Json{{"errorDetail", {{"message", e.message}}}, {"error", e.message}});
+    return w_.end();
+  }
+
+ private:
+  http::ResponseWriter& w_;
+};
+
+Status load(Engine& engine, http::Request& request, http::ResponseWriter& w) {
+  bool quiet = request.query_bool("quiet");
+  // The archive streams through a pipe into the store's reader on another thread, so a large
+  // upload is never held in memory.
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return sys_error("pipe");
+  UniqueFd rd(fds[0]), wr(fds[1]);
+  std::vector<std::string> progress_lines;
+  Result<std::vector<std::string>> result = make_error(Code::kInternal, "load did not run");
+  std::thread reader([&] {
+    result = engine.images().load(rd.get(), [&](const std::string& line) {
+      if (!quiet) progress_lines.push_back(line);
+    });
+    rd.reset();  // a failed load stops the copy below with EPIPE
+  });
+  char buf[65536];
+  while (true) {
+    auto n = request.body.read_some(buf, sizeof buf);
+    if (!n || *n == 0) break;
+    if (!write_all(wr.get(), std::string_view(buf, *n))) break;
+  }
+  wr.reset();
+  reader.join();
+  (void)request.body.drain();
+  MessageStream out(w);
+  BERTH_TRY(out.begin());
+  if (!result) return out.fail(result.error());
+  for (auto& line : result.value()) out.send(Json{{"stream", line + "\n"}});
+  return w.end();
+}
+
+Status save(Engine& engine, const std::vector<std::string>& names, http::ResponseWriter& w) {
+  if (names.empty()) return make_error(Code::kInvalidArgument, "no images specified");
+  for (auto& n : names) BERTH_TRY(find_image(engine, n));
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return sys_error("pipe");
+  UniqueFd rd(fds[0]), wr(fds[1]);
+  Status saved;
+  std::thread writer([&] {
+    saved = engine.images().save(names, wr.get());
+    wr.reset();
+  });
+  Status st = w.begin_stream(200, "application/x-tar");
+  char buf[65536];
+  while (st) {
+    ssize_t n = ::read(rd.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    st = w.write(std::string_view(buf, static_cast<size_t>(n)));
+  }
+  rd.reset();
+  writer.join();
+  if (!saved) return Status(saved.error());  // mid-stream: the connection just ends
+  return w.end();
+}
+
+Status bootstrap(Engine& engine, http::Request& request, http::ResponseWriter& w) {
+  std::string tag = request.query_value("tag", "busybox:latest");
+  std::string binary = request.query_value("busybox", engine.options().busybox_path);
+  MessageStream out(w);
+  BERTH_TRY(out.begin());
+  out.send(Json{{"status", "Building " + tag + " from " + binary}});
+  auto img = engine.images().bootstrap_busybox(binary, tag);
+  if (!img) return out.fail(img.error());
+  out.send(Json{{"status", "Tagged " + tag}});
+  out.send(Json{{"aux", {{"ID", img->id}}}});
+  return w.end();
+}
+}  // namespace
+
+void add_image_routes(Router& router, Engine& engine) {
+  Engine* e = &engine;
+  router.add("GET", "/images/json", [e](http::Request&, http::ResponseWriter& w, const Params&) -> Status {
+    BERTH_TRY_ASSIGN(auto images, e->images().list());
+    Json out = Json::array();
+    for (auto& img : images) out.push_back(image_summary(img));
+    return send_json(w, 200, dump_json(out));
+  });
+  router.add("POST", "/images/load", [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status {
+    return load(*e, r, w);
+  });
+  router.add("GET", "/images/get", [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status {
+    return save(*e, r.query_values("names"), w);
+  });
+  router.add("POST", "/images/bootstrap", [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status {
+    return bootstrap(*e, r, w);
+  });
+  router.add("GET", "/images/{name*}/get", [e](http::Request&, http::ResponseWriter& w, const Params& p) -> Status {
+    return save(*e, {p.at("name")}, w);
+  });
+  router.add("GET", "/images/{name*}/json", [e](http::Request&, http::ResponseWriter& w, const Params& p) -> Status {
+    BERTH_TRY_ASSIGN(auto img, find_image(*e, p.at("name")));
+    return send_json(w, 200, dump_json(image_inspect(img)));
+  });
+  router.add("POST", "/images/{name*}/tag", [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
+    BERTH_TRY_ASSIGN(auto img, find_image(*e, p.at("name")));
+    std::string repo = r.query_value("repo"), tag = r.query_value("tag", "latest");
+    if (repo.empty()) return Status(make_error(Code::kInvalidArgument, "repository name must have at least one component"));
+    BERTH_TRY(e->images().tag(img.id, repo + ":" + tag));
+    return w.send(201, "", "");
+  });
+}
+
+}  // namespace berth::api::server

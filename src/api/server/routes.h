@@ -1,0 +1,24 @@
+// The Engine API routes, grouped by resource; each group registers its routes on the router.
+// Routes see the engine's public interface only.
+#pragma once
+
+#include "api/server/router.h"
+#include "engine/engine.h"
+
+namespace berth::api::server {
+
+inline constexpr const char* kApiVersion = "1.50";
+inline constexpr const char* kMinApiVersion = "1.24";
+inline constexpr const char* kBerthVersion = "0.1.0";
+
+void add_system_routes(Router& router, engine::Engine& engine);
+void add_container_routes(Router& router, engine::Engine& engine);
+void add_image_routes(Router& router, engine::Engine& engine);
+
+// All of the above.
+void add_all_routes(Router& router, engine::Engine& engine);
+
+// True while the peer of a hijacked or streaming connection has not hung up.
+bool peer_alive(int fd);
+
+}  // namespace berth::api::server

@@ -1,0 +1,271 @@
+// Opening the engine, looking containers up, creating and removing them.
+#include "engine/engine.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include "base/file.h"
+#include "base/log.h"
+#include "base/random_id.h"
+#include "base/strings.h"
+#include "base/time.h"
+#include "engine/engine_entry.h"
+#include "engine/names.h"
+#include "engine/rootfs_mount.h"
+
+namespace berth::engine {
+
+Error no_such_container(const std::string& ref) {
+  return make_error(Code::kNotFound, "No such container: " + ref);
+}
+
+int parse_signal(const std::string& text) {
+  static const std::pair<const char*, int> kSignals[] = {
+      {"HUP", SIGHUP},   {"INT", SIGINT},     {"QUIT", SIGQUIT}, {"ILL", SIGILL},
+      {"TRAP", SIGTRAP}, {"ABRT", SIGABRT},   {"BUS", SIGBUS},   {"FPE", SIGFPE},
+      {"KILL", SIGKILL}, {"USR1", SIGUSR1},   {"SEGV", SIGSEGV}, {"USR2", SIGUSR2},
+      {"PIPE", SIGPIPE}, {"ALRM", SIGALRM},   {"TERM", SIGTERM}, {"CHLD", SIGCHLD},
+      {"CONT", SIGCONT}, {"STOP", SIGSTOP},   {"TSTP", SIGTSTP}, {"TTIN", SIGTTIN},
+      {"TTOU", SIGTTOU}, {"URG", SIGURG},     {"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ},
+      {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF}, {"WINCH", SIGWINCH}, {"IO", SIGIO},
+      {"PWR", SIGPWR},   {"SYS", SIGSYS}};
+  long long n;
+  if (parse_int64(text, &n)) return (n > 0 && n < 65) ? static_cast<int>(n) : 0;
+  std::string name = text;
+  for (auto& ch : name) ch = static_cast<char>(toupper(static_cast<unsigned char>(ch)));
+  if (name.rfind("SIG", 0) == 0) name = name.substr(3);
+  for (auto& [n2, v] : kSignals)
+    if (name == n2) return v;
+  return 0;
+}
+
+Engine::Engine(const EngineOptions& options) : options_(options) {}
+Engine::~Engine() = default;
+
+Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
+  std::unique_ptr<Engine> engine(new Engine(options));
+  for (auto& dir : {options.data_root, options.data_root + "/containers", options.exec_root,
+                    options.exec_root + "/containers", options.exec_root + "/runtime"}) {
+    BERTH_TRY_CTX(make_dirs(dir, 0710), "open engine");
+  }
+  BERTH_TRY_ASSIGN(engine->db_, store::Db::open(options.data_root + "/berth.db"));
+  BERTH_TRY_ASSIGN(engine->images_, image::ImageStore::open(options.data_root, *engine->db_));
+  BERTH_TRY_ASSIGN(auto records, engine->db_->list(store::Table::kContainers));
+  for (auto& [id, text] : records) {
+    auto c = container_from_record(text);
+    if (!c) {
+      log_error("skip container " + id + ": " + c.error().message);
+      continue;
+    }
+    auto e = std::make_shared<Entry>();
+    e->c = std::move(*c);
+    engine->entries_[id] = e;
+  }
+  engine->restore();
+  return engine;
+}
+
+std::string Engine::container_dir(const std::string& id) const {
+  return options_.data_root + "/containers/" + id;
+}
+std::string Engine::shim_dir(const std::string& id) const {
+  return options_.exec_root + "/containers/" + id;
+}
+std::string Engine::log_path(const std::string& id) const {
+  return container_dir(id) + "/" + id + "-json.log";
+}
+std::string Engine::rootfs_path(const std::string& id) const { return container_dir(id) + "/rootfs"; }
+
+Result<std::shared_ptr<Engine::Entry>> Engine::find(const std::string& ref) {
+  if (ref.empty()) return no_such_container(ref);
+  if (auto it = entries_.find(ref); it != entries_.end()) return it->second;
+  std::string name = ref[0] == '/' ? ref.substr(1) : ref;
+  for (auto& [id, e] : entries_)
+    if (e->c.name == name) return e;
+  std::shared_ptr<Entry> match;
+  for (auto& [id, e] : entries_) {
+    if (id.compare(0, ref.size(), ref) == 0) {
+      if (match) {
+        return make_error(Code::kInvalidArgument,
+                          "multiple IDs found with provided prefix: " + ref);
+      }
+      match = e;
+    }
+  }
+  if (!match) return no_such_container(ref);
+  return match;
+}
+
+Status Engine::persist(const Container& c) {
+  return db_->put(store::Table::kContainers, c.id, dump_json(container_to_record(c)));
+}
+
+Result<Container> Engine::get_container(const std::string& ref) {
+  std::lock_guard lock(mu_);
+  BERTH_TRY_ASSIGN(auto e, find(ref));
+  return e->c;
+}
+
+std::vector<Container> Engine::list_containers() {
+  std::lock_guard lock(mu_);
+  std::vector<Container> out;
+  for (auto& [id, e] : entries_) out.push_back(e->c);
+  return out;
+}
+
+Engine::Counts Engine::counts() {
+  std::lock_guard lock(mu_);
+  Counts n;
+  for (auto& [id, e] : entries_) {
+    ++n.total;
+    if (e->c.state.status == RunState::kRunning) ++n.running;
+    else if (e->c.state.status == RunState::kPaused) ++n.paused;
+    else ++n.stopped;
+  }
+  return n;
+}
+
+std::string Engine::unique_name() {
+  for (int i = 0; i < 100; ++i) {
+    std::string name = random_container_name();
+    if (i > 10) name += std::to_string(i);
+    bool taken = false;
+    for (auto& [id, e] : entries_) taken = taken || e->c.name == name;
+    if (!taken) return name;
+  }
+  return random_hex_id().substr(0, 12);
+}
+
+namespace {
+// Docker's merge of the image config into the container config (daemon/create.go merge()).
+void merge_image_config(Json& config, const image::Image& image) {
+  const image::ImageConfig& ic = image.config;
+  bool has_entrypoint = config.contains("Entrypoint") && !config["Entrypoint"].is_null();
+  bool has_cmd = config.contains("Cmd") && config["Cmd"].is_array() && !config["Cmd"].empty();
+  if (!has_entrypoint) {
+    config["Entrypoint"] = ic.entrypoint.empty() ? Json(nullptr) : Json(ic.entrypoint);
+    if (!has_cmd) config["Cmd"] = ic.cmd.empty() ? Json(nullptr) : Json(ic.cmd);
+  }
+  if (config.contains("Entrypoint") && config["Entrypoint"].is_array() &&
+      config["Entrypoint"].size() == 1 && config["Entrypoint"][0] == "") {
+    config["Entrypoint"] = nullptr;  // --entrypoint "" clears the image's
+  }
+  std::vector<std::string> env = ic.env;
+  for (auto& kv : json_strings(config, "Env")) {
+    std::string key = kv.substr(0, kv.find('='));
+    bool replaced = false;
+    for (auto& e : env) {
+      if (e.substr(0, e.find('=')) == key) {
+        e = kv;
+        replaced = true;
+      }
+    }
+    if (!replaced) env.push_back(kv);
+  }
+  config["Env"] = env;
+  if (json_string(config, "WorkingDir").empty() && !ic.working_dir.empty())
+    config["WorkingDir"] = ic.working_dir;
+  if (json_string(config, "User").empty() && !ic.user.empty()) config["User"] = ic.user;
+  if (json_string(config, "StopSignal").empty() && !ic.stop_signal.empty())
+    config["StopSignal"] = ic.stop_signal;
+  Json labels = config.contains("Labels") && config["Labels"].is_object() ? config["Labels"]
+                                                                           : Json::object();
+  for (auto& [k, v] : ic.labels)
+    if (!labels.contains(k)) labels[k] = v;
+  config["Labels"] = labels;
+}
+}  // namespace
+
+Result<CreateResult> Engine::create_container(const CreateRequest& request) {
+  Json config = request.config.is_object() ? request.config : Json::object();
+  Json host_config = request.host_config.is_object() ? request.host_config : Json::object();
+  std::string image_ref = json_string(config, "Image");
+  if (image_ref.empty()) return make_error(Code::kInvalidArgument, "No image specified");
+  auto image = images_->get(image_ref);
+  if (!image) {
+    if (image.error().code != Code::kNotFound) return std::move(image).error();
+    auto familiar = image::normalize_reference(image_ref);
+    return make_error(Code::kNotFound, "No such image: " + (familiar ? *familiar : image_ref));
+  }
+  merge_image_config(config, *image);
+  std::vector<std::string> argv = json_strings(config, "Entrypoint");
+  for (auto& a : json_strings(config, "Cmd")) argv.push_back(a);
+  if (argv.empty()) return make_error(Code::kInvalidArgument, "no command specified");
+
+  std::string name = request.name;
+  if (!name.empty() && name[0] == '/') name = name.substr(1);
+  if (!name.empty() && !valid_container_name(name)) {
+    return make_error(Code::kInvalidArgument, "Invalid container name (" + name +
+                                                  "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+  }
+
+  std::unique_lock lock(mu_);
+  if (!name.empty()) {
+    for (auto& [id, e] : entries_) {
+      if (e->c.name == name) {
+        return make_error(Code::kConflict, "Conflict. The container name \"/" + name +
+                                               "\" is already in use by container \"" + id +
+                                               "\". You have to remove (or rename) that container "
+                                               "to be able to reuse that name.");
+      }
+    }
+  } else {
+    name = unique_name();
+  }
+  auto e = std::make_shared<Entry>();
+  Container& c = e->c;
+  c.id = random_hex_id();
+  c.name = name;
+  c.created = now_nanos();
+  c.image_id = image->id;
+  c.image_ref = image_ref;
+  c.path = argv[0];
+  c.args.assign(argv.begin() + 1, argv.end());
+  if (json_string(config, "Hostname").empty()) config["Hostname"] = c.id.substr(0, 12);
+  c.config = std::move(config);
+  c.host_config = std::move(host_config);
+
+  RootfsLayout layout{container_dir(c.id) + "/diff", container_dir(c.id) + "/work",
+                      rootfs_path(c.id)};
+  BERTH_TRY_CTX(prepare_rootfs_dirs(layout), "create container");
+  Status st = persist(c);
+  if (!st) {
+    (void)remove_all(container_dir(c.id));
+    return std::move(st).error();
+  }
+  entries_[c.id] = e;
+  return CreateResult{c.id, {}};
+}
+
+Status Engine::remove_container(const std::string& ref, bool force) {
+  std::unique_lock lock(mu_);
+  BERTH_TRY_ASSIGN(auto e, find(ref));
+  if (e->c.running()) {
+    if (!force) {
+      return make_error(Code::kConflict, "cannot remove container \"/" + e->c.name +
+                                             "\": container is running: stop the container "
+                                             "before removing or force remove");
+    }
+    shim::ShimClient shim(shim_dir(e->c.id));
+    (void)shim.kill(SIGKILL);
+    BERTH_TRY(wait_exit_locked(lock, e, 30));
+  }
+  if (e->removed) return ok_status();
+  return remove_locked(e);
+}
+
+Status Engine::remove_locked(const std::shared_ptr<Entry>& e) {
+  const std::string id = e->c.id;
+  e->c.state.status = RunState::kRemoving;
+  (void)unmount_rootfs(rootfs_path(id));
+  BERTH_TRY_CTX(db_->remove(store::Table::kContainers, id), "remove container " + id);
+  entries_.erase(id);
+  e->removed = true;
+  cv_.notify_all();
+  Status st = remove_all(container_dir(id));
+  (void)remove_all(shim_dir(id));
+  if (!st) log_warn("remove container dir: " + st.error().message);
+  return ok_status();
+}
+
+}  // namespace berth::engine

@@ -1,0 +1,104 @@
+// Signalling, stopping and waiting for containers.
+#include <signal.h>
+
+#include <chrono>
+
+#include "engine/engine.h"
+#include "engine/engine_entry.h"
+
+namespace berth::engine {
+
+namespace {
+Error not_running(const std::string& verb, const std::string& ref, const std::string& id) {
+  return make_error(Code::kConflict,
+                    "cannot " + verb + " container: " + ref + ": container " + id + " is not running");
+}
+}  // namespace
+
+Status Engine::wait_exit_locked(std::unique_lock<std::mutex>& lock, const std::shared_ptr<Entry>& e,
+                                int timeout_secs) {
+  uint64_t gen = e->exit_generation;
+  bool exited = cv_.wait_for(lock, std::chrono::seconds(timeout_secs), [&] {
+    return e->exit_generation != gen || !e->c.running() || e->removed;
+  });
+  if (!exited) return make_error(Code::kUnavailable, "timed out waiting for container " + e->c.id);
+  return ok_status();
+}
+
+Status Engine::kill_container(const std::string& ref, const std::string& signal) {
+  std::unique_lock lock(mu_);
+  BERTH_TRY_ASSIGN(auto e, find(ref));
+  int signo = signal.empty() ? SIGKILL : parse_signal(signal);
+  if (signo == 0) return make_error(Code::kInvalidArgument, "Invalid signal: " + signal);
+  if (!e->c.running()) return not_running("kill", ref, e->c.id);
+  shim::ShimClient shim(shim_dir(e->c.id));
+  BERTH_TRY_CTX(shim.kill(signo), "cannot kill container: " + ref);
+  return ok_status();
+}
+
+Status Engine::stop_container(const std::string& ref, std::optional<int> timeout,
+                              const std::string& signal) {
+  std::unique_lock lock(mu_);
+  BERTH_TRY_ASSIGN(auto e, find(ref));
+  if (!e->c.running()) return make_error(Code::kNotModified, "container already stopped");
+  std::string sig_name = signal.empty() ? json_string(e->c.config, "StopSignal") : signal;
+  int signo = sig_name.empty() ? SIGTERM : parse_signal(sig_name);
+  if (signo == 0) return make_error(Code::kInvalidArgument, "Invalid signal: " + sig_name);
+  int secs = timeout ? *timeout : e->c.config.value("StopTimeout", 10);
+  shim::ShimClient shim(shim_dir(e->c.id));
+  (void)shim.kill(signo);
+  if (secs >= 0 && wait_exit_locked(lock, e, secs)) return ok_status();
+  if (secs < 0 && wait_exit_locked(lock, e, 24 * 3600)) return ok_status();
+  (void)shim.kill(SIGKILL);
+  BERTH_TRY_CTX(wait_exit_locked(lock, e, 30), "cannot stop container: " + ref);
+  return ok_status();
+}
+
+Status Engine::resize(const std::string& ref, int height, int width) {
+  std::unique_lock lock(mu_);
+  BERTH_TRY_ASSIGN(auto e, find(ref));
+  if (!e->c.running()) return not_running("resize", ref, e->c.id);
+  shim::ShimClient shim(shim_dir(e->c.id));
+  return shim.resize(height, width);
+}
+
+class Engine::WaiterImpl : public Waiter {
+ public:
+  WaiterImpl(Engine* engine, std::shared_ptr<Entry> e, WaitCondition condition)
+      : engine_(engine), e_(std::move(e)), condition_(condition), gen_(e_->exit_generation) {}
+
+  Result<WaitResult> wait(const std::function<bool()>& alive) override {
+    std::unique_lock lock(engine_->mu_);
+    while (true) {
+      bool done = false;
+      switch (condition_) {
+        case WaitCondition::kNotRunning: done = !e_->c.running() || e_->removed; break;
+        case WaitCondition::kNextExit: done = e_->exit_generation != gen_ || e_->removed; break;
+        case WaitCondition::kRemoved: done = e_->removed; break;
+      }
+      if (done) {
+        WaitResult r;
+        r.status_code = e_->c.state.exit_code;
+        r.error = e_->c.state.error;
+        return r;
+      }
+      engine_->cv_.wait_for(lock, std::chrono::seconds(1));
+      if (alive && !alive()) return make_error(Code::kCancelled, "client went away");
+    }
+  }
+
+ private:
+  Engine* engine_;
+  std::shared_ptr<Entry> e_;
+  WaitCondition condition_;
+  uint64_t gen_;
+};
+
+Result<std::unique_ptr<Waiter>> Engine::register_wait(const std::string& ref,
+                                                      WaitCondition condition) {
+  std::lock_guard lock(mu_);
+  BERTH_TRY_ASSIGN(auto e, find(ref));
+  return std::unique_ptr<Waiter>(new WaiterImpl(this, e, condition));
+}
+
+}  // namespace berth::engine
