@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Fails when a library under src/ includes another that DESIGN.md does not let it use."""
+import os
+import re
+import sys
+
+ALLOWED = {
+    "base": set(),
+    "oci": {"base"},
+    "runtime": {"base", "oci"},
+    "shim": {"base", "runtime", "oci"},
+    "store": {"base"},
+    "image": {"base", "oci", "store"},
+    "network": {"base", "store"},
+    "volume": {"base", "store"},
+    "build": {"base", "oci", "image", "store"},
+    "engine": {"base", "oci", "runtime", "shim", "store", "image", "network", "volume", "build"},
+    "api": {"base"},          # http and client: what the CLI links
+    "api/server": {"base", "api", "engine", "image", "store", "oci", "runtime", "shim"},
+    "cli": {"base", "api"},
+    "compose": {"base", "api", "cli"},
+    "swarm": {"base", "engine", "network", "store", "image", "oci", "runtime", "shim"},
+}
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
+
+top = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
+bad = []
+for dirpath, _, files in os.walk(top):
+    rel = os.path.relpath(dirpath, top)
+    lib = rel.split(os.sep)[0]
+    if lib == "api" and rel.split(os.sep)[1:2] == ["server"]:
+        lib = "api/server"
+    if lib not in ALLOWED:
+        continue
+    for f in files:
+        if not f.endswith((".h", ".cpp")):
+            continue
+        path = os.path.join(dirpath, f)
+        with open(path, errors="replace") as fh:
+            for n, line in enumerate(fh, 1):
+                m = INCLUDE.match(line)
+                if not m:
+                    continue
+                target = m.group(1).split("/")
+                dep = target[0]
+                if dep == "api" and target[1:2] == ["server"]:
+                    dep = "api/server"
+                if "/" not in m.group(1) or dep == lib:
+                    continue
+                if dep not in ALLOWED[lib]:
+                    bad.append(f"{os.path.relpath(path, top)}:{n}: {lib} may not include {m.group(1)}")
+if bad:
+    print("layering violations (see DESIGN.md):")
+    print("\n".join(bad))
+    sys.exit(1)
+print("layering: ok")

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what Berth needs to build, run and test on Debian 12, as root.  Skips apt when every
+# package is already there, so a warm machine does not touch the network.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache lld pkg-config clang-format
+  libssl-dev libsqlite3-dev libarchive-dev nlohmann-json3-dev libseccomp-dev libcap-dev
+  libgtest-dev
+  busybox-static tini crun runc
+  python3 python3-pytest python3-docker curl iproute2
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
