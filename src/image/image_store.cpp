@@ -29,6 +29,8 @@ Result<std::unique_ptr<ImageStore>> ImageStore::open(const std::string& data_roo
   // Leftovers of interrupted loads and unpacks.
   if (auto entries = list_dir(store->tmp_root()); entries.ok())
     for (auto& e : *entries) (void)remove_all(store->tmp_root() + "/" + e);
+  if (auto entries = list_dir(root + "/content/ingest"); entries.ok())
+    for (auto& e : *entries) (void)remove_all(root + "/content/ingest/" + e);
   if (auto entries = list_dir(store->layers_root()); entries.ok())
     for (auto& e : *entries)
       if (e.compare(0, 5, ".tmp-") == 0) (void)remove_all(store->layers_root() + "/" + e);
@@ -98,6 +100,15 @@ Result<std::string> LocalImageStore::resolve_id(const std::string& ref_or_id) {
     auto id = db_.get(Table::kTags, ref->full());
     if (id.ok()) return *id;
     if (id.error().code != Code::kNotFound) return std::move(id).error();
+    if (!ref->digest.empty()) {
+      // name@digest: the image whose manifest has that digest.
+      BERTH_TRY_ASSIGN(auto rows, db_.list(Table::kImages));
+      for (auto& [image_id, doc] : rows) {
+        auto rec = record_from_json(doc);
+        if (rec.ok() && rec->manifest_digest == ref->digest) return image_id;
+      }
+      return make_error(Code::kNotFound, "no such image: " + ref_or_id);
+    }
   } else if (s.find_first_of("/:@") != std::string::npos && s.compare(0, 7, "sha256:") != 0) {
     return std::move(ref).error();
   }
