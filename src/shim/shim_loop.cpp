@@ -1,0 +1,225 @@
+// The shim's event loop: container output -> log and attachers, control requests, stdin,
+// init's exit.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "base/file.h"
+#include "base/strings.h"
+#include "runtime/runtime.h"
+#include "shim/shim_state.h"
+
+namespace berth::shim {
+
+namespace {
+
+void drop_conn(ShimState& s, int fd) {
+  auto it = s.conns.find(fd);
+  if (it == s.conns.end()) return;
+  Conn& c = *it->second;
+  if (c.attached && c.in && s.config.stdin_once) s.stdin_fd.reset();
+  ::epoll_ctl(s.epoll.get(), EPOLL_CTL_DEL, fd, nullptr);
+  s.conns.erase(it);
+}
+
+void reply(Conn& c, const std::string& line) { (void)::send(c.fd.get(), line.data(), line.size(), MSG_NOSIGNAL); }
+
+void write_stdin(ShimState& s, std::string_view data) {
+  if (!s.stdin_fd || data.empty()) return;
+  // Non-blocking: a container that does not read its stdin must not stall the shim.
+  // (stdin_fd is O_NONBLOCK; what does not fit in the pipe is dropped)
+  (void)::write(s.stdin_fd.get(), data.data(), data.size());
+}
+
+// Handles one request line; returns false when the connection is done.
+bool handle_request(ShimState& s, Conn& c, const std::string& line) {
+  auto f = split(trim(line), ' ');
+  const std::string& cmd = f.empty() ? line : f[0];
+  if (cmd == "start") {
+    auto st = runtime::start(s.config.runtime_root, s.config.id);
+    reply(c, st ? "ok\n" : "error " + st.error().message + "\n");
+    return false;
+  }
+  if (cmd == "kill" && f.size() == 2) {
+    int sig = runtime::parse_signal(f[1]);
+    if (!sig) reply(c, "error bad signal " + f[1] + "\n");
+    else if (s.exited || ::kill(s.init_pid, sig) != 0) reply(c, "error container is not running\n");
+    else reply(c, "ok\n");
+    return false;
+  }
+  if (cmd == "resize" && f.size() == 3) {
+    long long h = 0, w = 0;
+    if (!s.config.tty || !parse_int64(f[1], &h) || !parse_int64(f[2], &w)) {
+      reply(c, "error resize needs a tty and <height> <width>\n");
+      return false;
+    }
+    struct winsize ws {};
+    ws.ws_row = static_cast<unsigned short>(h);
+    ws.ws_col = static_cast<unsigned short>(w);
+    if (::ioctl(s.out_fd[0].get(), TIOCSWINSZ, &ws) != 0) reply(c, "error resize failed\n");
+    else reply(c, "ok\n");
+    return false;
+  }
+  if (cmd == "pid") {
+    reply(c, "ok " + std::to_string(s.init_pid) + "\n");
+    return false;
+  }
+  if (cmd == "wait") {
+    c.waiting = true;
+    return true;
+  }
+  if (cmd == "attach" && f.size() == 4) {
+    c.attached = true;
+    c.in = f[1] == "1";
+    c.out = f[2] == "1";
+    c.err = f[3] == "1";
+    reply(c, "ok\n");
+    return true;
+  }
+  reply(c, "error unknown request \"" + line + "\"\n");
+  return false;
+}
+
+void on_conn(ShimState& s, int fd) {
+  auto it = s.conns.find(fd);
+  if (it == s.conns.end()) return;
+  Conn& c = *it->second;
+  char buf[16384];
+  ssize_t n = ::read(fd, buf, sizeof(buf));
+  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
+  if (n <= 0) {
+    if (c.attached) {
+      // The client shut down its write side: that is the end of its stdin, nothing more.
+      if (c.in && s.config.stdin_once) s.stdin_fd.reset();
+      c.in = false;
+      ::epoll_ctl(s.epoll.get(), EPOLL_CTL_DEL, fd, nullptr);
+      c.reading = false;
+      if (!c.out && !c.err) drop_conn(s, fd);
+      return;
+    }
+    drop_conn(s, fd);
+    return;
+  }
+  if (c.attached) {
+    if (c.in) write_stdin(s, std::string_view(buf, n));
+    return;
+  }
+  c.buf.append(buf, n);
+  auto nl = c.buf.find('\n');
+  if (nl == std::string::npos) {
+    if (c.buf.size() > 4096) drop_conn(s, fd);
+    return;
+  }
+  std::string line = c.buf.substr(0, nl), rest = c.buf.substr(nl + 1);
+  c.buf.clear();
+  if (!handle_request(s, c, line)) {
+    drop_conn(s, fd);
+    return;
+  }
+  if (c.attached && c.in) write_stdin(s, rest);
+}
+
+void on_accept(ShimState& s) {
+  for (;;) {
+    int fd = ::accept4(s.listen_fd.get(), nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) return;
+    auto c = std::make_unique<Conn>();
+    c->fd = UniqueFd(fd);
+    struct epoll_event ev {};
+    ev.events = EPOLLIN;
+    ev.data.fd = fd;
+    if (::epoll_ctl(s.epoll.get(), EPOLL_CTL_ADD, fd, &ev) != 0) continue;
+    s.conns[fd] = std::move(c);
+  }
+}
+
+void fan_out(ShimState& s, int stream, std::string_view data) {
+  s.log.write(stream, data);
+  std::string frame;
+  if (!s.config.tty) {
+    uint32_t n = static_cast<uint32_t>(data.size());
+    char hdr[8] = {static_cast<char>(stream + 1), 0, 0, 0, static_cast<char>(n >> 24), static_cast<char>(n >> 16),
+                   static_cast<char>(n >> 8), static_cast<char>(n)};
+    frame.assign(hdr, 8);
+  }
+  frame.append(data);
+  std::vector<int> dead;
+  for (auto& [fd, c] : s.conns) {
+    if (!c->attached || !(stream == 0 ? c->out : c->err)) continue;
+    if (!write_all(fd, frame)) dead.push_back(fd);
+  }
+  for (int fd : dead) drop_conn(s, fd);
+}
+
+// Reads what is there; returns false once the stream ended.
+bool on_output(ShimState& s, int stream) {
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(s.out_fd[stream].get(), buf, sizeof(buf));
+    if (n > 0) {
+      fan_out(s, stream, std::string_view(buf, n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) return true;
+    // EOF, or EIO from a pty master whose slave side is closed everywhere.
+    ::epoll_ctl(s.epoll.get(), EPOLL_CTL_DEL, s.out_fd[stream].get(), nullptr);
+    s.out_fd[stream].reset();
+    return false;
+  }
+}
+
+void on_signal(ShimState& s) {
+  struct signalfd_siginfo si;
+  while (::read(s.signal_fd.get(), &si, sizeof(si)) == sizeof(si)) {
+  }
+  // We are a subreaper: orphans of the container end up here too.
+  for (;;) {
+    int status = 0;
+    pid_t p = ::waitpid(-1, &status, WNOHANG);
+    if (p <= 0) break;
+    if (p == s.init_pid) {
+      s.exited = true;
+      s.exit_status = status;
+    }
+  }
+}
+
+}  // namespace
+
+void run_loop(ShimState& s) {
+  struct epoll_event events[32];
+  while (!s.exited) {
+    int n = ::epoll_wait(s.epoll.get(), events, 32, -1);
+    if (n < 0 && errno != EINTR) break;
+    for (int i = 0; i < n; ++i) {
+      int fd = events[i].data.fd;
+      if (fd == s.signal_fd.get()) on_signal(s);
+      else if (fd == s.listen_fd.get()) on_accept(s);
+      else if (s.out_fd[0] && fd == s.out_fd[0].get()) on_output(s, 0);
+      else if (s.out_fd[1] && fd == s.out_fd[1].get()) on_output(s, 1);
+      else on_conn(s, fd);
+    }
+  }
+  // Init is gone (and with it the pid namespace): what is still buffered is the last output.
+  for (int i = 0; i < 2; ++i)
+    if (s.out_fd[i]) on_output(s, i);
+}
+
+void finish_clients(ShimState& s, const ExitStatus& status) {
+  std::string line = "ok " + std::to_string(status.exit_code) + " " + std::to_string(status.finished_at) + " " +
+                     (status.oom_killed ? "1" : "0") + "\n";
+  for (auto& [fd, c] : s.conns) {
+    if (c->waiting) reply(*c, line);
+    ::shutdown(fd, SHUT_RDWR);
+  }
+  s.conns.clear();
+}
+
+}  // namespace berth::shim
