@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <thread>
+
 #include "base/digest.h"
 #include "base/file.h"
 #include "base/json.h"
@@ -123,6 +125,21 @@ TEST_F(ImageStoreTest, LayerDirsHoldBusybox) {
   auto again = a_->images->layer_dirs(*img);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, *dirs);
+}
+
+TEST_F(ImageStoreTest, ConcurrentLayerDirs) {
+  need_busybox();
+  auto img = a_->images->bootstrap_busybox(kBusybox, "busybox:latest");
+  ASSERT_TRUE(img.ok());
+  std::vector<std::thread> threads;
+  std::vector<int> ok(4, 0);
+  for (int i = 0; i < 4; ++i)
+    threads.emplace_back([&, i] { ok[i] = a_->images->layer_dirs(*img).ok(); });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok, std::vector<int>(4, 1));
+  auto entries = list_dir(tmp_.path() + "/a/root/layers");
+  ASSERT_TRUE(entries.ok());
+  EXPECT_EQ(entries->size(), 1u);  // no temp dirs left behind
 }
 
 TEST_F(ImageStoreTest, SaveThenLoadKeepsIdAndTags) {
