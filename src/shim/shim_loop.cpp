@@ -1,6 +1,7 @@
 // The shim's event loop: container output -> log and attachers, control requests, stdin,
 // init's exit.
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
@@ -220,6 +221,19 @@ void finish_clients(ShimState& s, const ExitStatus& status) {
     ::shutdown(fd, SHUT_RDWR);
   }
   s.conns.clear();
+  // Requests that raced with the exit are still in the listen backlog (the socket file is
+  // already gone, so no new ones come): answer them rather than reset them.
+  for (;;) {
+    UniqueFd fd(::accept4(s.listen_fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    if (!fd) break;
+    struct pollfd p {fd.get(), POLLIN, 0};
+    if (::poll(&p, 1, 200) <= 0) continue;
+    char buf[256];
+    ssize_t n = ::read(fd.get(), buf, sizeof(buf));
+    std::string req = n > 0 ? trim(std::string_view(buf, n)) : "";
+    std::string out = req == "wait" ? line : "error container exited\n";
+    (void)::send(fd.get(), out.data(), out.size(), MSG_NOSIGNAL);
+  }
 }
 
 }  // namespace berth::shim
