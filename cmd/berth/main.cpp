@@ -1,0 +1,4 @@
+// berth: the Docker-compatible command line, an Engine API client (src/cli/).
+#include "cli/commands.h"
+
+int main(int argc, char** argv) { return berth::cli::run_berth(argc, argv); }

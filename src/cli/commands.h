@@ -1,0 +1,36 @@
+// The berth commands: one file each, each parsing its flags and making Engine API calls.
+// Every function returns the process exit code, docker's (0, 1, 125 for run/create failures,
+// or the container's status).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/context.h"
+
+namespace berth::cli {
+
+using Args = std::vector<std::string>;
+
+int cmd_run(Context& ctx, const Args& args);
+int cmd_create(Context& ctx, const Args& args);
+int cmd_start(Context& ctx, const Args& args);
+int cmd_ps(Context& ctx, const Args& args);
+int cmd_logs(Context& ctx, const Args& args);
+int cmd_stop(Context& ctx, const Args& args);
+int cmd_kill(Context& ctx, const Args& args);
+int cmd_rm(Context& ctx, const Args& args);
+int cmd_wait(Context& ctx, const Args& args);
+int cmd_images(Context& ctx, const Args& args);
+int cmd_load(Context& ctx, const Args& args);
+int cmd_save(Context& ctx, const Args& args);
+int cmd_inspect(Context& ctx, const Args& args);
+int cmd_version(Context& ctx, const Args& args);
+int cmd_info(Context& ctx, const Args& args);
+// `image bootstrap|ls|load|save|inspect`
+int cmd_image(Context& ctx, const Args& args);
+
+// The whole CLI: global flags, then the command.
+int run_berth(int argc, char** argv);
+
+}  // namespace berth::cli

@@ -1,0 +1,31 @@
+// berth stop [-t SECONDS] [-s SIGNAL] CONTAINER...
+#include "cli/commands.h"
+#include "cli/simple_container.h"
+
+namespace berth::cli {
+
+int cmd_stop(Context& ctx, const Args& args) {
+  Flags flags;
+  flags.add_string("time", 't', "", "Seconds to wait before killing the container");
+  flags.add_string("signal", 's', "", "Signal to send to the container");
+  int rc = parse_flags(flags, "stop", "stop [OPTIONS] CONTAINER [CONTAINER...]", args);
+  if (rc >= 0) return rc;
+  if (flags.args().empty())
+    return flag_error("stop", make_error(Code::kInvalidArgument,
+                                         "\"berth stop\" requires at least 1 argument."));
+  std::string query;
+  if (flags.changed("time")) query += "t=" + api::http::percent_encode(flags.get_string("time"));
+  if (flags.changed("signal")) {
+    query += std::string(query.empty() ? "" : "&") + "signal=" +
+             api::http::percent_encode(flags.get_string("signal"));
+  }
+  return for_each_container(ctx, flags.args(),
+                            {"POST",
+                             [&](const std::string& n) {
+                               return "/containers/" + n + "/stop" +
+                                      (query.empty() ? "" : "?" + query);
+                             },
+                             nullptr});
+}
+
+}  // namespace berth::cli
