@@ -133,6 +133,8 @@ int shim_main(const ShimConfig& config) {
   if (!config.foreground) detach();
   ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   ::signal(SIGPIPE, SIG_IGN);
+  // An inherited SIG_IGN for SIGCHLD would make the kernel reap init behind our back.
+  ::signal(SIGCHLD, SIG_DFL);
   // SIGCHLD is read from a signalfd; blocked before create so no exit is missed.
   sigset_t set;
   sigemptyset(&set);

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -40,20 +41,38 @@ Result<pid_t> launch(const ShimLaunch& l) {
   int p[2];
   if (::pipe2(p, O_CLOEXEC) != 0) return sys_error("pipe");
   UniqueFd rd(p[0]), wr(p[1]);
-  SpawnOptions o;
-  o.argv = {l.shim_binary, "--id", l.id, "--bundle", l.bundle, "--state-dir", l.state_dir,
-            "--runtime-root", l.runtime_root, "--log-path", l.log_path,
-            "--ready-fd", std::to_string(wr.get())};
-  if (l.tty) o.argv.push_back("--tty");
-  if (l.open_stdin) o.argv.push_back("--open-stdin");
-  if (l.stdin_once) o.argv.push_back("--stdin-once");
-  o.keep_fds = {wr.get()};
-  o.new_session = true;
-  BERTH_TRY_ASSIGN(Child child, spawn(o));
+  std::vector<std::string> args = {l.shim_binary, "--id", l.id, "--bundle", l.bundle,
+                                   "--state-dir", l.state_dir, "--runtime-root", l.runtime_root,
+                                   "--log-path", l.log_path, "--ready-fd", std::to_string(wr.get())};
+  if (l.tty) args.push_back("--tty");
+  if (l.open_stdin) args.push_back("--open-stdin");
+  if (l.stdin_once) args.push_back("--stdin-once");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  UniqueFd devnull(::open("/dev/null", O_RDWR | O_CLOEXEC));
+  if (!devnull) return sys_error("open /dev/null");
+  // Our own fork/exec rather than base::spawn: Child's defaulted move constructor leaves the
+  // moved-from object owning the pid, whose destructor then SIGKILLs the shim.
+  pid_t pid = ::fork();
+  if (pid < 0) return sys_error("fork berth-shim");
+  if (pid == 0) {
+    for (int i = 0; i < 3; ++i) ::dup2(devnull.get(), i);
+    ::fcntl(wr.get(), F_SETFD, 0);
+    ::setsid();
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
   wr.reset();
   // The spawned process forks the real shim and exits at once; the shim writes one line on the
-  // ready pipe once the container is created (or why it could not be).
-  BERTH_TRY_ASSIGN(int status, child.wait());
+  // ready pipe once the container is created (or why it could not be).  ECHILD: the caller
+  // ignores SIGCHLD, so the kernel reaped it for us.
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
   auto line = read_line(rd.get());
   if (!line) {
     return make_error(Code::kInternal, "berth-shim for " + l.id + " exited (status " +

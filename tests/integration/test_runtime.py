@@ -348,3 +348,29 @@ def test_shim_reports_create_errors(env):
         line = f.readline()
     assert line.startswith("error ") and "executable file not found" in line
     assert_gone(env, cid)
+
+
+def test_shim_tty(env):
+    cid = env.new_id()
+    env.configure(cid, ["sh", "-c", "test -t 0 && test -t 1 && echo tty-ok; stty size"])
+    state_dir, log, shim_pid = launch_shim(env, cid, "--tty", "--open-stdin")
+    try:
+        assert read_reply(request(state_dir, "resize 30 100")) == "ok\n"
+        att = request(state_dir, "attach 0 1 1")
+        assert read_reply(att) == "ok\n"
+        assert read_reply(request(state_dir, "start")) == "ok\n"
+        buf = b""
+        while True:
+            chunk = att.recv(4096)
+            if not chunk:
+                break
+            buf += chunk
+        assert b"tty-ok\r\n" in buf and b"30 100" in buf, buf  # raw bytes, no frames
+        for _ in range(100):
+            if os.path.exists(os.path.join(state_dir, "exit.json")):
+                break
+            time.sleep(0.05)
+        assert json.load(open(os.path.join(state_dir, "exit.json")))["exit_code"] == 0
+        assert any("tty-ok" in json.loads(l)["log"] for l in open(log).read().splitlines())
+    finally:
+        kill_shim(shim_pid)

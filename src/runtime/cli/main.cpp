@@ -1,3 +1,4 @@
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -75,6 +76,8 @@ void usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // `run` waits for init: an inherited SIG_IGN for SIGCHLD would let the kernel reap it first.
+  ::signal(SIGCHLD, SIG_DFL);
   Globals g;
   std::vector<std::string> all(argv + 1, argv + argc);
   size_t i = 0;
