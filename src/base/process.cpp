@@ -49,6 +49,18 @@ Child::~Child() {
   }
 }
 
+Child& Child::operator=(Child&& other) noexcept {
+  if (this != &other) {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    pid_ = std::exchange(other.pid_, -1);
+    pidfd_ = std::move(other.pidfd_);
+  }
+  return *this;
+}
+
 Result<int> Child::wait() {
   int status = 0;
   while (::waitpid(pid_, &status, 0) < 0) {

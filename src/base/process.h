@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/error.h"
@@ -26,8 +27,9 @@ class Child {
  public:
   Child() = default;
   Child(pid_t pid, UniqueFd pidfd) : pid_(pid), pidfd_(std::move(pidfd)) {}
-  Child(Child&&) noexcept = default;
-  Child& operator=(Child&&) noexcept = default;
+  Child(Child&& other) noexcept
+      : pid_(std::exchange(other.pid_, -1)), pidfd_(std::move(other.pidfd_)) {}
+  Child& operator=(Child&& other) noexcept;
   ~Child();  // kills (SIGKILL) and reaps a child that was not waited for or released
 
   pid_t pid() const { return pid_; }

@@ -39,3 +39,25 @@ TEST(ResolveInRoot, AbsoluteSymlinkStaysInside) {
 
 }  // namespace
 }  // namespace berth
+
+#include "base/process.h"
+
+namespace berth {
+namespace {
+
+TEST(Process, RunCaptureReturnsOutputAndExitCode) {
+  std::string out;
+  auto code = run_capture({"/bin/sh", "-c", "echo hi; exit 3"}, &out);
+  ASSERT_TRUE(code.ok()) << code.error().message;
+  EXPECT_EQ(*code, 3);
+  EXPECT_EQ(out, "hi\n");
+}
+
+TEST(Process, SignalledChildGives128PlusSignal) {
+  auto code = run_capture({"/bin/sh", "-c", "kill -9 $$"}, nullptr);
+  ASSERT_TRUE(code.ok());
+  EXPECT_EQ(*code, 137);
+}
+
+}  // namespace
+}  // namespace berth
