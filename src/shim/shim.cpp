@@ -141,6 +141,10 @@ int shim_main(const ShimConfig& config) {
   sigaddset(&set, SIGCHLD);
   ::sigprocmask(SIG_BLOCK, &set, nullptr);
 
+  if (auto st = make_dirs(config.state_dir, 0711); !st) {
+    report_error(s, st.error());
+    return 1;
+  }
   auto log = JsonLog::open(config.log_path);
   if (!log) {
     report_error(s, log.error());
