@@ -1,0 +1,76 @@
+#include "cli/format.h"
+
+#include <gtest/gtest.h>
+
+#include "cli/template.h"
+
+namespace berth::cli {
+namespace {
+
+TEST(Format, PsTableLikeDocker) {
+  Json c = {{"Id", "4f66ad9a0b3e5a5fb4f2b3a2c6d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3"},
+            {"Names", {"/web"}},
+            {"Image", "busybox"},
+            {"ImageID", "sha256:aaaa"},
+            {"Command", "sh -c 'while true; do echo hi; sleep 1; done'"},
+            {"Created", 1000},
+            {"Status", "Up 2 minutes"},
+            {"Ports", {{{"IP", "0.0.0.0"}, {"PrivatePort", 80}, {"PublicPort", 8080},
+                        {"Type", "tcp"}}}}};
+  Table t;
+  t.add_row(ps_header());
+  t.add_row(ps_row(c, true, 1000 + 180));
+  std::string want =
+      "CONTAINER ID   IMAGE     COMMAND                  CREATED         STATUS         "
+      "PORTS                  NAMES\n"
+      "4f66ad9a0b3e   busybox   \"sh -c 'while true; …\"   3 minutes ago   Up 2 minutes   "
+      "0.0.0.0:8080->80/tcp   web\n";
+  EXPECT_EQ(t.render(), want);
+}
+
+TEST(Format, EmptyPsHeader) {
+  Table t;
+  t.add_row(ps_header());
+  EXPECT_EQ(t.render(),
+            "CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS    PORTS     NAMES\n");
+}
+
+TEST(Format, QuoteAndEllipsis) {
+  EXPECT_EQ(go_quote("echo \"hi\"\n"), "\"echo \\\"hi\\\"\\n\"");
+  EXPECT_EQ(ellipsis("short", 20), "short");
+  EXPECT_EQ(ellipsis("abcdefghijklmnopqrstuvwxyz", 20), "abcdefghijklmnopqrs…");
+  EXPECT_EQ(truncate_id("sha256:0123456789abcdef"), "0123456789ab");
+  EXPECT_EQ(human_size3(4261000), "4.26MB");
+  EXPECT_EQ(human_size3(0), "0B");
+  EXPECT_EQ(familiar_image("docker.io/library/busybox"), "busybox");
+  EXPECT_EQ(familiar_image("docker.io/foo/bar"), "foo/bar");
+  EXPECT_EQ(familiar_image("quay.io/x/y"), "quay.io/x/y");
+}
+
+TEST(Format, ImagesRows) {
+  Json image = {{"Id", "sha256:3f57d9401f8d42f986df300f0c69192fc41da28ccc8d797829467780db3dd741"},
+                {"RepoTags", {"busybox:latest", "busybox:1.36"}},
+                {"Created", 0},
+                {"Size", 4261000}};
+  auto rows = images_rows(image, true, 3600 * 24 * 3);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"busybox", "latest", "3f57d9401f8d", "3 days ago",
+                                               "4.26MB"}));
+  Json dangling = {{"Id", "sha256:ab"}, {"RepoTags", Json()}, {"Created", 0}, {"Size", 0}};
+  EXPECT_EQ(images_rows(dangling, true, 0)[0][0], "<none>");
+}
+
+TEST(Template, FieldsAndJson) {
+  auto j = parse_ordered_json(
+      R"({"Id":"abc","State":{"Status":"running","Pid":42,"Running":true},"Args":["a","b"]})");
+  ASSERT_TRUE(j.ok());
+  auto out = render_template("{{.Id}} {{.State.Status}} {{ .State.Pid }} {{.State.Running}} "
+                             "{{json .Args}} {{.Missing}}",
+                             *j);
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ(*out, "abc running 42 true [\"a\",\"b\"] <no value>");
+  EXPECT_EQ(dump_indented(OrderedJson::array({*j})).substr(0, 16), "[\n    {\n        ");
+}
+
+}  // namespace
+}  // namespace berth::cli
