@@ -5,6 +5,7 @@ Binaries come from $BERTH_BUILD_DIR/cmd (default /work/main/build).  Every test 
 temp dir, runtime root, container id and cgroup (/berth-test-<pid>/<id>), and removes all of them
 even when it fails; processes are only killed by the pid this test started.
 """
+import ctypes
 import json
 import os
 import shutil
@@ -22,6 +23,10 @@ RUNTIME = os.path.join(BUILD, "cmd", "berth-runtime")
 SHIM = os.path.join(BUILD, "cmd", "berth-shim")
 CGROUP_ROOT = "/sys/fs/cgroup"
 CGROUP_PARENT = "berth-test-%d" % os.getpid()
+
+# Detached shims are reparented to us rather than to pid 1, so the tests reap what they started.
+PR_SET_CHILD_SUBREAPER = 36
+ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0 or not os.path.exists("/bin/busybox"),
                                 reason="needs root and /bin/busybox")
@@ -103,6 +108,14 @@ class Env:
                 except OSError:
                     pass
         shutil.rmtree(self.tmp, ignore_errors=True)
+        # As subreaper we inherited the shims' intermediate processes and orphaned inits: all
+        # are descendants of this test, so reaping every exited child reaps only our own.
+        while True:
+            try:
+                if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                    break
+            except ChildProcessError:
+                break
 
 
 @pytest.fixture
@@ -255,11 +268,25 @@ def read_reply(s):
     return data.decode()
 
 
+def wait_shim(pid, timeout=10):
+    """Waits for a shim we became the subreaper of; True once it exited and was reaped."""
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                return True
+        except ChildProcessError:
+            return not os.path.exists("/proc/%d" % pid)
+        time.sleep(0.02)
+    return False
+
+
 def kill_shim(pid):
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+    wait_shim(pid)
 
 
 def test_shim_logs_and_exit_file(env):
@@ -290,10 +317,7 @@ def test_shim_logs_and_exit_file(env):
         out = b"".join(d for st, d in frames if st == 1)
         err = b"".join(d for st, d in frames if st == 2)
         assert out == b"hello\nworld\n" and err == b"oops\n"
-        for _ in range(100):
-            if not os.path.exists("/proc/%d" % shim_pid):
-                break
-            time.sleep(0.05)
+        assert wait_shim(shim_pid), "shim did not exit"
         entries = [json.loads(l) for l in open(log).read().splitlines()]
         assert sorted((e["stream"], e["log"]) for e in entries) == \
             [("stderr", "oops\n"), ("stdout", "hello\n"), ("stdout", "world\n")]
@@ -323,10 +347,7 @@ def test_shim_kill_and_stdin(env):
         assert read_reply(request(state_dir, "kill 9")) == "ok\n"
         reply = read_reply(request(state_dir, "wait")).split()
         assert reply[:2] == ["ok", "137"]
-        for _ in range(100):
-            if not os.path.exists("/proc/%d" % shim_pid):
-                break
-            time.sleep(0.05)
+        assert wait_shim(shim_pid), "shim did not exit"
         assert json.load(open(os.path.join(state_dir, "exit.json")))["exit_code"] == 137
         assert_gone(env, cid)
     finally:
