@@ -31,10 +31,10 @@ int cmd_version(Context& ctx, const Args& args) {
   int rc = parse_flags(flags, "version", "version [OPTIONS]", args);
   if (rc >= 0) return rc;
   std::string out = "Client:\n";
-  out += " " + pad("Version:", 18) + kClientVersion + "\n";
-  out += " " + pad("API version:", 18) + kClientApiVersion + "\n";
-  out += " " + pad("OS/Arch:", 18) + "linux/" + arch_name() + "\n";
-  out += " " + pad("Context:", 18) + "default\n";
+  out += " " + pad("Version:", 19) + kClientVersion + "\n";
+  out += " " + pad("API version:", 19) + kClientApiVersion + "\n";
+  out += " " + pad("OS/Arch:", 19) + "linux/" + arch_name() + "\n";
+  out += " " + pad("Context:", 19) + "default\n";
   (void)write_all(1, out);
   if (!ctx.connect().ok()) return 1;
   auto resp = ctx.call("GET", "/version");
@@ -48,27 +48,27 @@ int cmd_version(Context& ctx, const Args& args) {
   std::string platform = (*j).contains("Platform") ? json_string((*j)["Platform"], "Name") : "";
   out = "\nServer:" + (platform.empty() ? std::string() : " " + platform) + "\n";
   out += " Engine:\n";
-  out += "  " + pad("Version:", 17) + json_string(*j, "Version") + "\n";
+  out += "  " + pad("Version:", 18) + json_string(*j, "Version") + "\n";
   std::string min = json_string(*j, "MinAPIVersion");
-  out += "  " + pad("API version:", 17) + json_string(*j, "ApiVersion") +
+  out += "  " + pad("API version:", 18) + json_string(*j, "ApiVersion") +
          (min.empty() ? "" : " (minimum version " + min + ")") + "\n";
   std::string go = json_string(*j, "GoVersion");
-  if (!go.empty()) out += "  " + pad("Go version:", 17) + go + "\n";
-  out += "  " + pad("Git commit:", 17) + json_string(*j, "GitCommit") + "\n";
-  out += "  " + pad("Built:", 17) + json_string(*j, "BuildTime") + "\n";
-  out += "  " + pad("OS/Arch:", 17) + json_string(*j, "Os") + "/" + json_string(*j, "Arch") + "\n";
+  if (!go.empty()) out += "  " + pad("Go version:", 18) + go + "\n";
+  out += "  " + pad("Git commit:", 18) + json_string(*j, "GitCommit") + "\n";
+  out += "  " + pad("Built:", 18) + json_string(*j, "BuildTime") + "\n";
+  out += "  " + pad("OS/Arch:", 18) + json_string(*j, "Os") + "/" + json_string(*j, "Arch") + "\n";
   bool experimental = j->value("Experimental", false);
-  out += "  " + pad("Experimental:", 17) + (experimental ? "true" : "false") + "\n";
+  out += "  " + pad("Experimental:", 18) + (experimental ? "true" : "false") + "\n";
   if (j->contains("Components") && (*j)["Components"].is_array()) {
     for (const Json& c : (*j)["Components"]) {
       std::string name = json_string(c, "Name");
       if (name.empty() || name == "Engine") continue;
       out += " " + name + ":\n";
-      out += "  " + pad("Version:", 17) + json_string(c, "Version") + "\n";
+      out += "  " + pad("Version:", 18) + json_string(c, "Version") + "\n";
       if (c.contains("Details") && c["Details"].is_object()) {
         for (auto it = c["Details"].begin(); it != c["Details"].end(); ++it) {
           if (it.value().is_string())
-            out += "  " + pad(it.key() + ":", 17) + it.value().get<std::string>() + "\n";
+            out += "  " + pad(it.key() + ":", 18) + it.value().get<std::string>() + "\n";
         }
       }
     }

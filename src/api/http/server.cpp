@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <netdb.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "api/http/wire.h"
+#include "base/file.h"
 
 namespace berth::api::http {
 
@@ -75,6 +77,8 @@ Result<UniqueFd> listen_unix(const std::string& path) {
   std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
   UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd) return sys_error("socket");
+  size_t slash = path.rfind('/');
+  if (slash != std::string::npos && slash > 0) (void)make_dirs(path.substr(0, slash), 0755);
   struct stat st{};
   if (::lstat(path.c_str(), &st) == 0) {
     if (!S_ISSOCK(st.st_mode))
@@ -214,6 +218,11 @@ Result<UniqueFd> ResponseWriter::hijack(const Request& request, const std::strin
   int fd = ::fcntl(stream_->fd(), F_DUPFD_CLOEXEC, 0);
   if (fd < 0) return sys_error("hijack: dup socket");
   return UniqueFd(fd);
+}
+
+bool ResponseWriter::client_gone() const {
+  pollfd p{stream_->fd(), POLLRDHUP, 0};
+  return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
 }
 
 // ---- Server ----

@@ -36,6 +36,9 @@ class ResponseWriter {
   void set_head_request(bool head) { head_ = head; }
   bool hijacked() const { return hijacked_; }
   bool stream_open() const { return chunked_ && !ended_; }
+  // Added: true once the client closed its side (e.g. the docker CLI dropping the wait request
+  // of `run -d`), so a handler that waits for an event can stop early.
+  bool client_gone() const;
 
  private:
   Stream* stream_;

@@ -207,3 +207,26 @@ TEST(HttpQuery, Parse) {
 
 }  // namespace
 }  // namespace berth::api
+
+namespace berth::api {
+namespace {
+
+TEST_F(HttpTest, ClientGoneIsSeen) {
+  std::atomic<bool> gone{false};
+  start([&](Request& req, ResponseWriter& w) {
+    (void)req;
+    (void)w.begin_stream(200, "application/json");
+    for (int i = 0; i < 200 && !w.client_gone(); ++i) ::usleep(10000);
+    gone = w.client_gone();
+  });
+  Client client(address_);
+  {
+    auto resp = client.stream("POST", "/wait");
+    ASSERT_TRUE(resp.ok());
+  }  // dropped, as the docker CLI drops the wait of `run -d`
+  for (int i = 0; i < 300 && !gone; ++i) ::usleep(10000);
+  EXPECT_TRUE(gone.load());
+}
+
+}  // namespace
+}  // namespace berth::api
