@@ -68,7 +68,7 @@ def main():
             n += 1
             return [binary, "--root", root, "run", "--bundle", bundle, f"bench-{os.getpid()}-{n}"]
 
-        for name, binary in (("berth-runtime", os.path.join(args.build, "berth-runtime")),
+        for name, binary in (("berth-runtime", os.path.join(args.build, "bin", "berth-runtime")),
                              ("crun", shutil.which("crun")), ("runc", shutil.which("runc"))):
             if not binary:
                 print(f"{name}: not installed, skipped")
@@ -88,7 +88,7 @@ def main():
         data, execr = os.path.join(base, "data"), os.path.join(base, "exec")
         sock = os.path.join(execr, "berth.sock")
         log = open(os.path.join(base, "berthd.log"), "wb")
-        daemon = subprocess.Popen([os.path.join(args.build, "berthd"), "-H", "unix://" + sock,
+        daemon = subprocess.Popen([os.path.join(args.build, "bin", "berthd"), "-H", "unix://" + sock,
                                    "--data-root", data, "--exec-root", execr,
                                    "--pidfile", os.path.join(base, "berthd.pid"),
                                    "--cgroup-parent", f"berth-bench-{os.getpid()}"],
@@ -97,7 +97,7 @@ def main():
             if os.path.exists(sock):
                 break
             time.sleep(0.05)
-        berth = [os.path.join(args.build, "berth"), "-H", "unix://" + sock]
+        berth = [os.path.join(args.build, "bin", "berth"), "-H", "unix://" + sock]
         subprocess.run(berth + ["image", "bootstrap"], check=True, capture_output=True)
         results["berth run --rm"] = timed(berth + ["run", "--rm", "busybox", "true"], args.runs)
     finally:

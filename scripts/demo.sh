@@ -10,14 +10,14 @@ bash scripts/build.sh
 sock=/run/berth/berth.sock
 if ! curl -sf --unix-socket "$sock" http://berth/_ping >/dev/null 2>&1; then
   echo "starting berthd (log: /var/log/berthd.log)"
-  setsid "$top/build/berthd" >>/var/log/berthd.log 2>&1 < /dev/null &
+  setsid "$top/build/bin/berthd" >>/var/log/berthd.log 2>&1 < /dev/null &
   for _ in $(seq 100); do
     curl -sf --unix-socket "$sock" http://berth/_ping >/dev/null 2>&1 && break
     sleep 0.1
   done
 fi
-"$top/build/berth" image bootstrap busybox
-"$top/build/berth" run --rm busybox echo "hello from a Berth container"
+"$top/build/bin/berth" image bootstrap busybox
+"$top/build/bin/berth" run --rm busybox echo "hello from a Berth container"
 if command -v docker >/dev/null; then
   DOCKER_HOST=unix://$sock docker run --rm busybox sh -c 'echo "and from the docker CLI: $(uname -sr)"'
 fi

@@ -20,7 +20,7 @@ BUILD = os.environ.get("BERTH_BUILD_DIR", os.path.join(REPO, "build"))
 
 
 def binary(name):
-    path = os.path.join(BUILD, name)
+    path = os.path.join(BUILD, "bin", name)
     if not os.path.exists(path):
         pytest.fail(f"{path} is missing: build first")
     return path
@@ -77,15 +77,15 @@ class Daemon:
         self.proc = None
 
     def start(self):
+        # daemon.json sets what dockerd's would; the flags name the roots.
+        with open(os.path.join(self.base, "daemon.json"), "w") as f:
+            json.dump({"log-level": "debug"}, f)
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [binary("berthd"), "-H", self.host, "--data-root", self.data_root,
              "--exec-root", self.exec_root, "--pidfile", os.path.join(self.base, "berthd.pid"),
-             "--cgroup-parent", self.cgroup_parent, "--config-file", os.path.join(self.base, "daemon.json"),
-             "--log-level", "debug"],
+             "--cgroup-parent", self.cgroup_parent, "--config-file", os.path.join(self.base, "daemon.json")],
             stdout=log, stderr=log, stdin=subprocess.DEVNULL)
-        with open(os.path.join(self.base, "daemon.json"), "a"):
-            pass
         deadline = time.time() + 20
         while time.time() < deadline:
             if self.proc.poll() is not None:

@@ -1,7 +1,7 @@
 """Black-box tests of berth-runtime (runc's command line) and berth-shim on a busybox bundle.
 
 Run as root: /usr/bin/python3 -m pytest tests/integration/test_runtime.py
-Binaries come from $BERTH_BUILD_DIR/cmd (default /work/main/build).  Every test uses its own
+Binaries come from $BERTH_BUILD_DIR/bin (default /work/main/build).  Every test uses its own
 temp dir, runtime root, container id and cgroup (/berth-test-<pid>/<id>), and removes all of them
 even when it fails; processes are only killed by the pid this test started.
 """
@@ -18,9 +18,9 @@ import time
 
 import pytest
 
-BUILD = os.environ.get("BERTH_BUILD_DIR", "/work/main/build")
-RUNTIME = os.path.join(BUILD, "cmd", "berth-runtime")
-SHIM = os.path.join(BUILD, "cmd", "berth-shim")
+BUILD = os.environ.get("BERTH_BUILD_DIR", os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "build"))
+RUNTIME = os.path.join(BUILD, "bin", "berth-runtime")
+SHIM = os.path.join(BUILD, "bin", "berth-shim")
 CGROUP_ROOT = "/sys/fs/cgroup"
 CGROUP_PARENT = "berth-test-%d" % os.getpid()
 

@@ -118,6 +118,9 @@ int run_daemon(const DaemonOptions& options) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  // Shims detach (double fork) so they outlive us; while we live they re-parent to us rather
+  // than to pid 1, which on some hosts never reaps them.  Engine::monitor reaps each one.
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   ::umask(022);
   auto engine = engine::Engine::open(options.engine);
   if (!engine) {
