@@ -93,16 +93,16 @@ inline Status ok_status() { return Status(); }
 #define BERTH_CONCAT(a, b) BERTH_CONCAT_INNER(a, b)
 
 // Returns the error of a failed Result from the enclosing function.
-#define BERTH_TRY(expr)                                          \
-  do {                                                           \
-    auto&& berth_try_result_ = (expr);                           \
+#define BERTH_TRY(expr)                                                       \
+  do {                                                                        \
+    auto&& berth_try_result_ = (expr);                                        \
     if (!berth_try_result_.ok()) return std::move(berth_try_result_).error(); \
   } while (0)
 
 // Like BERTH_TRY, with context added to the error.
-#define BERTH_TRY_CTX(expr, ctx)                                                     \
-  do {                                                                               \
-    auto&& berth_try_result_ = (expr);                                               \
+#define BERTH_TRY_CTX(expr, ctx)                                                           \
+  do {                                                                                     \
+    auto&& berth_try_result_ = (expr);                                                     \
     if (!berth_try_result_.ok()) return std::move(berth_try_result_).error().context(ctx); \
   } while (0)
 
@@ -110,7 +110,7 @@ inline Status ok_status() { return Status(); }
 //   BERTH_TRY_ASSIGN(auto fd, open_file(path));
 #define BERTH_TRY_ASSIGN(lhs, expr) \
   BERTH_TRY_ASSIGN_IMPL(BERTH_CONCAT(berth_try_tmp_, __LINE__), lhs, expr)
-#define BERTH_TRY_ASSIGN_IMPL(tmp, lhs, expr)            \
-  auto tmp = (expr);                                     \
-  if (!tmp.ok()) return std::move(tmp).error();          \
+#define BERTH_TRY_ASSIGN_IMPL(tmp, lhs, expr)   \
+  auto tmp = (expr);                            \
+  if (!tmp.ok()) return std::move(tmp).error(); \
   lhs = std::move(tmp).value()

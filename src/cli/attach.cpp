@@ -17,16 +17,16 @@
 namespace berth::cli {
 
 Result<api::Hijacked> open_attach(Context& ctx, const std::string& id, bool with_stdin) {
-  std::string target = "/containers/" + api::http::percent_encode(id) +
-                       "/attach?stream=1&stdout=1&stderr=1";
+  std::string target =
+      "/containers/" + api::http::percent_encode(id) + "/attach?stream=1&stdout=1&stderr=1";
   if (with_stdin) target += "&stdin=1";
   return ctx.client.hijack("POST", target);
 }
 
 Result<api::StreamingResponse> open_wait(Context& ctx, const std::string& id,
                                          const std::string& condition) {
-  return ctx.client.stream("POST", "/containers/" + api::http::percent_encode(id) +
-                                       "/wait?condition=" + condition);
+  return ctx.client.stream(
+      "POST", "/containers/" + api::http::percent_encode(id) + "/wait?condition=" + condition);
 }
 
 Result<int> read_wait_status(api::StreamingResponse& wait) {
@@ -47,9 +47,8 @@ void resize_container(const api::Client& client, const std::string& id) {
   if (::ioctl(1, TIOCGWINSZ, &ws) != 0 && ::ioctl(0, TIOCGWINSZ, &ws) != 0) return;
   if (ws.ws_row == 0 && ws.ws_col == 0) return;
   api::Client c = client;
-  (void)c.request("POST", "/containers/" + api::http::percent_encode(id) +
-                              "/resize?h=" + std::to_string(ws.ws_row) +
-                              "&w=" + std::to_string(ws.ws_col));
+  (void)c.request("POST", "/containers/" + api::http::percent_encode(id) + "/resize?h=" +
+                              std::to_string(ws.ws_row) + "&w=" + std::to_string(ws.ws_col));
 }
 
 namespace {

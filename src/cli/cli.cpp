@@ -37,7 +37,8 @@ int container_command(Context& ctx, const Args& args) {
   }
   auto it = commands().find(sub);
   if (it == commands().end()) {
-    print_error("berth: 'container " + args[0] + "' is not a berth command.\n"
+    print_error("berth: 'container " + args[0] +
+                "' is not a berth command.\n"
                 "See 'berth container --help'");
     return 1;
   }

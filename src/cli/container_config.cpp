@@ -84,9 +84,8 @@ Status add_publish(Json& exposed, Json& bindings, const std::string& spec) {
 Result<ContainerSpec> build_container_spec(const Flags& flags, bool run) {
   ContainerSpec spec;
   if (flags.args().empty())
-    return make_error(Code::kInvalidArgument,
-                      std::string("\"berth ") + (run ? "run" : "create") +
-                          "\" requires at least 1 argument.");
+    return make_error(Code::kInvalidArgument, std::string("\"berth ") + (run ? "run" : "create") +
+                                                  "\" requires at least 1 argument.");
   spec.image = flags.args()[0];
   std::vector<std::string> cmd(flags.args().begin() + 1, flags.args().end());
   spec.name = flags.get_string("name");

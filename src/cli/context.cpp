@@ -61,9 +61,7 @@ Status start_daemon() {
   return ok_status();
 }
 
-Result<api::ClientResponse> ping(api::Client& client) {
-  return client.request("GET", "/_ping");
-}
+Result<api::ClientResponse> ping(api::Client& client) { return client.request("GET", "/_ping"); }
 
 }  // namespace
 
@@ -90,8 +88,8 @@ Status Context::connect() {
   }
   std::string server = resp->headers.get("Api-Version");
   if (server.empty()) server = "1.24";
-  api_version = parse_version(server) < parse_version(kClientApiVersion) ? server
-                                                                          : kClientApiVersion;
+  api_version =
+      parse_version(server) < parse_version(kClientApiVersion) ? server : kClientApiVersion;
   client.set_version_prefix("/v" + api_version);
   connected = true;
   return ok_status();

@@ -42,7 +42,8 @@ Status Flags::set(const std::string& name, Flag& flag, const std::string& value)
         flag.value = "false";
       } else {
         return make_error(Code::kInvalidArgument, "invalid argument \"" + value + "\" for \"--" +
-                                                      name + "\" flag: strconv.ParseBool: parsing \"" +
+                                                      name +
+                                                      "\" flag: strconv.ParseBool: parsing \"" +
                                                       value + "\": invalid syntax");
       }
       break;
@@ -110,8 +111,8 @@ Status Flags::parse(const std::vector<std::string>& args, bool interspersed) {
           help_ = true;
           continue;
         }
-        return make_error(Code::kInvalidArgument, std::string("unknown shorthand flag: '") +
-                                                      arg[j] + "' in " + arg);
+        return make_error(Code::kInvalidArgument,
+                          std::string("unknown shorthand flag: '") + arg[j] + "' in " + arg);
       }
       if (flag->kind == Flag::kBool) {
         if (j + 1 < arg.size() && arg[j + 1] == '=') {
@@ -162,8 +163,8 @@ bool Flags::changed(const std::string& name) const {
 std::string Flags::usage() const {
   std::string out = "Options:\n";
   for (const auto& [name, flag] : flags_) {
-    std::string left = flag.short_name ? std::string("  -") + flag.short_name + ", --" + name
-                                       : "      --" + name;
+    std::string left =
+        flag.short_name ? std::string("  -") + flag.short_name + ", --" + name : "      --" + name;
     if (flag.kind == Flag::kString) left += " string";
     if (flag.kind == Flag::kList) left += " list";
     if (left.size() < 30) left.resize(30, ' ');

@@ -41,15 +41,33 @@ std::string go_quote(const std::string& text) {
   std::string out = "\"";
   for (unsigned char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\v': out += "\\v"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\a':
+        out += "\\a";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\v':
+        out += "\\v";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           char buf[8];
@@ -71,9 +89,12 @@ std::string ellipsis(const std::string& text, size_t max) {
   for (size_t i = 0; i < text.size();) {
     size_t len = 1;
     unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0xF0) len = 4;
-    else if (c >= 0xE0) len = 3;
-    else if (c >= 0xC0) len = 2;
+    if (c >= 0xF0)
+      len = 4;
+    else if (c >= 0xE0)
+      len = 3;
+    else if (c >= 0xC0)
+      len = 2;
     if (width + 1 > max - 1) break;
     out.append(text, i, len);
     ++width;
@@ -196,8 +217,7 @@ std::vector<std::string> images_header() {
   return {"REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"};
 }
 
-std::vector<std::vector<std::string>> images_rows(const Json& image, bool trunc,
-                                                  int64_t now_unix) {
+std::vector<std::vector<std::string>> images_rows(const Json& image, bool trunc, int64_t now_unix) {
   std::string id = json_string(image, "Id");
   std::string shown_id = trunc ? truncate_id(id) : id;
   std::string created = ago(json_int(image, "Created"), now_unix);

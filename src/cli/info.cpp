@@ -67,14 +67,17 @@ int cmd_info(Context& ctx, const Args& args) {
   out += " OSType: " + text(i, "OSType") + "\n";
   out += " Architecture: " + text(i, "Architecture") + "\n";
   out += " CPUs: " + text(i, "NCPU") + "\n";
-  double mem = i.contains("MemTotal") && i["MemTotal"].is_number() ? i["MemTotal"].get<double>() : 0;
+  double mem =
+      i.contains("MemTotal") && i["MemTotal"].is_number() ? i["MemTotal"].get<double>() : 0;
   out += " Total Memory: " + bytes_size(mem) + "\n";
   out += " Name: " + text(i, "Name") + "\n";
   out += " ID: " + text(i, "ID") + "\n";
   out += " Docker Root Dir: " + text(i, "DockerRootDir") + "\n";
   out += " Debug Mode: " + std::string(i.value("Debug", false) ? "true" : "false") + "\n";
-  out += " Experimental: " + std::string(i.value("ExperimentalBuild", false) ? "true" : "false") + "\n";
-  out += " Live Restore Enabled: " + std::string(i.value("LiveRestoreEnabled", false) ? "true" : "false") + "\n";
+  out += " Experimental: " + std::string(i.value("ExperimentalBuild", false) ? "true" : "false") +
+         "\n";
+  out += " Live Restore Enabled: " +
+         std::string(i.value("LiveRestoreEnabled", false) ? "true" : "false") + "\n";
   (void)write_all(1, out);
   for (const std::string& w : json_strings(i, "Warnings")) print_error(w);
   return 0;

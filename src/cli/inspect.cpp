@@ -49,8 +49,8 @@ int cmd_inspect(Context& ctx, const Args& args) {
         break;
       }
       if (resp->status != 404) {
-        last_error = "Error response from daemon: " +
-                     api::Client::error_message(resp->status, resp->body);
+        last_error =
+            "Error response from daemon: " + api::Client::error_message(resp->status, resp->body);
         break;
       }
     }

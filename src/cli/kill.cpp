@@ -10,8 +10,8 @@ int cmd_kill(Context& ctx, const Args& args) {
   int rc = parse_flags(flags, "kill", "kill [OPTIONS] CONTAINER [CONTAINER...]", args);
   if (rc >= 0) return rc;
   if (flags.args().empty())
-    return flag_error("kill", make_error(Code::kInvalidArgument,
-                                         "\"berth kill\" requires at least 1 argument."));
+    return flag_error(
+        "kill", make_error(Code::kInvalidArgument, "\"berth kill\" requires at least 1 argument."));
   std::string signal = flags.get_string("signal");
   return for_each_container(
       ctx, flags.args(),

@@ -16,8 +16,8 @@ int cmd_logs(Context& ctx, const Args& args) {
   int rc = parse_flags(flags, "logs", "logs [OPTIONS] CONTAINER", args);
   if (rc >= 0) return rc;
   if (flags.args().size() != 1)
-    return flag_error("logs", make_error(Code::kInvalidArgument,
-                                         "\"berth logs\" requires exactly 1 argument."));
+    return flag_error(
+        "logs", make_error(Code::kInvalidArgument, "\"berth logs\" requires exactly 1 argument."));
   if (!ctx.connect().ok()) return 1;
   std::string name = api::http::percent_encode(flags.args()[0]);
   auto info = ctx.call("GET", "/containers/" + name + "/json");
@@ -35,8 +35,10 @@ int cmd_logs(Context& ctx, const Args& args) {
   if (flags.get_bool("timestamps")) target += "&timestamps=1";
   if (flags.get_bool("details")) target += "&details=1";
   target += "&tail=" + api::http::percent_encode(flags.get_string("tail"));
-  if (flags.changed("since")) target += "&since=" + api::http::percent_encode(flags.get_string("since"));
-  if (flags.changed("until")) target += "&until=" + api::http::percent_encode(flags.get_string("until"));
+  if (flags.changed("since"))
+    target += "&since=" + api::http::percent_encode(flags.get_string("since"));
+  if (flags.changed("until"))
+    target += "&until=" + api::http::percent_encode(flags.get_string("until"));
   auto resp = ctx.client.stream("GET", target);
   if (!resp.ok()) {
     print_error("error during connect: " + resp.error().message);

@@ -23,8 +23,10 @@ int cmd_ps(Context& ctx, const Args& args) {
 
   std::string query;
   if (flags.get_bool("all")) query += "&all=1";
-  if (flags.get_bool("latest")) query += "&limit=1";
-  else if (flags.get_string("last") != "-1") query += "&limit=" + flags.get_string("last");
+  if (flags.get_bool("latest"))
+    query += "&limit=1";
+  else if (flags.get_string("last") != "-1")
+    query += "&limit=" + flags.get_string("last");
   if (!flags.get_list("filter").empty()) {
     Json filters = Json::object();
     for (const std::string& f : flags.get_list("filter")) {

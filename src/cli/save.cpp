@@ -15,8 +15,8 @@ int cmd_save(Context& ctx, const Args& args) {
   int rc = parse_flags(flags, "save", "save [OPTIONS] IMAGE [IMAGE...]", args);
   if (rc >= 0) return rc;
   if (flags.args().empty())
-    return flag_error("save", make_error(Code::kInvalidArgument,
-                                         "\"berth save\" requires at least 1 argument."));
+    return flag_error(
+        "save", make_error(Code::kInvalidArgument, "\"berth save\" requires at least 1 argument."));
   std::string output = flags.get_string("output");
   if (output.empty() && ::isatty(1)) {
     print_error("cowardly refusing to save to a terminal. Use the -o flag or redirect");

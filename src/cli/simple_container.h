@@ -16,7 +16,6 @@ struct PerContainer {
   std::function<std::string(const std::string& escaped_name)> target;
   std::function<void(const std::string& name, const api::ClientResponse&)> on_success;
 };
-int for_each_container(Context& ctx, const std::vector<std::string>& names,
-                       const PerContainer& op);
+int for_each_container(Context& ctx, const std::vector<std::string>& names, const PerContainer& op);
 
 }  // namespace berth::cli

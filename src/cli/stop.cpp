@@ -11,13 +11,13 @@ int cmd_stop(Context& ctx, const Args& args) {
   int rc = parse_flags(flags, "stop", "stop [OPTIONS] CONTAINER [CONTAINER...]", args);
   if (rc >= 0) return rc;
   if (flags.args().empty())
-    return flag_error("stop", make_error(Code::kInvalidArgument,
-                                         "\"berth stop\" requires at least 1 argument."));
+    return flag_error(
+        "stop", make_error(Code::kInvalidArgument, "\"berth stop\" requires at least 1 argument."));
   std::string query;
   if (flags.changed("time")) query += "t=" + api::http::percent_encode(flags.get_string("time"));
   if (flags.changed("signal")) {
-    query += std::string(query.empty() ? "" : "&") + "signal=" +
-             api::http::percent_encode(flags.get_string("signal"));
+    query += std::string(query.empty() ? "" : "&") +
+             "signal=" + api::http::percent_encode(flags.get_string("signal"));
   }
   return for_each_container(ctx, flags.args(),
                             {"POST",

@@ -62,8 +62,8 @@ Result<std::string> render_template(const std::string& format, const OrderedJson
   size_t pos = 0;
   while (pos < format.size()) {
     size_t open = format.find("{{", pos);
-    std::string literal = format.substr(pos, open == std::string::npos ? std::string::npos
-                                                                       : open - pos);
+    std::string literal =
+        format.substr(pos, open == std::string::npos ? std::string::npos : open - pos);
     for (size_t i = 0; i < literal.size(); ++i) {
       if (literal[i] == '\\' && i + 1 < literal.size() &&
           (literal[i + 1] == 't' || literal[i + 1] == 'n')) {
@@ -85,8 +85,9 @@ Result<std::string> render_template(const std::string& format, const OrderedJson
     } else if (action.rfind("upper ", 0) == 0 || action.rfind("lower ", 0) == 0) {
       BERTH_TRY_ASSIGN(OrderedJson v, lookup(data, trim(action.substr(6))));
       std::string s = go_value(v);
-      for (char& c : s) c = action[0] == 'u' ? static_cast<char>(std::toupper(c))
-                                             : static_cast<char>(std::tolower(c));
+      for (char& c : s)
+        c = action[0] == 'u' ? static_cast<char>(std::toupper(c))
+                             : static_cast<char>(std::tolower(c));
       out += s;
     } else {
       BERTH_TRY_ASSIGN(OrderedJson v, lookup(data, action));

@@ -3,9 +3,8 @@
 // daemon's key order.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "base/error.h"
 

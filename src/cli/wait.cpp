@@ -11,21 +11,21 @@ int cmd_wait(Context& ctx, const Args& args) {
   int rc = parse_flags(flags, "wait", "wait CONTAINER [CONTAINER...]", args);
   if (rc >= 0) return rc;
   if (flags.args().empty())
-    return flag_error("wait", make_error(Code::kInvalidArgument,
-                                         "\"berth wait\" requires at least 1 argument."));
+    return flag_error(
+        "wait", make_error(Code::kInvalidArgument, "\"berth wait\" requires at least 1 argument."));
   int exit_code = 0;
-  rc = for_each_container(
-      ctx, flags.args(),
-      {"POST", [](const std::string& n) { return "/containers/" + n + "/wait"; },
-       [&](const std::string&, const api::ClientResponse& resp) {
-         auto j = parse_json(resp.body, "wait response");
-         if (!j.ok() || !j->contains("StatusCode")) {
-           print_error("error reading wait response: " + resp.body);
-           exit_code = 1;
-           return;
-         }
-         (void)write_all(1, (*j)["StatusCode"].dump() + "\n");
-       }});
+  rc =
+      for_each_container(ctx, flags.args(),
+                         {"POST", [](const std::string& n) { return "/containers/" + n + "/wait"; },
+                          [&](const std::string&, const api::ClientResponse& resp) {
+                            auto j = parse_json(resp.body, "wait response");
+                            if (!j.ok() || !j->contains("StatusCode")) {
+                              print_error("error reading wait response: " + resp.body);
+                              exit_code = 1;
+                              return;
+                            }
+                            (void)write_all(1, (*j)["StatusCode"].dump() + "\n");
+                          }});
   return rc != 0 ? rc : exit_code;
 }
 

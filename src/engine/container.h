@@ -41,7 +41,9 @@ struct Container {
 
   bool tty() const;
   bool auto_remove() const;
-  bool running() const { return state.status == RunState::kRunning || state.status == RunState::kPaused; }
+  bool running() const {
+    return state.status == RunState::kRunning || state.status == RunState::kPaused;
+  }
 };
 
 Json container_to_record(const Container& c);

@@ -3,8 +3,8 @@
 namespace berth::engine {
 
 namespace {
-constexpr const char* kStatusNames[] = {"created", "running", "paused", "restarting",
-                                        "removing", "exited", "dead"};
+constexpr const char* kStatusNames[] = {"created",  "running", "paused", "restarting",
+                                        "removing", "exited",  "dead"};
 }
 
 const char* status_name(RunState s) { return kStatusNames[static_cast<int>(s)]; }

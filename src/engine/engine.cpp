@@ -21,14 +21,14 @@ Error no_such_container(const std::string& ref) {
 
 int parse_signal(const std::string& text) {
   static const std::pair<const char*, int> kSignals[] = {
-      {"HUP", SIGHUP},   {"INT", SIGINT},     {"QUIT", SIGQUIT}, {"ILL", SIGILL},
-      {"TRAP", SIGTRAP}, {"ABRT", SIGABRT},   {"BUS", SIGBUS},   {"FPE", SIGFPE},
-      {"KILL", SIGKILL}, {"USR1", SIGUSR1},   {"SEGV", SIGSEGV}, {"USR2", SIGUSR2},
-      {"PIPE", SIGPIPE}, {"ALRM", SIGALRM},   {"TERM", SIGTERM}, {"CHLD", SIGCHLD},
-      {"CONT", SIGCONT}, {"STOP", SIGSTOP},   {"TSTP", SIGTSTP}, {"TTIN", SIGTTIN},
-      {"TTOU", SIGTTOU}, {"URG", SIGURG},     {"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ},
+      {"HUP", SIGHUP},       {"INT", SIGINT},   {"QUIT", SIGQUIT},   {"ILL", SIGILL},
+      {"TRAP", SIGTRAP},     {"ABRT", SIGABRT}, {"BUS", SIGBUS},     {"FPE", SIGFPE},
+      {"KILL", SIGKILL},     {"USR1", SIGUSR1}, {"SEGV", SIGSEGV},   {"USR2", SIGUSR2},
+      {"PIPE", SIGPIPE},     {"ALRM", SIGALRM}, {"TERM", SIGTERM},   {"CHLD", SIGCHLD},
+      {"CONT", SIGCONT},     {"STOP", SIGSTOP}, {"TSTP", SIGTSTP},   {"TTIN", SIGTTIN},
+      {"TTOU", SIGTTOU},     {"URG", SIGURG},   {"XCPU", SIGXCPU},   {"XFSZ", SIGXFSZ},
       {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF}, {"WINCH", SIGWINCH}, {"IO", SIGIO},
-      {"PWR", SIGPWR},   {"SYS", SIGSYS}};
+      {"PWR", SIGPWR},       {"SYS", SIGSYS}};
   long long n;
   if (parse_int64(text, &n)) return (n > 0 && n < 65) ? static_cast<int>(n) : 0;
   std::string name = text;
@@ -74,7 +74,9 @@ std::string Engine::shim_dir(const std::string& id) const {
 std::string Engine::log_path(const std::string& id) const {
   return container_dir(id) + "/" + id + "-json.log";
 }
-std::string Engine::rootfs_path(const std::string& id) const { return container_dir(id) + "/rootfs"; }
+std::string Engine::rootfs_path(const std::string& id) const {
+  return container_dir(id) + "/rootfs";
+}
 
 Result<std::shared_ptr<Engine::Entry>> Engine::find(const std::string& ref) {
   if (ref.empty()) return no_such_container(ref);
@@ -118,9 +120,12 @@ Engine::Counts Engine::counts() {
   Counts n;
   for (auto& [id, e] : entries_) {
     ++n.total;
-    if (e->c.state.status == RunState::kRunning) ++n.running;
-    else if (e->c.state.status == RunState::kPaused) ++n.paused;
-    else ++n.stopped;
+    if (e->c.state.status == RunState::kRunning)
+      ++n.running;
+    else if (e->c.state.status == RunState::kPaused)
+      ++n.paused;
+    else
+      ++n.stopped;
   }
   return n;
 }
@@ -168,8 +173,8 @@ void merge_image_config(Json& config, const image::Image& image) {
   if (json_string(config, "User").empty() && !ic.user.empty()) config["User"] = ic.user;
   if (json_string(config, "StopSignal").empty() && !ic.stop_signal.empty())
     config["StopSignal"] = ic.stop_signal;
-  Json labels = config.contains("Labels") && config["Labels"].is_object() ? config["Labels"]
-                                                                           : Json::object();
+  Json labels =
+      config.contains("Labels") && config["Labels"].is_object() ? config["Labels"] : Json::object();
   for (auto& [k, v] : ic.labels)
     if (!labels.contains(k)) labels[k] = v;
   config["Labels"] = labels;

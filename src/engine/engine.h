@@ -25,8 +25,8 @@ namespace berth::engine {
 struct EngineOptions {
   std::string data_root = "/var/lib/berth";
   std::string exec_root = "/run/berth";
-  std::string shim_binary;                // berth-shim; default: next to the daemon binary
-  std::string cgroup_parent = "berth";    // containers' cgroups go below this
+  std::string shim_binary;              // berth-shim; default: next to the daemon binary
+  std::string cgroup_parent = "berth";  // containers' cgroups go below this
   std::string busybox_path = "/bin/busybox";
 };
 
@@ -81,7 +81,8 @@ class Engine {
   Status start_container(const std::string& ref);
   // timeout: seconds before SIGKILL (default the container's StopTimeout or 10); signal "" =
   // the container's stop signal.
-  Status stop_container(const std::string& ref, std::optional<int> timeout, const std::string& signal);
+  Status stop_container(const std::string& ref, std::optional<int> timeout,
+                        const std::string& signal);
   Status kill_container(const std::string& ref, const std::string& signal);
   Status remove_container(const std::string& ref, bool force);
   Result<Container> get_container(const std::string& ref);
@@ -114,7 +115,7 @@ class Engine {
   explicit Engine(const EngineOptions& options);
 
   Result<std::shared_ptr<Entry>> find(const std::string& ref);  // REQUIRES: mu_ held
-  Status persist(const Container& c);                            // REQUIRES: mu_ held
+  Status persist(const Container& c);                           // REQUIRES: mu_ held
   Status start_locked(std::unique_lock<std::mutex>& lock, const std::shared_ptr<Entry>& e);
   void monitor(std::shared_ptr<Entry> e);
   void on_exit(const std::shared_ptr<Entry>& e, int exit_code, int64_t finished_at, bool oom);

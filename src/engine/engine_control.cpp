@@ -10,8 +10,8 @@ namespace berth::engine {
 
 namespace {
 Error not_running(const std::string& verb, const std::string& ref, const std::string& id) {
-  return make_error(Code::kConflict,
-                    "cannot " + verb + " container: " + ref + ": container " + id + " is not running");
+  return make_error(Code::kConflict, "cannot " + verb + " container: " + ref + ": container " + id +
+                                         " is not running");
 }
 }  // namespace
 
@@ -72,9 +72,15 @@ class Engine::WaiterImpl : public Waiter {
     while (true) {
       bool done = false;
       switch (condition_) {
-        case WaitCondition::kNotRunning: done = !e_->c.running() || e_->removed; break;
-        case WaitCondition::kNextExit: done = e_->exit_generation != gen_ || e_->removed; break;
-        case WaitCondition::kRemoved: done = e_->removed; break;
+        case WaitCondition::kNotRunning:
+          done = !e_->c.running() || e_->removed;
+          break;
+        case WaitCondition::kNextExit:
+          done = e_->exit_generation != gen_ || e_->removed;
+          break;
+        case WaitCondition::kRemoved:
+          done = e_->removed;
+          break;
       }
       if (done) {
         WaitResult r;

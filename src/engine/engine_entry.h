@@ -14,7 +14,7 @@ struct Engine::Entry {
   Container c;
   uint64_t exit_generation = 0;  // bumped at every exit; waiters compare
   bool removed = false;
-  bool monitored = false;        // a monitor thread waits on the shim
+  bool monitored = false;  // a monitor thread waits on the shim
   // Attach requests made before start; start connects them to the shim before the process runs.
   struct PendingAttach {
     bool in = false, out = false, err = false;

@@ -63,11 +63,13 @@ Status Engine::start_locked(std::unique_lock<std::mutex>&, const std::shared_ptr
     if (!started) (void)unmount_rootfs(layout.target);
   });
   BERTH_TRY(write_etc_files(dir, json_string(c.config, "Hostname")));
-  BERTH_TRY_ASSIGN(Json spec, build_spec(c, {layout.target, dir, "/" + options_.cgroup_parent + "/" + c.id}));
+  BERTH_TRY_ASSIGN(Json spec,
+                   build_spec(c, {layout.target, dir, "/" + options_.cgroup_parent + "/" + c.id}));
   BERTH_TRY(write_file_atomic(dir + "/config.json", spec.dump(2)));
 
   shim::ShimLaunch launch;
-  launch.shim_binary = options_.shim_binary.empty() ? self_dir() + "/berth-shim" : options_.shim_binary;
+  launch.shim_binary =
+      options_.shim_binary.empty() ? self_dir() + "/berth-shim" : options_.shim_binary;
   launch.id = c.id;
   launch.bundle = dir;
   launch.state_dir = shim_dir(c.id);
@@ -133,7 +135,8 @@ void Engine::monitor(std::shared_ptr<Entry> e) {
   if (shim_pid > 0) ::waitpid(static_cast<pid_t>(shim_pid), nullptr, 0);
 }
 
-void Engine::on_exit(const std::shared_ptr<Entry>& e, int exit_code, int64_t finished_at, bool oom) {
+void Engine::on_exit(const std::shared_ptr<Entry>& e, int exit_code, int64_t finished_at,
+                     bool oom) {
   std::lock_guard lock(mu_);
   if (e->removed) return;
   Container& c = e->c;

@@ -5,13 +5,13 @@
 namespace berth::engine {
 
 namespace {
-const char* kLeft[] = {"admiring", "bold",    "brave",    "clever",  "eager",   "elegant",
-                       "festive",  "gallant", "happy",    "jolly",   "keen",    "loving",
-                       "modest",   "nifty",   "optimistic", "quirky", "relaxed", "serene",
-                       "stoic",    "tender",  "upbeat",   "vibrant", "wizardly", "zealous"};
-const char* kRight[] = {"almeida", "babbage", "curie",   "darwin",  "euler",    "fermi",
-                        "galileo", "hopper",  "johnson", "kepler",  "lovelace", "meitner",
-                        "newton",  "noether", "pascal",  "ritchie", "shannon",  "thompson",
+const char* kLeft[] = {"admiring", "bold",    "brave",      "clever",  "eager",    "elegant",
+                       "festive",  "gallant", "happy",      "jolly",   "keen",     "loving",
+                       "modest",   "nifty",   "optimistic", "quirky",  "relaxed",  "serene",
+                       "stoic",    "tender",  "upbeat",     "vibrant", "wizardly", "zealous"};
+const char* kRight[] = {"almeida", "babbage", "curie",   "darwin",   "euler",    "fermi",
+                        "galileo", "hopper",  "johnson", "kepler",   "lovelace", "meitner",
+                        "newton",  "noether", "pascal",  "ritchie",  "shannon",  "thompson",
                         "turing",  "wozniak", "yalow",   "zhukovsky"};
 
 unsigned random_index(unsigned n) {

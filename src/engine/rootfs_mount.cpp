@@ -34,8 +34,8 @@ Status mount_rootfs(const RootfsLayout& layout, const std::vector<std::string>& 
       return sys_error("bind " + layout.upper + " on " + layout.target);
     return ok_status();
   }
-  std::string options = "lowerdir=" + join(lower_dirs, ":") + ",upperdir=" + layout.upper +
-                        ",workdir=" + layout.work;
+  std::string options =
+      "lowerdir=" + join(lower_dirs, ":") + ",upperdir=" + layout.upper + ",workdir=" + layout.work;
   if (::mount("overlay", layout.target.c_str(), "overlay", 0, options.c_str()) != 0)
     return sys_error("mount overlay on " + layout.target);
   return ok_status();

@@ -10,16 +10,17 @@ namespace berth::engine {
 
 namespace {
 // Docker's default capability set (moby oci/caps/defaults.go).
-const char* kDefaultCaps[] = {"CAP_CHOWN",  "CAP_DAC_OVERRIDE",     "CAP_FSETID",   "CAP_FOWNER",
-                              "CAP_MKNOD",  "CAP_NET_RAW",          "CAP_SETGID",   "CAP_SETUID",
-                              "CAP_SETFCAP", "CAP_SETPCAP",         "CAP_NET_BIND_SERVICE",
-                              "CAP_SYS_CHROOT", "CAP_KILL",         "CAP_AUDIT_WRITE"};
+const char* kDefaultCaps[] = {
+    "CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FSETID",           "CAP_FOWNER",
+    "CAP_MKNOD",   "CAP_NET_RAW",      "CAP_SETGID",           "CAP_SETUID",
+    "CAP_SETFCAP", "CAP_SETPCAP",      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
+    "CAP_KILL",    "CAP_AUDIT_WRITE"};
 
-const char* kMaskedPaths[] = {"/proc/asound",         "/proc/acpi",        "/proc/interrupts",
-                              "/proc/kcore",          "/proc/keys",        "/proc/latency_stats",
-                              "/proc/timer_list",     "/proc/timer_stats", "/proc/sched_debug",
-                              "/proc/scsi",           "/sys/firmware",
-                              "/sys/devices/virtual/powercap"};
+const char* kMaskedPaths[] = {
+    "/proc/asound",     "/proc/acpi",        "/proc/interrupts",
+    "/proc/kcore",      "/proc/keys",        "/proc/latency_stats",
+    "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+    "/proc/scsi",       "/sys/firmware",     "/sys/devices/virtual/powercap"};
 const char* kReadonlyPaths[] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
                                 "/proc/sysrq-trigger"};
 
@@ -39,7 +40,8 @@ std::vector<std::string> merged_env(const Container& c) {
     return false;
   };
   std::vector<std::string> out;
-  if (!has("PATH")) out.push_back("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  if (!has("PATH"))
+    out.push_back("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
   if (!has("HOSTNAME")) out.push_back("HOSTNAME=" + json_string(c.config, "Hostname"));
   if (c.tty() && !has("TERM")) out.push_back("TERM=xterm");
   out.insert(out.end(), env.begin(), env.end());
@@ -47,13 +49,13 @@ std::vector<std::string> merged_env(const Container& c) {
 }
 
 Result<Json> build_spec(const Container& c, const SpecPaths& paths) {
-  BERTH_TRY_ASSIGN(ResolvedUser user,
-                   resolve_user(paths.rootfs, json_string(c.config, "User")));
+  BERTH_TRY_ASSIGN(ResolvedUser user, resolve_user(paths.rootfs, json_string(c.config, "User")));
   std::string cwd = json_string(c.config, "WorkingDir");
   if (cwd.empty()) cwd = "/";
   // Docker creates a missing working directory, owned by root, inside the rootfs.
   BERTH_TRY_ASSIGN(std::string cwd_host, resolve_in_root(paths.rootfs, cwd));
-  if (!is_directory(cwd_host)) BERTH_TRY_CTX(make_dirs(cwd_host), "create working directory " + cwd);
+  if (!is_directory(cwd_host))
+    BERTH_TRY_CTX(make_dirs(cwd_host), "create working directory " + cwd);
 
   std::vector<std::string> args{c.path};
   args.insert(args.end(), c.args.begin(), c.args.end());
@@ -68,8 +70,7 @@ Result<Json> build_spec(const Container& c, const SpecPaths& paths) {
                {"args", args},
                {"env", merged_env(c)},
                {"cwd", cwd},
-               {"capabilities",
-                {{"bounding", caps}, {"effective", caps}, {"permitted", caps}}},
+               {"capabilities", {{"bounding", caps}, {"effective", caps}, {"permitted", caps}}},
                {"noNewPrivileges", false}};
 
   Json mounts = Json::array({
@@ -79,7 +80,8 @@ Result<Json> build_spec(const Container& c, const SpecPaths& paths) {
             {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}),
       mount("/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"}),
       mount("/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"}),
-      mount("/dev/shm", "tmpfs", "shm", {"nosuid", "noexec", "nodev", "mode=1777", "size=67108864"}),
+      mount("/dev/shm", "tmpfs", "shm",
+            {"nosuid", "noexec", "nodev", "mode=1777", "size=67108864"}),
   });
   for (const char* file : {"resolv.conf", "hostname", "hosts"}) {
     mounts.push_back(mount(std::string("/etc/") + file, "bind", paths.container_dir + "/" + file,
@@ -107,13 +109,14 @@ Result<Json> build_spec(const Container& c, const SpecPaths& paths) {
       {"readonlyPaths",
        std::vector<std::string>(std::begin(kReadonlyPaths), std::end(kReadonlyPaths))}};
 
-  return Json{{"ociVersion", "1.0.2"},
-              {"process", process},
-              {"root", {{"path", paths.rootfs},
-                        {"readonly", c.host_config.value("ReadonlyRootfs", false)}}},
-              {"hostname", json_string(c.config, "Hostname")},
-              {"mounts", mounts},
-              {"linux", linux_section}};
+  return Json{
+      {"ociVersion", "1.0.2"},
+      {"process", process},
+      {"root",
+       {{"path", paths.rootfs}, {"readonly", c.host_config.value("ReadonlyRootfs", false)}}},
+      {"hostname", json_string(c.config, "Hostname")},
+      {"mounts", mounts},
+      {"linux", linux_section}};
 }
 
 }  // namespace berth::engine

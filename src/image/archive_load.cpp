@@ -177,18 +177,22 @@ class Loader {
     l.uncompressed_size = u.size;
     struct stat st;
     if (::stat(p.c_str(), &st) == 0) l.size = st.st_size;
-    if (!u.compressed) l.media_type = kDockerLayerTar;
-    else if (u.compression == "gzip") l.media_type = kDockerLayerGzip;
-    else if (u.compression == "zstd") l.media_type = kOciLayerZstd;
-    else return bad_archive("layer " + rel + " uses unsupported compression " + u.compression);
+    if (!u.compressed)
+      l.media_type = kDockerLayerTar;
+    else if (u.compression == "gzip")
+      l.media_type = kDockerLayerGzip;
+    else if (u.compression == "zstd")
+      l.media_type = kOciLayerZstd;
+    else
+      return bad_archive("layer " + rel + " uses unsupported compression " + u.compression);
     if (progress_)
       progress_("Loading layer " + l.digest.substr(7, 12) + "  " +
                 human_size(static_cast<double>(l.uncompressed_size)));
     return l;
   }
 
-  Status config(const std::string& rel, const std::string& expected, int64_t size,
-                ImageRecord* rec, std::vector<std::string>* diff_ids) {
+  Status config(const std::string& rel, const std::string& expected, int64_t size, ImageRecord* rec,
+                std::vector<std::string>* diff_ids) {
     BERTH_TRY_ASSIGN(rec->config_digest, blob(rel, expected, size));
     rec->id = rec->config_digest;
     BERTH_TRY_ASSIGN(std::string text, staging_.read(rel));
@@ -205,8 +209,7 @@ class Loader {
     BERTH_TRY(blob(rel, digest));
     BERTH_TRY_ASSIGN(std::string text, staging_.read(rel));
     BERTH_TRY_ASSIGN(Json m, parse_json(text, "manifest " + digest));
-    if (!m.is_object() || !m.contains("config") || !m.contains("layers") ||
-        !m["layers"].is_array())
+    if (!m.is_object() || !m.contains("config") || !m.contains("layers") || !m["layers"].is_array())
       return bad_archive("manifest " + digest + " has no config or layers");
     Pending p;
     p.rec.manifest_digest = digest;
@@ -215,8 +218,8 @@ class Loader {
     std::string cdigest = json_string(c, "digest");
     if (!is_valid_digest(cdigest)) return bad_archive("manifest " + digest + ": bad config");
     std::vector<std::string> diff_ids;
-    BERTH_TRY(config("blobs/sha256/" + cdigest.substr(7), cdigest, c.value("size", -1),
-                     &p.rec, &diff_ids));
+    BERTH_TRY(config("blobs/sha256/" + cdigest.substr(7), cdigest, c.value("size", -1), &p.rec,
+                     &diff_ids));
     if (diff_ids.size() != m["layers"].size())
       return bad_archive("manifest " + digest + " has " + std::to_string(m["layers"].size()) +
                          " layers, config has " + std::to_string(diff_ids.size()));
@@ -224,8 +227,8 @@ class Loader {
       const Json& d = m["layers"][i];
       std::string ld = json_string(d, "digest");
       if (!is_valid_digest(ld)) return bad_archive("manifest " + digest + ": bad layer digest");
-      BERTH_TRY_ASSIGN(LayerRecord l, layer("blobs/sha256/" + ld.substr(7), diff_ids[i], ld,
-                                            d.value("size", -1)));
+      BERTH_TRY_ASSIGN(LayerRecord l,
+                       layer("blobs/sha256/" + ld.substr(7), diff_ids[i], ld, d.value("size", -1)));
       l.media_type = json_string(d, "mediaType", l.media_type);
       p.rec.layers.push_back(l);
     }

@@ -95,9 +95,8 @@ Status LocalImageStore::save(const std::vector<std::string>& refs, int out_fd) {
     if (!content_.has(rec.manifest_digest))
       return make_error(Code::kNotFound, "save " + rec.id + ": manifest blob missing");
     BERTH_TRY_ASSIGN(int64_t msize, content_.size(rec.manifest_digest));
-    Json desc = {{"mediaType", rec.manifest_media_type},
-                 {"digest", rec.manifest_digest},
-                 {"size", msize}};
+    Json desc = {
+        {"mediaType", rec.manifest_media_type}, {"digest", rec.manifest_digest}, {"size", msize}};
     if (s.tags.empty()) index_manifests.push_back(desc);
     Json repo_tags = Json::array();
     for (auto& t : s.tags) {
@@ -118,9 +117,7 @@ Status LocalImageStore::save(const std::vector<std::string>& refs, int out_fd) {
                                {"RepoTags", repo_tags},
                                {"Layers", layers}});
   }
-  Json index = {{"schemaVersion", 2},
-                {"mediaType", kOciIndex},
-                {"manifests", index_manifests}};
+  Json index = {{"schemaVersion", 2}, {"mediaType", kOciIndex}, {"manifests", index_manifests}};
 
   ArchiveWriter a(archive_write_new());
   archive_write_set_format_pax_restricted(a.get());

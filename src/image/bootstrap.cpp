@@ -25,7 +25,8 @@ namespace {
 
 constexpr int64_t kFixedTime = 946684800;  // 2000-01-01T00:00:00Z
 constexpr const char* kFixedTimeText = "2000-01-01T00:00:00Z";
-constexpr const char* kPathEnv = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+constexpr const char* kPathEnv =
+    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 constexpr const char* kPasswd =
     "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n";
 constexpr const char* kGroup = "root:x:0:\nnobody:x:65534:\n";
@@ -84,17 +85,16 @@ Status add_entry(archive* a, const std::string& name, mode_t type, int perm,
   if (!hardlink.empty()) archive_entry_set_hardlink(e.get(), hardlink.c_str());
   archive_entry_set_size(e.get(), type == AE_IFREG && hardlink.empty() ? data.size() : 0);
   if (archive_write_header(a, e.get()) != ARCHIVE_OK) return archive_err(a, "add " + name);
-  if (!data.empty() && archive_write_data(a, data.data(), data.size()) !=
-                           static_cast<la_ssize_t>(data.size()))
+  if (!data.empty() &&
+      archive_write_data(a, data.data(), data.size()) != static_cast<la_ssize_t>(data.size()))
     return archive_err(a, "write " + name);
   return ok_status();
 }
 
 Result<std::string> build_layer_tar(const std::string& busybox, std::vector<std::string> applets) {
-  std::map<std::string, int> dirs = {{"bin", 0755},  {"etc", 0755},  {"home", 0755},
-                                     {"root", 0700}, {"sbin", 0755}, {"tmp", 01777},
-                                     {"usr", 0755},  {"usr/bin", 0755}, {"usr/sbin", 0755},
-                                     {"var", 0755}};
+  std::map<std::string, int> dirs = {
+      {"bin", 0755},  {"etc", 0755}, {"home", 0755},    {"root", 0700},     {"sbin", 0755},
+      {"tmp", 01777}, {"usr", 0755}, {"usr/bin", 0755}, {"usr/sbin", 0755}, {"var", 0755}};
   for (auto& path : applets)
     for (size_t s = path.find('/'); s != std::string::npos; s = path.find('/', s + 1))
       dirs.emplace(path.substr(0, s), 0755);
@@ -121,8 +121,7 @@ Result<std::string> gzip(const std::string& data) {
   archive_entry_set_size(e.get(), static_cast<la_int64_t>(data.size()));
   if (archive_write_header(a.get(), e.get()) != ARCHIVE_OK)
     return archive_err(a.get(), "gzip layer");
-  if (archive_write_data(a.get(), data.data(), data.size()) !=
-      static_cast<la_ssize_t>(data.size()))
+  if (archive_write_data(a.get(), data.data(), data.size()) != static_cast<la_ssize_t>(data.size()))
     return archive_err(a.get(), "gzip layer");
   if (archive_write_close(a.get()) != ARCHIVE_OK) return archive_err(a.get(), "gzip layer");
   return out;
@@ -182,27 +181,24 @@ Result<Image> LocalImageStore::bootstrap_busybox(const std::string& busybox_path
   BERTH_TRY_ASSIGN(std::string gz, gzip(tar));
   BERTH_TRY_ASSIGN(std::string layer_digest, content_.put(gz));
 
-  Json config = {
-      {"architecture", host_architecture()},
-      {"os", "linux"},
-      {"created", kFixedTimeText},
-      {"config", {{"Env", {kPathEnv}}, {"Cmd", {"sh"}}}},
-      {"rootfs", {{"type", "layers"}, {"diff_ids", {diff_id}}}},
-      {"history",
-       {{{"created", kFixedTimeText},
-         {"created_by", "berth bootstrap: ADD busybox with applet links"}},
-        {{"created", kFixedTimeText},
-         {"created_by", "/bin/sh -c #(nop)  CMD [\"sh\"]"},
-         {"empty_layer", true}}}}};
+  Json config = {{"architecture", host_architecture()},
+                 {"os", "linux"},
+                 {"created", kFixedTimeText},
+                 {"config", {{"Env", {kPathEnv}}, {"Cmd", {"sh"}}}},
+                 {"rootfs", {{"type", "layers"}, {"diff_ids", {diff_id}}}},
+                 {"history",
+                  {{{"created", kFixedTimeText},
+                    {"created_by", "berth bootstrap: ADD busybox with applet links"}},
+                   {{"created", kFixedTimeText},
+                    {"created_by", "/bin/sh -c #(nop)  CMD [\"sh\"]"},
+                    {"empty_layer", true}}}}};
   std::string config_text = dump_json(config);
   BERTH_TRY_ASSIGN(std::string config_digest, content_.put(config_text));
   Json manifest = {
       {"schemaVersion", 2},
       {"mediaType", kDockerManifest},
       {"config",
-       {{"mediaType", kDockerConfig},
-        {"size", config_text.size()},
-        {"digest", config_digest}}},
+       {{"mediaType", kDockerConfig}, {"size", config_text.size()}, {"digest", config_digest}}},
       {"layers",
        {{{"mediaType", kDockerLayerGzip}, {"size", gz.size()}, {"digest", layer_digest}}}}};
   std::string manifest_text = dump_json(manifest);
@@ -212,8 +208,8 @@ Result<Image> LocalImageStore::bootstrap_busybox(const std::string& busybox_path
   rec.id = rec.config_digest = config_digest;
   rec.manifest_digest = manifest_digest;
   rec.manifest_media_type = kDockerManifest;
-  rec.layers.push_back({layer_digest, diff_id, kDockerLayerGzip,
-                        static_cast<int64_t>(gz.size()), static_cast<int64_t>(tar.size())});
+  rec.layers.push_back({layer_digest, diff_id, kDockerLayerGzip, static_cast<int64_t>(gz.size()),
+                        static_cast<int64_t>(tar.size())});
   rec.created = kFixedTimeText;
   BERTH_TRY_CTX(record_image(rec, {ref}), what);
   BERTH_TRY_ASSIGN(ImageRecord stored, read_record(rec.id));

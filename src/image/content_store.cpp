@@ -26,8 +26,7 @@ Status BlobWriter::write(std::string_view data) {
   return ok_status();
 }
 
-Result<std::string> BlobWriter::commit(const std::string& expected_digest,
-                                       int64_t expected_size) {
+Result<std::string> BlobWriter::commit(const std::string& expected_digest, int64_t expected_size) {
   std::string digest = "sha256:" + sha_->hex();
   if (expected_size >= 0 && expected_size != size_)
     return make_error(Code::kDataLoss, "blob " + expected_digest + ": size " +

@@ -15,8 +15,7 @@ using internal::ImageRecord;
 using internal::LocalImageStore;
 using store::Table;
 
-Result<std::unique_ptr<ImageStore>> ImageStore::open(const std::string& data_root,
-                                                     store::Db& db) {
+Result<std::unique_ptr<ImageStore>> ImageStore::open(const std::string& data_root, store::Db& db) {
   BERTH_TRY(make_dirs(data_root));
   // A canonical root: layer extraction refuses to write through symlinks anywhere on its path.
   char real[PATH_MAX];
@@ -45,9 +44,7 @@ void add_unique(std::vector<std::string>& v, const std::string& s) {
     if (x == s) return;
   v.push_back(s);
 }
-void remove_value(std::vector<std::string>& v, const std::string& s) {
-  std::erase(v, s);
-}
+void remove_value(std::vector<std::string>& v, const std::string& s) { std::erase(v, s); }
 }  // namespace
 
 Result<ImageRecord> LocalImageStore::read_record(const std::string& id) {

@@ -20,7 +20,7 @@ namespace berth::image {
 
 // The parts of an image config (OCI image-spec "config") that a container is made from.
 struct ImageConfig {
-  std::vector<std::string> env;         // "KEY=value"
+  std::vector<std::string> env;  // "KEY=value"
   std::vector<std::string> cmd;
   std::vector<std::string> entrypoint;
   std::string working_dir;
@@ -37,9 +37,9 @@ struct Image {
   std::vector<std::string> repo_digests;  // "busybox@sha256:..."
   std::string config_json;                // the config blob, verbatim
   ImageConfig config;
-  std::string created;       // RFC 3339, from the config
-  std::string architecture;  // "amd64"
-  std::string os;            // "linux"
+  std::string created;                // RFC 3339, from the config
+  std::string architecture;           // "amd64"
+  std::string os;                     // "linux"
   std::vector<std::string> diff_ids;  // "sha256:..." of each uncompressed layer, lowest first
   int64_t size = 0;                   // sum of uncompressed layer sizes (Docker's Size)
 };

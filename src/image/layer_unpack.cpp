@@ -50,8 +50,7 @@ Error bad_entry(const std::string& path, const std::string& why) {
 
 // A relative path with no "..", no leading "/"; "./" prefixes and empty parts dropped.
 Result<std::string> safe_relative(const std::string& raw) {
-  if (!raw.empty() && raw.front() == '/')
-    return bad_entry(raw, "absolute path not allowed");
+  if (!raw.empty() && raw.front() == '/') return bad_entry(raw, "absolute path not allowed");
   std::vector<std::string> parts;
   for (auto& p : split(raw, '/')) {
     if (p.empty() || p == ".") continue;
@@ -74,8 +73,8 @@ Status check_parents(const std::string& root, const std::string& rel, const std:
       return sys_error("lstat " + cur);
     }
     if (S_ISLNK(st.st_mode))
-      return bad_entry(raw, "parent " + join({parts.begin(), parts.begin() + i + 1}, "/") +
-                                " is a symlink");
+      return bad_entry(
+          raw, "parent " + join({parts.begin(), parts.begin() + i + 1}, "/") + " is a symlink");
     if (!S_ISDIR(st.st_mode)) return bad_entry(raw, "parent is not a directory");
   }
   return ok_status();
@@ -174,8 +173,8 @@ std::vector<std::string> chain_ids(const std::vector<std::string>& diff_ids) {
 Result<int64_t> unpack_layer(const std::string& blob_path, const std::string& diff_id,
                              const std::string& dest) {
   if (is_directory(dest)) return int64_t{0};
-  std::string tmp = dir_of(dest) + "/.tmp-" + base_of(dest).substr(0, 12) + "-" +
-                    random_hex_id().substr(0, 16);
+  std::string tmp =
+      dir_of(dest) + "/.tmp-" + base_of(dest).substr(0, 12) + "-" + random_hex_id().substr(0, 16);
   if (::mkdir(tmp.c_str(), 0755) != 0) return sys_error("mkdir " + tmp);
   ScopeExit cleanup([&] { (void)remove_all(tmp); });
 

@@ -112,9 +112,8 @@ std::string Reference::familiar() const {
 Result<Reference> parse_reference(const std::string& input) {
   if (input.empty()) return invalid();
   if (is_hex64(input))
-    return make_error(Code::kInvalidArgument,
-                      "invalid repository name (" + input +
-                          "), cannot specify 64-byte hexadecimal strings");
+    return make_error(Code::kInvalidArgument, "invalid repository name (" + input +
+                                                  "), cannot specify 64-byte hexadecimal strings");
   Reference ref;
   std::string rest = input;
   // The digest, then the tag: a ':' after the last '/' is a tag separator, not a port.
@@ -139,8 +138,8 @@ Result<Reference> parse_reference(const std::string& input) {
   std::string remote;
   if (first == std::string::npos ||
       (rest.substr(0, first).find_first_of(".:") == std::string::npos &&
-       rest.substr(0, first) != "localhost" && to_lower(rest.substr(0, first)) ==
-                                                   rest.substr(0, first))) {
+       rest.substr(0, first) != "localhost" &&
+       to_lower(rest.substr(0, first)) == rest.substr(0, first))) {
     ref.domain = kDefaultDomain;
     remote = rest;
   } else {

@@ -40,7 +40,8 @@ std::vector<IdMapping> id_mappings(const Json* j) {
 
 Json id_mappings_json(const std::vector<IdMapping>& v) {
   Json a = Json::array();
-  for (auto& m : v) a.push_back({{"containerID", m.container_id}, {"hostID", m.host_id}, {"size", m.size}});
+  for (auto& m : v)
+    a.push_back({{"containerID", m.container_id}, {"hostID", m.host_id}, {"size", m.size}});
   return a;
 }
 
@@ -90,7 +91,8 @@ Process parse_process(const Json& j) {
 Json process_json(const Process& p) {
   Json j = Json::object();
   j["terminal"] = p.terminal;
-  if (p.console_size) j["consoleSize"] = {{"height", p.console_size->height}, {"width", p.console_size->width}};
+  if (p.console_size)
+    j["consoleSize"] = {{"height", p.console_size->height}, {"width", p.console_size->width}};
   Json u = {{"uid", p.user.uid}, {"gid", p.user.gid}};
   if (p.user.umask) u["umask"] = *p.user.umask;
   if (!p.user.additional_gids.empty()) u["additionalGids"] = p.user.additional_gids;
@@ -106,8 +108,10 @@ Json process_json(const Process& p) {
   }
   if (p.capabilities) {
     auto& c = *p.capabilities;
-    j["capabilities"] = {{"bounding", c.bounding}, {"effective", c.effective},
-                         {"inheritable", c.inheritable}, {"permitted", c.permitted},
+    j["capabilities"] = {{"bounding", c.bounding},
+                         {"effective", c.effective},
+                         {"inheritable", c.inheritable},
+                         {"permitted", c.permitted},
                          {"ambient", c.ambient}};
   }
   if (p.oom_score_adj) j["oomScoreAdj"] = *p.oom_score_adj;
@@ -329,10 +333,14 @@ std::string spec_to_json(const Spec& s, bool pretty) {
 
 const char* status_name(Status status) {
   switch (status) {
-    case Status::kCreating: return "creating";
-    case Status::kCreated: return "created";
-    case Status::kRunning: return "running";
-    case Status::kStopped: return "stopped";
+    case Status::kCreating:
+      return "creating";
+    case Status::kCreated:
+      return "created";
+    case Status::kRunning:
+      return "running";
+    case Status::kStopped:
+      return "stopped";
   }
   return "unknown";
 }
@@ -345,11 +353,16 @@ Result<State> parse_state(std::string_view text) {
     opt(j, "id", &s.id);
     std::string status;
     opt(j, "status", &status);
-    if (status == "creating") s.status = Status::kCreating;
-    else if (status == "created") s.status = Status::kCreated;
-    else if (status == "running") s.status = Status::kRunning;
-    else if (status == "stopped") s.status = Status::kStopped;
-    else return make_error(Code::kInvalidArgument, "state.json: bad status \"" + status + "\"");
+    if (status == "creating")
+      s.status = Status::kCreating;
+    else if (status == "created")
+      s.status = Status::kCreated;
+    else if (status == "running")
+      s.status = Status::kRunning;
+    else if (status == "stopped")
+      s.status = Status::kStopped;
+    else
+      return make_error(Code::kInvalidArgument, "state.json: bad status \"" + status + "\"");
     opt(j, "pid", &s.pid);
     opt(j, "bundle", &s.bundle);
     opt(j, "annotations", &s.annotations);
@@ -360,8 +373,11 @@ Result<State> parse_state(std::string_view text) {
 }
 
 std::string state_to_json(const State& s, bool pretty) {
-  Json j = {{"ociVersion", s.oci_version}, {"id", s.id}, {"status", status_name(s.status)},
-            {"pid", s.pid}, {"bundle", s.bundle}};
+  Json j = {{"ociVersion", s.oci_version},
+            {"id", s.id},
+            {"status", status_name(s.status)},
+            {"pid", s.pid},
+            {"bundle", s.bundle}};
   if (!s.annotations.empty()) j["annotations"] = s.annotations;
   return pretty ? j.dump(2, ' ', false, Json::error_handler_t::replace) : dump_json(j);
 }

@@ -36,14 +36,17 @@ Status start(const std::string& root, const std::string& id) {
   BERTH_TRY_ASSIGN(ContainerRecord r, load_record(root, id));
   oci::Status st = status_of(root, r);
   if (st != oci::Status::kCreated)
-    return make_error(Code::kConflict, std::string("cannot start a container that is ") + oci::status_name(st));
+    return make_error(Code::kConflict,
+                      std::string("cannot start a container that is ") + oci::status_name(st));
   std::string fifo = fifo_path(root, id);
   UniqueFd fd(::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
   if (!fd) return sys_error("open " + fifo);
   // Init opens the fifo for writing once we have it open; wait for its byte, but give up if
   // init died meanwhile (a never-written fifo does not report POLLHUP).
   for (;;) {
-    struct pollfd p {fd.get(), POLLIN, 0};
+    struct pollfd p {
+      fd.get(), POLLIN, 0
+    };
     int n = ::poll(&p, 1, 100);
     if (n < 0 && errno != EINTR) return sys_error("poll " + fifo);
     if (n > 0) {
@@ -59,7 +62,8 @@ Status start(const std::string& root, const std::string& id) {
   return ok_status();
 }
 
-Status kill(const std::string& root, const std::string& id, int sig, bool all, const std::string& cgroup_root) {
+Status kill(const std::string& root, const std::string& id, int sig, bool all,
+            const std::string& cgroup_root) {
   BERTH_TRY_ASSIGN(ContainerRecord r, load_record(root, id));
   if (all) {
     BERTH_TRY_ASSIGN(auto cg, open_cgroup(cgroup_root, r.cgroups_path));
@@ -79,7 +83,8 @@ bool oom_killed(const std::string& root, const std::string& id, const std::strin
   return cg && (*cg)->oom_killed();
 }
 
-Status remove(const std::string& root, const std::string& id, bool force, const std::string& cgroup_root) {
+Status remove(const std::string& root, const std::string& id, bool force,
+              const std::string& cgroup_root) {
   BERTH_TRY_ASSIGN(ContainerRecord r, load_record(root, id));
   oci::Status st = status_of(root, r);
   if (st == oci::Status::kRunning && !force)

@@ -25,13 +25,13 @@ inline constexpr const char* kDefaultCgroupRoot = "/sys/fs/cgroup";
 struct CreateOptions {
   std::string root = kDefaultRoot;  // state root (runc --root)
   std::string id;
-  std::string bundle;               // dir with config.json; root.path is relative to it
+  std::string bundle;  // dir with config.json; root.path is relative to it
   // The container process's stdio; -1 inherits the caller's 0/1/2.  Ignored for a terminal.
   int stdin_fd = -1, stdout_fd = -1, stderr_fd = -1;
   // process.terminal: a connected unix socket; init opens a pty inside the container and sends
   // the master over it with SCM_RIGHTS (runc's --console-socket protocol).
   int console_socket = -1;
-  std::string pid_file;             // written with the init pid when non-empty
+  std::string pid_file;  // written with the init pid when non-empty
   std::string cgroup_root = kDefaultCgroupRoot;
 };
 

@@ -7,7 +7,9 @@
 
 namespace berth::runtime {
 
-std::string container_dir(const std::string& root, const std::string& id) { return root + "/" + id; }
+std::string container_dir(const std::string& root, const std::string& id) {
+  return root + "/" + id;
+}
 std::string fifo_path(const std::string& root, const std::string& id) {
   return container_dir(root, id) + "/exec.fifo";
 }

@@ -4,8 +4,8 @@
 namespace berth::runtime {
 
 std::string record_to_json(const ContainerRecord& r) {
-  Json j = {{"id", r.id},         {"pid", r.pid},       {"start_time", r.start_time},
-            {"bundle", r.bundle}, {"rootfs", r.rootfs}, {"cgroups_path", r.cgroups_path},
+  Json j = {{"id", r.id},          {"pid", r.pid},       {"start_time", r.start_time},
+            {"bundle", r.bundle},  {"rootfs", r.rootfs}, {"cgroups_path", r.cgroups_path},
             {"created", r.created}};
   if (!r.annotations.empty()) j["annotations"] = r.annotations;
   return dump_json(j);
@@ -22,7 +22,8 @@ Result<ContainerRecord> record_from_json(const std::string& text) {
     r.rootfs = j.value("rootfs", "");
     r.cgroups_path = j.value("cgroups_path", "");
     r.created = j.value("created", int64_t{0});
-    if (j.contains("annotations")) r.annotations = j["annotations"].get<std::map<std::string, std::string>>();
+    if (j.contains("annotations"))
+      r.annotations = j["annotations"].get<std::map<std::string, std::string>>();
     return r;
   } catch (const Json::exception& e) {
     return make_error(Code::kDataLoss, std::string("container state: ") + e.what());

@@ -5,7 +5,8 @@
 namespace berth::shim {
 
 std::string exit_status_to_json(const ExitStatus& s) {
-  return dump_json(Json{{"exit_code", s.exit_code}, {"finished_at", s.finished_at}, {"oom_killed", s.oom_killed}});
+  return dump_json(Json{
+      {"exit_code", s.exit_code}, {"finished_at", s.finished_at}, {"oom_killed", s.oom_killed}});
 }
 
 Result<ExitStatus> exit_status_from_json(const std::string& text) {

@@ -31,8 +31,8 @@ void report_ready(ShimState& s, const std::string& line) {
 }
 
 void report_error(ShimState& s, const Error& e) {
-  report_ready(s, "error " + std::to_string(static_cast<int>(e.code)) + " " + std::to_string(e.sys_errno) + " " +
-                      e.message);
+  report_ready(s, "error " + std::to_string(static_cast<int>(e.code)) + " " +
+                      std::to_string(e.sys_errno) + " " + e.message);
 }
 
 // fork, setsid, fork: the shim is nobody's child but init's (or a subreaper's) and has no
@@ -48,7 +48,9 @@ void detach() {
 
 Result<UniqueFd> recv_fd(int sock) {
   char byte;
-  struct iovec iov {&byte, 1};
+  struct iovec iov {
+    &byte, 1
+  };
   alignas(struct cmsghdr) char buf[CMSG_SPACE(sizeof(int))] = {};
   struct msghdr msg {};
   msg.msg_iov = &iov;
@@ -57,7 +59,8 @@ Result<UniqueFd> recv_fd(int sock) {
   msg.msg_controllen = sizeof(buf);
   if (::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) <= 0) return sys_error("receive pty master");
   struct cmsghdr* cm = CMSG_FIRSTHDR(&msg);
-  if (!cm || cm->cmsg_type != SCM_RIGHTS) return make_error(Code::kInternal, "no pty master received");
+  if (!cm || cm->cmsg_type != SCM_RIGHTS)
+    return make_error(Code::kInternal, "no pty master received");
   int fd;
   std::memcpy(&fd, CMSG_DATA(cm), sizeof(int));
   return UniqueFd(fd);
@@ -73,7 +76,8 @@ Status create_container(ShimState& s) {
   UniqueFd child_ends[3], console_peer;
   if (s.config.tty) {
     int sv[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return sys_error("socketpair");
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+      return sys_error("socketpair");
     console_peer = UniqueFd(sv[0]);
     child_ends[0] = UniqueFd(sv[1]);
     o.console_socket = sv[1];

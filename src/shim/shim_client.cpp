@@ -2,8 +2,8 @@
 #include "shim/shim_client.h"
 
 #include <fcntl.h>
-#include <sys/socket.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,7 +29,8 @@ Result<std::string> request(const std::string& state_dir, const std::string& lin
 Result<ExitStatus> parse_wait(const std::string& text) {
   auto f = split(text, ' ');
   long long code = 0, nanos = 0, oom = 0;
-  if (f.size() != 3 || !parse_int64(f[0], &code) || !parse_int64(f[1], &nanos) || !parse_int64(f[2], &oom))
+  if (f.size() != 3 || !parse_int64(f[0], &code) || !parse_int64(f[1], &nanos) ||
+      !parse_int64(f[2], &oom))
     return make_error(Code::kInternal, "shim wait: bad reply \"" + text + "\"");
   return ExitStatus{static_cast<int>(code), nanos, oom != 0};
 }
@@ -41,9 +42,19 @@ Result<pid_t> launch(const ShimLaunch& l) {
   int p[2];
   if (::pipe2(p, O_CLOEXEC) != 0) return sys_error("pipe");
   UniqueFd rd(p[0]), wr(p[1]);
-  std::vector<std::string> args = {l.shim_binary, "--id", l.id, "--bundle", l.bundle,
-                                   "--state-dir", l.state_dir, "--runtime-root", l.runtime_root,
-                                   "--log-path", l.log_path, "--ready-fd", std::to_string(wr.get())};
+  std::vector<std::string> args = {l.shim_binary,
+                                   "--id",
+                                   l.id,
+                                   "--bundle",
+                                   l.bundle,
+                                   "--state-dir",
+                                   l.state_dir,
+                                   "--runtime-root",
+                                   l.runtime_root,
+                                   "--log-path",
+                                   l.log_path,
+                                   "--ready-fd",
+                                   std::to_string(wr.get())};
   if (l.tty) args.push_back("--tty");
   if (l.open_stdin) args.push_back("--open-stdin");
   if (l.stdin_once) args.push_back("--stdin-once");
@@ -76,11 +87,13 @@ Result<pid_t> launch(const ShimLaunch& l) {
   auto line = read_line(rd.get());
   if (!line) {
     return make_error(Code::kInternal, "berth-shim for " + l.id + " exited (status " +
-                                           std::to_string(exit_code_from_status(status)) + ") before it was ready");
+                                           std::to_string(exit_code_from_status(status)) +
+                                           ") before it was ready");
   }
   if (line->rfind("ok ", 0) == 0) {
     long long pid = 0;
-    if (!parse_int64(line->substr(3), &pid)) return make_error(Code::kInternal, "berth-shim: bad ready line");
+    if (!parse_int64(line->substr(3), &pid))
+      return make_error(Code::kInternal, "berth-shim: bad ready line");
     return static_cast<pid_t>(pid);
   }
   // "error <code> <errno> <message>"
@@ -127,7 +140,8 @@ Result<ExitStatus> ShimClient::wait() {
 
 Result<UniqueFd> ShimClient::attach(bool in, bool out, bool err) {
   BERTH_TRY_ASSIGN(UniqueFd fd, connect_unix(state_dir_ + "/shim.sock"));
-  std::string line = std::string("attach ") + (in ? "1" : "0") + " " + (out ? "1" : "0") + " " + (err ? "1" : "0");
+  std::string line =
+      std::string("attach ") + (in ? "1" : "0") + " " + (out ? "1" : "0") + " " + (err ? "1" : "0");
   BERTH_TRY(write_all(fd.get(), line + "\n"));
   BERTH_TRY_ASSIGN(std::string reply, read_line(fd.get()));
   if (reply.rfind("ok", 0) != 0) return make_error(Code::kInternal, "shim attach: " + reply);

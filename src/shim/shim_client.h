@@ -11,8 +11,8 @@
 //   "kill <signo>"  signals the container's init
 //   "resize <h> <w>" sets the pty window size (tty containers)
 //   "pid"           -> "ok <pid of the container's init>"
-//   "wait"          blocks until the container exited -> "ok <exit_code> <finished_nanos> <oom 0|1>"
-//   "attach <stdin 0|1> <stdout 0|1> <stderr 0|1>" -> "ok\n", then the connection carries the
+//   "wait"          blocks until the container exited -> "ok <exit_code> <finished_nanos> <oom
+//   0|1>" "attach <stdin 0|1> <stdout 0|1> <stderr 0|1>" -> "ok\n", then the connection carries the
 //                   stream: shim->client the container's output (Docker's 8-byte multiplexed
 //                   frames without a tty, raw bytes with one), client->shim stdin bytes.  A client
 //                   shutdown(SHUT_WR) closes the container's stdin when stdin_once is set.  The
@@ -42,8 +42,8 @@ struct ShimLaunch {
 };
 
 struct ExitStatus {
-  int exit_code = 0;           // 128+n for a signal
-  int64_t finished_at = 0;     // unix nanos
+  int exit_code = 0;        // 128+n for a signal
+  int64_t finished_at = 0;  // unix nanos
   bool oom_killed = false;
 };
 

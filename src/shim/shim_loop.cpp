@@ -29,7 +29,9 @@ void drop_conn(ShimState& s, int fd) {
   s.conns.erase(it);
 }
 
-void reply(Conn& c, const std::string& line) { (void)::send(c.fd.get(), line.data(), line.size(), MSG_NOSIGNAL); }
+void reply(Conn& c, const std::string& line) {
+  (void)::send(c.fd.get(), line.data(), line.size(), MSG_NOSIGNAL);
+}
 
 void write_stdin(ShimState& s, std::string_view data) {
   if (!s.stdin_fd || data.empty()) return;
@@ -49,9 +51,12 @@ bool handle_request(ShimState& s, Conn& c, const std::string& line) {
   }
   if (cmd == "kill" && f.size() == 2) {
     int sig = runtime::parse_signal(f[1]);
-    if (!sig) reply(c, "error bad signal " + f[1] + "\n");
-    else if (s.exited || ::kill(s.init_pid, sig) != 0) reply(c, "error container is not running\n");
-    else reply(c, "ok\n");
+    if (!sig)
+      reply(c, "error bad signal " + f[1] + "\n");
+    else if (s.exited || ::kill(s.init_pid, sig) != 0)
+      reply(c, "error container is not running\n");
+    else
+      reply(c, "ok\n");
     return false;
   }
   if (cmd == "resize" && f.size() == 3) {
@@ -63,8 +68,10 @@ bool handle_request(ShimState& s, Conn& c, const std::string& line) {
     struct winsize ws {};
     ws.ws_row = static_cast<unsigned short>(h);
     ws.ws_col = static_cast<unsigned short>(w);
-    if (::ioctl(s.out_fd[0].get(), TIOCSWINSZ, &ws) != 0) reply(c, "error resize failed\n");
-    else reply(c, "ok\n");
+    if (::ioctl(s.out_fd[0].get(), TIOCSWINSZ, &ws) != 0)
+      reply(c, "error resize failed\n");
+    else
+      reply(c, "ok\n");
     return false;
   }
   if (cmd == "pid") {
@@ -145,8 +152,14 @@ void fan_out(ShimState& s, int stream, std::string_view data) {
   std::string frame;
   if (!s.config.tty) {
     uint32_t n = static_cast<uint32_t>(data.size());
-    char hdr[8] = {static_cast<char>(stream + 1), 0, 0, 0, static_cast<char>(n >> 24), static_cast<char>(n >> 16),
-                   static_cast<char>(n >> 8), static_cast<char>(n)};
+    char hdr[8] = {static_cast<char>(stream + 1),
+                   0,
+                   0,
+                   0,
+                   static_cast<char>(n >> 24),
+                   static_cast<char>(n >> 16),
+                   static_cast<char>(n >> 8),
+                   static_cast<char>(n)};
     frame.assign(hdr, 8);
   }
   frame.append(data);
@@ -201,11 +214,16 @@ void run_loop(ShimState& s) {
     if (n < 0 && errno != EINTR) break;
     for (int i = 0; i < n; ++i) {
       int fd = events[i].data.fd;
-      if (fd == s.signal_fd.get()) on_signal(s);
-      else if (fd == s.listen_fd.get()) on_accept(s);
-      else if (s.out_fd[0] && fd == s.out_fd[0].get()) on_output(s, 0);
-      else if (s.out_fd[1] && fd == s.out_fd[1].get()) on_output(s, 1);
-      else on_conn(s, fd);
+      if (fd == s.signal_fd.get())
+        on_signal(s);
+      else if (fd == s.listen_fd.get())
+        on_accept(s);
+      else if (s.out_fd[0] && fd == s.out_fd[0].get())
+        on_output(s, 0);
+      else if (s.out_fd[1] && fd == s.out_fd[1].get())
+        on_output(s, 1);
+      else
+        on_conn(s, fd);
     }
   }
   // Init is gone (and with it the pid namespace): what is still buffered is the last output.
@@ -214,8 +232,9 @@ void run_loop(ShimState& s) {
 }
 
 void finish_clients(ShimState& s, const ExitStatus& status) {
-  std::string line = "ok " + std::to_string(status.exit_code) + " " + std::to_string(status.finished_at) + " " +
-                     (status.oom_killed ? "1" : "0") + "\n";
+  std::string line = "ok " + std::to_string(status.exit_code) + " " +
+                     std::to_string(status.finished_at) + " " + (status.oom_killed ? "1" : "0") +
+                     "\n";
   for (auto& [fd, c] : s.conns) {
     if (c->waiting) reply(*c, line);
     ::shutdown(fd, SHUT_RDWR);
@@ -226,7 +245,9 @@ void finish_clients(ShimState& s, const ExitStatus& status) {
   for (;;) {
     UniqueFd fd(::accept4(s.listen_fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
     if (!fd) break;
-    struct pollfd p {fd.get(), POLLIN, 0};
+    struct pollfd p {
+      fd.get(), POLLIN, 0
+    };
     if (::poll(&p, 1, 200) <= 0) continue;
     char buf[256];
     ssize_t n = ::read(fd.get(), buf, sizeof(buf));

@@ -17,7 +17,7 @@ namespace berth::shim {
 
 struct Conn {
   UniqueFd fd;
-  std::string buf;       // request bytes until the first '\n'
+  std::string buf;  // request bytes until the first '\n'
   bool attached = false;
   bool in = false, out = false, err = false;
   bool waiting = false;  // a "wait" to answer at exit

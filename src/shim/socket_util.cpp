@@ -19,7 +19,8 @@ Status make_addr(const std::string& path, sockaddr_un* addr, UniqueFd* dir) {
     *dir = UniqueFd(::open(path.substr(0, slash).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!*dir) return sys_error("open " + path.substr(0, slash));
     p = "/proc/self/fd/" + std::to_string(dir->get()) + path.substr(slash);
-    if (p.size() >= sizeof(addr->sun_path)) return make_error(Code::kInvalidArgument, "socket name too long: " + path);
+    if (p.size() >= sizeof(addr->sun_path))
+      return make_error(Code::kInvalidArgument, "socket name too long: " + path);
   }
   std::memcpy(addr->sun_path, p.c_str(), p.size() + 1);
   return ok_status();
@@ -47,7 +48,8 @@ Result<UniqueFd> listen_unix(const std::string& path) {
   ::unlink(path.c_str());
   UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!fd) return sys_error("socket");
-  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) return sys_error("bind " + path);
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0)
+    return sys_error("bind " + path);
   if (::listen(fd.get(), 64) != 0) return sys_error("listen " + path);
   return fd;
 }

@@ -8,13 +8,20 @@ namespace berth::store {
 namespace {
 const char* table_name(Table t) {
   switch (t) {
-    case Table::kContainers: return "containers";
-    case Table::kImages: return "images";
-    case Table::kTags: return "tags";
-    case Table::kLayers: return "layers";
-    case Table::kVolumes: return "volumes";
-    case Table::kNetworks: return "networks";
-    case Table::kMeta: return "meta";
+    case Table::kContainers:
+      return "containers";
+    case Table::kImages:
+      return "images";
+    case Table::kTags:
+      return "tags";
+    case Table::kLayers:
+      return "layers";
+    case Table::kVolumes:
+      return "volumes";
+    case Table::kNetworks:
+      return "networks";
+    case Table::kMeta:
+      return "meta";
   }
   return "meta";
 }

@@ -18,15 +18,24 @@ namespace {
 
 Code code_for_status(int status) {
   switch (status) {
-    case 400: return Code::kInvalidArgument;
-    case 401: return Code::kUnauthorized;
-    case 403: return Code::kPermissionDenied;
-    case 404: return Code::kNotFound;
-    case 409: return Code::kConflict;
-    case 304: return Code::kNotModified;
-    case 501: return Code::kNotImplemented;
-    case 503: return Code::kUnavailable;
-    default: return Code::kInternal;
+    case 400:
+      return Code::kInvalidArgument;
+    case 401:
+      return Code::kUnauthorized;
+    case 403:
+      return Code::kPermissionDenied;
+    case 404:
+      return Code::kNotFound;
+    case 409:
+      return Code::kConflict;
+    case 304:
+      return Code::kNotModified;
+    case 501:
+      return Code::kNotImplemented;
+    case 503:
+      return Code::kUnavailable;
+    default:
+      return Code::kInternal;
   }
 }
 
@@ -97,8 +106,8 @@ Result<StreamingResponse> exchange(Client& client, const std::string& method,
   StreamingResponse resp;
   BERTH_TRY_ASSIGN(resp.fd, client.connect());
   http::Headers headers = request_headers(content_type, !body.empty());
-  std::string text = http::format_request(method, target, headers, body,
-                                          method_sends_length(method));
+  std::string text =
+      http::format_request(method, target, headers, body, method_sends_length(method));
   BERTH_TRY_CTX(http::send_all(resp.fd.get(), text), method + " " + target);
   resp.stream = std::make_unique<http::Stream>(resp.fd.get());
   auto head = http::read_response_head(*resp.stream);
@@ -166,8 +175,8 @@ Result<UniqueFd> Client::connect() {
 
 Result<ClientResponse> Client::request(const std::string& method, const std::string& target,
                                        const std::string& body, const std::string& content_type) {
-  BERTH_TRY_ASSIGN(StreamingResponse resp, exchange(*this, method, prefix_ + target, body,
-                                                    content_type));
+  BERTH_TRY_ASSIGN(StreamingResponse resp,
+                   exchange(*this, method, prefix_ + target, body, content_type));
   ClientResponse out;
   out.status = resp.status;
   out.headers = std::move(resp.headers);
@@ -176,8 +185,7 @@ Result<ClientResponse> Client::request(const std::string& method, const std::str
 }
 
 Result<StreamingResponse> Client::stream(const std::string& method, const std::string& target,
-                                         const std::string& body,
-                                         const std::string& content_type) {
+                                         const std::string& body, const std::string& content_type) {
   return exchange(*this, method, prefix_ + target, body, content_type);
 }
 

@@ -2,9 +2,9 @@
 
 #include <fcntl.h>
 #include <netdb.h>
-#include <poll.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -79,7 +79,7 @@ Result<UniqueFd> listen_unix(const std::string& path) {
   if (!fd) return sys_error("socket");
   size_t slash = path.rfind('/');
   if (slash != std::string::npos && slash > 0) (void)make_dirs(path.substr(0, slash), 0755);
-  struct stat st{};
+  struct stat st {};
   if (::lstat(path.c_str(), &st) == 0) {
     if (!S_ISSOCK(st.st_mode))
       return make_error(Code::kAlreadyExists, "listen on " + path + ": exists and is not a socket");
@@ -107,8 +107,7 @@ Result<UniqueFd> listen_tcp(const std::string& hostport) {
   addrinfo* res = nullptr;
   int rc = ::getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &res);
   if (rc != 0)
-    return make_error(Code::kInvalidArgument,
-                      "resolve " + hostport + ": " + ::gai_strerror(rc));
+    return make_error(Code::kInvalidArgument, "resolve " + hostport + ": " + ::gai_strerror(rc));
   Error last = make_error(Code::kUnavailable, "no address for " + hostport);
   for (addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
     UniqueFd fd(::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol));

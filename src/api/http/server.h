@@ -18,7 +18,8 @@ class ResponseWriter {
   explicit ResponseWriter(Stream* stream) : stream_(stream) {}
   Headers& headers() { return headers_; }
   // A whole response with Content-Length.
-  Status send(int status, const std::string& body, const std::string& content_type = "application/json");
+  Status send(int status, const std::string& body,
+              const std::string& content_type = "application/json");
   // Starts a chunked response (headers flushed at once); then write() chunks and end().
   Status begin_stream(int status, const std::string& content_type);
   Status write(std::string_view data);  // one chunk, flushed

@@ -43,7 +43,8 @@ void proxy(int client, int shim_fd) {
   char buf[65536];
   bool client_open = true;
   while (true) {
-    struct pollfd fds[2] = {{shim_fd, POLLIN, 0}, {client, static_cast<short>(client_open ? POLLIN : 0), 0}};
+    struct pollfd fds[2] = {{shim_fd, POLLIN, 0},
+                            {client, static_cast<short>(client_open ? POLLIN : 0), 0}};
     if (::poll(fds, 2, -1) < 0) {
       if (errno == EINTR) continue;
       return;
@@ -67,7 +68,9 @@ void proxy(int client, int shim_fd) {
 
 Status create(Engine& engine, http::Request& request, http::ResponseWriter& w) {
   BERTH_TRY_ASSIGN(Json body, read_json_body(request));
-  if (!body.is_object()) return make_error(Code::kInvalidArgument, "config cannot be empty in order to create a container");
+  if (!body.is_object())
+    return make_error(Code::kInvalidArgument,
+                      "config cannot be empty in order to create a container");
   engine::CreateRequest create;
   create.name = request.query_value("name");
   create.host_config = body.value("HostConfig", Json::object());
@@ -79,13 +82,18 @@ Status create(Engine& engine, http::Request& request, http::ResponseWriter& w) {
   return send_json(w, 201, dump_json(Json{{"Id", result.id}, {"Warnings", result.warnings}}));
 }
 
-Status wait(Engine& engine, http::Request& request, http::ResponseWriter& w, const std::string& id) {
+Status wait(Engine& engine, http::Request& request, http::ResponseWriter& w,
+            const std::string& id) {
   std::string cond = request.query_value("condition", "not-running");
   engine::WaitCondition condition;
-  if (cond == "not-running" || cond.empty()) condition = engine::WaitCondition::kNotRunning;
-  else if (cond == "next-exit") condition = engine::WaitCondition::kNextExit;
-  else if (cond == "removed") condition = engine::WaitCondition::kRemoved;
-  else return make_error(Code::kInvalidArgument, "invalid condition: \"" + cond + "\"");
+  if (cond == "not-running" || cond.empty())
+    condition = engine::WaitCondition::kNotRunning;
+  else if (cond == "next-exit")
+    condition = engine::WaitCondition::kNextExit;
+  else if (cond == "removed")
+    condition = engine::WaitCondition::kRemoved;
+  else
+    return make_error(Code::kInvalidArgument, "invalid condition: \"" + cond + "\"");
   BERTH_TRY_ASSIGN(auto waiter, engine.register_wait(id, condition));
   // The docker CLI waits for these headers before it starts the container: send them now.
   BERTH_TRY(w.begin_stream(200, "application/json"));
@@ -98,7 +106,8 @@ Status wait(Engine& engine, http::Request& request, http::ResponseWriter& w, con
   return w.end();
 }
 
-Status attach(Engine& engine, http::Request& request, http::ResponseWriter& w, const std::string& id) {
+Status attach(Engine& engine, http::Request& request, http::ResponseWriter& w,
+              const std::string& id) {
   BERTH_TRY_ASSIGN(engine::Container c, engine.get_container(id));
   if (!c.running() && c.state.status != engine::RunState::kCreated)
     return make_error(Code::kConflict, "You cannot attach to a stopped container, start it first");
@@ -118,12 +127,14 @@ Status attach(Engine& engine, http::Request& request, http::ResponseWriter& w, c
   return ok_status();
 }
 
-Status logs(Engine& engine, http::Request& request, http::ResponseWriter& w, const std::string& id) {
+Status logs(Engine& engine, http::Request& request, http::ResponseWriter& w,
+            const std::string& id) {
   engine::LogOptions o;
   o.stdout = request.query_bool("stdout");
   o.stderr = request.query_bool("stderr");
   if (!o.stdout && !o.stderr)
-    return make_error(Code::kInvalidArgument, "Bad parameters: you must choose at least one stream");
+    return make_error(Code::kInvalidArgument,
+                      "Bad parameters: you must choose at least one stream");
   o.follow = request.query_bool("follow");
   o.timestamps = request.query_bool("timestamps");
   std::string tail = request.query_value("tail", "all");
@@ -156,7 +167,8 @@ bool matches_filters(const engine::Container& c, const Json& filters) {
     if (!filters.contains(key)) return out;
     const Json& v = filters[key];
     if (v.is_array()) {
-      for (auto& x : v) if (x.is_string()) out.push_back(x);
+      for (auto& x : v)
+        if (x.is_string()) out.push_back(x);
     } else if (v.is_object()) {
       for (auto& [k, on] : v.items()) out.push_back(k);
     }
@@ -164,21 +176,32 @@ bool matches_filters(const engine::Container& c, const Json& filters) {
   };
   auto any = [](const std::vector<std::string>& want, auto pred) {
     if (want.empty()) return true;
-    for (auto& w : want) if (pred(w)) return true;
+    for (auto& w : want)
+      if (pred(w)) return true;
     return false;
   };
-  if (!any(values("status"), [&](const std::string& s) { return s == engine::status_name(c.state.status); })) return false;
-  if (!any(values("name"), [&](const std::string& s) { return c.name.find(s[0] == '/' ? s.substr(1) : s) != std::string::npos; })) return false;
+  if (!any(values("status"),
+           [&](const std::string& s) { return s == engine::status_name(c.state.status); }))
+    return false;
+  if (!any(values("name"), [&](const std::string& s) {
+        return c.name.find(s[0] == '/' ? s.substr(1) : s) != std::string::npos;
+      }))
+    return false;
   if (!any(values("id"), [&](const std::string& s) { return c.id.rfind(s, 0) == 0; })) return false;
   if (!any(values("label"), [&](const std::string& s) {
         auto eq = s.find('=');
         std::string k = s.substr(0, eq);
-        if (!c.config.contains("Labels") || !c.config["Labels"].is_object() || !c.config["Labels"].contains(k)) return false;
+        if (!c.config.contains("Labels") || !c.config["Labels"].is_object() ||
+            !c.config["Labels"].contains(k))
+          return false;
         return eq == std::string::npos || c.config["Labels"][k] == s.substr(eq + 1);
-      })) return false;
+      }))
+    return false;
   if (!any(values("exited"), [&](const std::string& s) {
-        return c.state.status == engine::RunState::kExited && std::to_string(c.state.exit_code) == s;
-      })) return false;
+        return c.state.status == engine::RunState::kExited &&
+               std::to_string(c.state.exit_code) == s;
+      }))
+    return false;
   return true;
 }
 
@@ -207,51 +230,65 @@ Status list(Engine& engine, http::Request& request, http::ResponseWriter& w) {
 void add_container_routes(Router& router, Engine& engine) {
   Engine* e = &engine;
   router.add("POST", "/containers/create",
-             [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status { return create(*e, r, w); });
+             [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status {
+               return create(*e, r, w);
+             });
   router.add("GET", "/containers/json",
-             [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status { return list(*e, r, w); });
-  router.add("GET", "/containers/{id}/json", [e](http::Request&, http::ResponseWriter& w, const Params& p) -> Status {
-    BERTH_TRY_ASSIGN(auto c, e->get_container(p.at("id")));
-    return send_json(w, 200, dump_json(container_inspect(c, *e)));
-  });
-  router.add("POST", "/containers/{id}/start", [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
-    BERTH_TRY(r.body.drain());
-    BERTH_TRY(e->start_container(p.at("id")));
-    return w.send(204, "", "");
-  });
-  router.add("POST", "/containers/{id}/stop", [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
-    std::optional<int> timeout;
-    long long t;
-    if (parse_int64(r.query_value("t"), &t)) timeout = static_cast<int>(t);
-    BERTH_TRY(e->stop_container(p.at("id"), timeout, r.query_value("signal")));
-    return w.send(204, "", "");
-  });
-  router.add("POST", "/containers/{id}/kill", [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
-    BERTH_TRY(e->kill_container(p.at("id"), r.query_value("signal")));
-    return w.send(204, "", "");
-  });
-  router.add("POST", "/containers/{id}/wait", [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
-    return wait(*e, r, w, p.at("id"));
-  });
-  router.add("POST", "/containers/{id}/attach", [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
-    return attach(*e, r, w, p.at("id"));
-  });
-  router.add("POST", "/containers/{id}/resize", [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
-    long long h = 0, wd = 0;
-    parse_int64(r.query_value("h"), &h);
-    parse_int64(r.query_value("w"), &wd);
-    auto c = e->get_container(p.at("id"));
-    if (!c) return Status(std::move(c).error());
-    if (c->running() && c->tty()) BERTH_TRY(e->resize(c->id, static_cast<int>(h), static_cast<int>(wd)));
-    return w.send(200, "", "text/plain");
-  });
-  router.add("GET", "/containers/{id}/logs", [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
-    return logs(*e, r, w, p.at("id"));
-  });
-  router.add("DELETE", "/containers/{id}", [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
-    BERTH_TRY(e->remove_container(p.at("id"), r.query_bool("force")));
-    return w.send(204, "", "");
-  });
+             [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status {
+               return list(*e, r, w);
+             });
+  router.add("GET", "/containers/{id}/json",
+             [e](http::Request&, http::ResponseWriter& w, const Params& p) -> Status {
+               BERTH_TRY_ASSIGN(auto c, e->get_container(p.at("id")));
+               return send_json(w, 200, dump_json(container_inspect(c, *e)));
+             });
+  router.add("POST", "/containers/{id}/start",
+             [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
+               BERTH_TRY(r.body.drain());
+               BERTH_TRY(e->start_container(p.at("id")));
+               return w.send(204, "", "");
+             });
+  router.add("POST", "/containers/{id}/stop",
+             [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
+               std::optional<int> timeout;
+               long long t;
+               if (parse_int64(r.query_value("t"), &t)) timeout = static_cast<int>(t);
+               BERTH_TRY(e->stop_container(p.at("id"), timeout, r.query_value("signal")));
+               return w.send(204, "", "");
+             });
+  router.add("POST", "/containers/{id}/kill",
+             [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
+               BERTH_TRY(e->kill_container(p.at("id"), r.query_value("signal")));
+               return w.send(204, "", "");
+             });
+  router.add("POST", "/containers/{id}/wait",
+             [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
+               return wait(*e, r, w, p.at("id"));
+             });
+  router.add("POST", "/containers/{id}/attach",
+             [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
+               return attach(*e, r, w, p.at("id"));
+             });
+  router.add("POST", "/containers/{id}/resize",
+             [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
+               long long h = 0, wd = 0;
+               parse_int64(r.query_value("h"), &h);
+               parse_int64(r.query_value("w"), &wd);
+               auto c = e->get_container(p.at("id"));
+               if (!c) return Status(std::move(c).error());
+               if (c->running() && c->tty())
+                 BERTH_TRY(e->resize(c->id, static_cast<int>(h), static_cast<int>(wd)));
+               return w.send(200, "", "text/plain");
+             });
+  router.add("GET", "/containers/{id}/logs",
+             [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
+               return logs(*e, r, w, p.at("id"));
+             });
+  router.add("DELETE", "/containers/{id}",
+             [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
+               BERTH_TRY(e->remove_container(p.at("id"), r.query_bool("force")));
+               return w.send(204, "", "");
+             });
 }
 
 }  // namespace berth::api::server

@@ -30,10 +30,14 @@ std::string container_status_text(const engine::Container& c) {
     case engine::RunState::kExited:
       return "Exited (" + std::to_string(c.state.exit_code) + ") " +
              human_duration((now - c.state.finished_at) / 1000000000LL) + " ago";
-    case engine::RunState::kCreated: return "Created";
-    case engine::RunState::kRemoving: return "Removal In Progress";
-    case engine::RunState::kRestarting: return "Restarting";
-    case engine::RunState::kDead: return "Dead";
+    case engine::RunState::kCreated:
+      return "Created";
+    case engine::RunState::kRemoving:
+      return "Removal In Progress";
+    case engine::RunState::kRestarting:
+      return "Restarting";
+    case engine::RunState::kDead:
+      return "Dead";
   }
   return "";
 }
@@ -60,20 +64,21 @@ Json container_summary(const engine::Container& c) {
 Json container_inspect(const engine::Container& c, const engine::Engine& engine) {
   const auto& s = c.state;
   std::string dir = engine.container_dir(c.id);
-  Json state{{"Status", engine::status_name(s.status)},
-             {"Running", s.status == engine::RunState::kRunning || s.status == engine::RunState::kPaused},
-             {"Paused", s.status == engine::RunState::kPaused},
-             {"Restarting", s.status == engine::RunState::kRestarting},
-             {"OOMKilled", s.oom_killed},
-             {"Dead", s.status == engine::RunState::kDead},
-             {"Pid", s.pid},
-             {"ExitCode", s.exit_code},
-             {"Error", s.error},
-             {"StartedAt", time_or_zero(s.started_at)},
-             {"FinishedAt", time_or_zero(s.finished_at)}};
+  Json state{
+      {"Status", engine::status_name(s.status)},
+      {"Running", s.status == engine::RunState::kRunning || s.status == engine::RunState::kPaused},
+      {"Paused", s.status == engine::RunState::kPaused},
+      {"Restarting", s.status == engine::RunState::kRestarting},
+      {"OOMKilled", s.oom_killed},
+      {"Dead", s.status == engine::RunState::kDead},
+      {"Pid", s.pid},
+      {"ExitCode", s.exit_code},
+      {"Error", s.error},
+      {"StartedAt", time_or_zero(s.started_at)},
+      {"FinishedAt", time_or_zero(s.finished_at)}};
   Json config = c.config;
-  for (const char* key : {"AttachStdin", "AttachStdout", "AttachStderr", "Tty", "OpenStdin",
-                          "StdinOnce"})
+  for (const char* key :
+       {"AttachStdin", "AttachStdout", "AttachStderr", "Tty", "OpenStdin", "StdinOnce"})
     if (!config.contains(key)) config[key] = false;
   for (const char* key : {"Domainname", "User", "WorkingDir"})
     if (!config.contains(key)) config[key] = "";
@@ -110,12 +115,16 @@ Json container_inspect(const engine::Container& c, const engine::Engine& engine)
               {"GraphDriver",
                {{"Name", "overlay2"},
                 {"Data",
-                 {{"MergedDir", dir + "/rootfs"}, {"UpperDir", dir + "/diff"},
+                 {{"MergedDir", dir + "/rootfs"},
+                  {"UpperDir", dir + "/diff"},
                   {"WorkDir", dir + "/work"}}}}},
               {"Mounts", Json::array()},
               {"Config", config},
               {"NetworkSettings",
-               {{"Bridge", ""}, {"SandboxID", ""}, {"SandboxKey", ""}, {"Ports", Json::object()},
+               {{"Bridge", ""},
+                {"SandboxID", ""},
+                {"SandboxKey", ""},
+                {"Ports", Json::object()},
                 {"Networks", Json::object()}}}};
 }
 

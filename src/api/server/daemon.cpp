@@ -22,12 +22,17 @@ const char* kUsage =
     "A container engine that speaks Docker's Engine API\n\n"
     "Options:\n"
     "      --cgroup-parent string   Parent cgroup for all containers (default \"berth\")\n"
-    "      --config-file string     Daemon configuration file (default \"/etc/berth/daemon.json\")\n"
-    "      --data-root string       Root directory of persistent state (default \"/var/lib/berth\")\n"
-    "      --exec-root string       Root directory for execution state files (default \"/run/berth\")\n"
+    "      --config-file string     Daemon configuration file (default "
+    "\"/etc/berth/daemon.json\")\n"
+    "      --data-root string       Root directory of persistent state (default "
+    "\"/var/lib/berth\")\n"
+    "      --exec-root string       Root directory for execution state files (default "
+    "\"/run/berth\")\n"
     "  -H, --host list              Daemon socket(s) to connect to\n"
-    "  -l, --log-level string       Set the logging level (\"debug\"|\"info\"|\"warn\"|\"error\"|\"fatal\")\n"
-    "      --pidfile string         Path to use for daemon PID file (default \"/run/berth/berthd.pid\")\n"
+    "  -l, --log-level string       Set the logging level "
+    "(\"debug\"|\"info\"|\"warn\"|\"error\"|\"fatal\")\n"
+    "      --pidfile string         Path to use for daemon PID file (default "
+    "\"/run/berth/berthd.pid\")\n"
     "      --shim-binary string     Path of berth-shim (default: next to berthd)\n"
     "  -v, --version                Print version information and quit\n";
 
@@ -75,7 +80,8 @@ Result<DaemonOptions> parse_daemon_args(int argc, char** argv, bool* exit_now) {
       name = arg.substr(0, eq);
       value = arg.substr(eq + 1);
     } else {
-      if (i + 1 >= argc) return make_error(Code::kInvalidArgument, "flag needs an argument: " + arg);
+      if (i + 1 >= argc)
+        return make_error(Code::kInvalidArgument, "flag needs an argument: " + arg);
       value = argv[++i];
     }
     if (name == "-H") name = "--host";
@@ -87,15 +93,24 @@ Result<DaemonOptions> parse_daemon_args(int argc, char** argv, bool* exit_now) {
   BERTH_TRY(apply_config_file(o.config_file.empty() ? "/etc/berth/daemon.json" : o.config_file, &o,
                               !o.config_file.empty()));
   for (auto& [name, value] : flags) {
-    if (name == "--host") o.hosts.push_back(value);
-    else if (name == "--data-root") o.engine.data_root = value;
-    else if (name == "--exec-root") o.engine.exec_root = value;
-    else if (name == "--pidfile") o.pidfile = value;
-    else if (name == "--log-level") o.log_level = value;
-    else if (name == "--cgroup-parent") o.engine.cgroup_parent = value;
-    else if (name == "--shim-binary") o.engine.shim_binary = value;
-    else if (name == "--config-file") continue;
-    else return make_error(Code::kInvalidArgument, "unknown flag: " + name);
+    if (name == "--host")
+      o.hosts.push_back(value);
+    else if (name == "--data-root")
+      o.engine.data_root = value;
+    else if (name == "--exec-root")
+      o.engine.exec_root = value;
+    else if (name == "--pidfile")
+      o.pidfile = value;
+    else if (name == "--log-level")
+      o.log_level = value;
+    else if (name == "--cgroup-parent")
+      o.engine.cgroup_parent = value;
+    else if (name == "--shim-binary")
+      o.engine.shim_binary = value;
+    else if (name == "--config-file")
+      continue;
+    else
+      return make_error(Code::kInvalidArgument, "unknown flag: " + name);
   }
   if (o.hosts.empty()) o.hosts.push_back("unix://" + o.engine.exec_root + "/berth.sock");
   if (o.pidfile.empty()) o.pidfile = o.engine.exec_root + "/berthd.pid";
@@ -133,7 +148,9 @@ int run_daemon(const DaemonOptions& options) {
   }
   Router router;
   add_all_routes(router, **engine);
-  http::Handler handler = [&router](http::Request& r, http::ResponseWriter& w) { router.handle(r, w); };
+  http::Handler handler = [&router](http::Request& r, http::ResponseWriter& w) {
+    router.handle(r, w);
+  };
   std::vector<std::unique_ptr<http::Server>> servers;
   for (auto& host : options.hosts) {
     if (host.rfind("unix://", 0) == 0) {

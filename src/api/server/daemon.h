@@ -13,9 +13,9 @@ namespace berth::api::server {
 struct DaemonOptions {
   std::vector<std::string> hosts;  // -H; default unix:///run/berth/berth.sock
   engine::EngineOptions engine;
-  std::string pidfile;             // default <exec-root>/berthd.pid
+  std::string pidfile;  // default <exec-root>/berthd.pid
   std::string log_level = "info";
-  std::string config_file;         // daemon.json
+  std::string config_file;  // daemon.json
 };
 
 // Parses argv (flags as dockerd spells them); *exit_now is set for --help/--version.

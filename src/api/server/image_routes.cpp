@@ -158,35 +158,44 @@ Status bootstrap(Engine& engine, http::Request& request, http::ResponseWriter& w
 
 void add_image_routes(Router& router, Engine& engine) {
   Engine* e = &engine;
-  router.add("GET", "/images/json", [e](http::Request&, http::ResponseWriter& w, const Params&) -> Status {
-    BERTH_TRY_ASSIGN(auto images, e->images().list());
-    Json out = Json::array();
-    for (auto& img : images) out.push_back(image_summary(img));
-    return send_json(w, 200, dump_json(out));
-  });
-  router.add("POST", "/images/load", [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status {
-    return load(*e, r, w);
-  });
-  router.add("GET", "/images/get", [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status {
-    return save(*e, r.query_values("names"), w);
-  });
-  router.add("POST", "/images/bootstrap", [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status {
-    return bootstrap(*e, r, w);
-  });
-  router.add("GET", "/images/{name*}/get", [e](http::Request&, http::ResponseWriter& w, const Params& p) -> Status {
-    return save(*e, {p.at("name")}, w);
-  });
-  router.add("GET", "/images/{name*}/json", [e](http::Request&, http::ResponseWriter& w, const Params& p) -> Status {
-    BERTH_TRY_ASSIGN(auto img, find_image(*e, p.at("name")));
-    return send_json(w, 200, dump_json(image_inspect(img)));
-  });
-  router.add("POST", "/images/{name*}/tag", [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
-    BERTH_TRY_ASSIGN(auto img, find_image(*e, p.at("name")));
-    std::string repo = r.query_value("repo"), tag = r.query_value("tag", "latest");
-    if (repo.empty()) return Status(make_error(Code::kInvalidArgument, "repository name must have at least one component"));
-    BERTH_TRY(e->images().tag(img.id, repo + ":" + tag));
-    return w.send(201, "", "");
-  });
+  router.add("GET", "/images/json",
+             [e](http::Request&, http::ResponseWriter& w, const Params&) -> Status {
+               BERTH_TRY_ASSIGN(auto images, e->images().list());
+               Json out = Json::array();
+               for (auto& img : images) out.push_back(image_summary(img));
+               return send_json(w, 200, dump_json(out));
+             });
+  router.add("POST", "/images/load",
+             [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status {
+               return load(*e, r, w);
+             });
+  router.add("GET", "/images/get",
+             [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status {
+               return save(*e, r.query_values("names"), w);
+             });
+  router.add("POST", "/images/bootstrap",
+             [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status {
+               return bootstrap(*e, r, w);
+             });
+  router.add("GET", "/images/{name*}/get",
+             [e](http::Request&, http::ResponseWriter& w, const Params& p) -> Status {
+               return save(*e, {p.at("name")}, w);
+             });
+  router.add("GET", "/images/{name*}/json",
+             [e](http::Request&, http::ResponseWriter& w, const Params& p) -> Status {
+               BERTH_TRY_ASSIGN(auto img, find_image(*e, p.at("name")));
+               return send_json(w, 200, dump_json(image_inspect(img)));
+             });
+  router.add("POST", "/images/{name*}/tag",
+             [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
+               BERTH_TRY_ASSIGN(auto img, find_image(*e, p.at("name")));
+               std::string repo = r.query_value("repo"), tag = r.query_value("tag", "latest");
+               if (repo.empty())
+                 return Status(make_error(Code::kInvalidArgument,
+                                          "repository name must have at least one component"));
+               BERTH_TRY(e->images().tag(img.id, repo + ":" + tag));
+               return w.send(201, "", "");
+             });
 }
 
 }  // namespace berth::api::server

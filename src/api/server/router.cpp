@@ -8,17 +8,27 @@ namespace berth::api::server {
 
 int http_status(Code code) {
   switch (code) {
-    case Code::kOk: return 200;
-    case Code::kNotFound: return 404;
-    case Code::kInvalidArgument: return 400;
+    case Code::kOk:
+      return 200;
+    case Code::kNotFound:
+      return 404;
+    case Code::kInvalidArgument:
+      return 400;
     case Code::kAlreadyExists:
-    case Code::kConflict: return 409;
-    case Code::kUnauthorized: return 401;
-    case Code::kPermissionDenied: return 403;
-    case Code::kNotModified: return 304;
-    case Code::kNotImplemented: return 501;
-    case Code::kUnavailable: return 503;
-    default: return 500;
+    case Code::kConflict:
+      return 409;
+    case Code::kUnauthorized:
+      return 401;
+    case Code::kPermissionDenied:
+      return 403;
+    case Code::kNotModified:
+      return 304;
+    case Code::kNotImplemented:
+      return 501;
+    case Code::kUnavailable:
+      return 503;
+    default:
+      return 500;
   }
 }
 
@@ -35,9 +45,11 @@ Status send_error(http::ResponseWriter& writer, const Error& error) {
 
 std::string strip_version(const std::string& path, std::string* version) {
   if (version) version->clear();
-  if (path.size() > 2 && path[0] == '/' && path[1] == 'v' && isdigit(static_cast<unsigned char>(path[2]))) {
+  if (path.size() > 2 && path[0] == '/' && path[1] == 'v' &&
+      isdigit(static_cast<unsigned char>(path[2]))) {
     size_t slash = path.find('/', 1);
-    if (version) *version = path.substr(2, slash == std::string::npos ? std::string::npos : slash - 2);
+    if (version)
+      *version = path.substr(2, slash == std::string::npos ? std::string::npos : slash - 2);
     return slash == std::string::npos ? "/" : path.substr(slash);
   }
   return path;
@@ -106,8 +118,7 @@ void Router::handle(http::Request& request, http::ResponseWriter& writer) const 
     return;
   }
   (void)send_error(writer, make_error(path_matched ? Code::kInvalidArgument : Code::kNotFound,
-                                      path_matched ? "method not allowed"
-                                                   : "page not found"));
+                                      path_matched ? "method not allowed" : "page not found"));
 }
 
 }  // namespace berth::api::server

@@ -1,10 +1,10 @@
 // /_ping, /version, /info.
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <fstream>
-#include <poll.h>
-#include <sys/socket.h>
 
 #include "api/server/routes.h"
 #include "base/file.h"
@@ -56,7 +56,9 @@ Status ping(http::Request& request, http::ResponseWriter& w, const Params&) {
 }  // namespace
 
 bool peer_alive(int fd) {
-  struct pollfd p{fd, POLLIN | POLLRDHUP, 0};
+  struct pollfd p {
+    fd, POLLIN | POLLRDHUP, 0
+  };
   if (::poll(&p, 1, 0) <= 0) return true;
   if (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) return false;
   if (p.revents & POLLIN) {
@@ -69,95 +71,104 @@ bool peer_alive(int fd) {
 void add_system_routes(Router& router, engine::Engine& engine) {
   router.add("GET", "/_ping", ping);
   router.add("HEAD", "/_ping", ping);
-  router.add("GET", "/version", [](http::Request&, http::ResponseWriter& w, const Params&) -> Status {
-    Json details{{"ApiVersion", kApiVersion},
-                 {"Arch", go_arch()},
-                 {"BuildTime", ""},
-                 {"Experimental", "false"},
-                 {"GitCommit", ""},
-                 {"GoVersion", "n/a"},
-                 {"KernelVersion", kernel_version()},
-                 {"MinAPIVersion", kMinApiVersion},
-                 {"Os", "linux"}};
-    Json v{{"Platform", {{"Name", "Berth"}}},
-           {"Components",
-            Json::array({{{"Name", "Engine"}, {"Version", kBerthVersion}, {"Details", details}}})},
-           {"Version", kBerthVersion},
-           {"ApiVersion", kApiVersion},
-           {"MinAPIVersion", kMinApiVersion},
-           {"GitCommit", ""},
-           {"GoVersion", "n/a"},
-           {"Os", "linux"},
-           {"Arch", go_arch()},
-           {"KernelVersion", kernel_version()},
-           {"BuildTime", ""}};
-    return send_json(w, 200, dump_json(v));
-  });
-  router.add("GET", "/info", [&engine](http::Request&, http::ResponseWriter& w, const Params&) -> Status {
-    auto counts = engine.counts();
-    auto images = engine.images().list();
-    char host[256] = {0};
-    ::gethostname(host, sizeof host - 1);
-    Json info{{"ID", "berth"},
-              {"Containers", counts.total},
-              {"ContainersRunning", counts.running},
-              {"ContainersPaused", counts.paused},
-              {"ContainersStopped", counts.stopped},
-              {"Images", images ? images->size() : 0},
-              {"Driver", "overlay2"},
-              {"DriverStatus", Json::array({Json::array({"Backing Filesystem", "extfs"})})},
-              {"DockerRootDir", engine.options().data_root},
-              {"Plugins",
-               {{"Volume", {"local"}}, {"Network", {"null"}}, {"Authorization", nullptr},
-                {"Log", {"json-file"}}}},
-              {"MemoryLimit", true},
-              {"SwapLimit", false},
-              {"CpuCfsPeriod", true},
-              {"CpuCfsQuota", true},
-              {"CPUShares", true},
-              {"CPUSet", true},
-              {"PidsLimit", true},
-              {"IPv4Forwarding", true},
-              {"Debug", false},
-              {"NFd", 0},
-              {"NGoroutines", 0},
-              {"SystemTime", format_rfc3339_nano(now_nanos())},
-              {"LoggingDriver", "json-file"},
-              {"CgroupDriver", "cgroupfs"},
-              {"CgroupVersion", cgroup_version()},
-              {"NEventsListener", 0},
-              {"KernelVersion", kernel_version()},
-              {"OperatingSystem", os_name()},
-              {"OSVersion", ""},
-              {"OSType", "linux"},
-              {"Architecture", go_arch() == "amd64" ? "x86_64" : go_arch()},
-              {"NCPU", ::sysconf(_SC_NPROCESSORS_ONLN)},
-              {"MemTotal", mem_total()},
-              {"IndexServerAddress", "https://index.docker.io/v1/"},
-              {"RegistryConfig",
-               {{"InsecureRegistryCIDRs", {"127.0.0.0/8"}},
-                {"IndexConfigs", Json::object()},
-                {"Mirrors", Json::array()}}},
-              {"GenericResources", nullptr},
-              {"HttpProxy", ""},
-              {"HttpsProxy", ""},
-              {"NoProxy", ""},
-              {"Name", host},
-              {"Labels", Json::array()},
-              {"ExperimentalBuild", false},
-              {"ServerVersion", kBerthVersion},
-              {"Runtimes", {{"berth", {{"path", "berth-runtime"}}}}},
-              {"DefaultRuntime", "berth"},
-              {"Swarm",
-               {{"NodeID", ""}, {"NodeAddr", ""}, {"LocalNodeState", "inactive"},
-                {"ControlAvailable", false}, {"Error", ""}, {"RemoteManagers", nullptr}}},
-              {"LiveRestoreEnabled", true},
-              {"Isolation", ""},
-              {"InitBinary", "docker-init"},
-              {"SecurityOptions", Json::array()},
-              {"Warnings", Json::array()}};
-    return send_json(w, 200, dump_json(info));
-  });
+  router.add(
+      "GET", "/version", [](http::Request&, http::ResponseWriter& w, const Params&) -> Status {
+        Json details{{"ApiVersion", kApiVersion},
+                     {"Arch", go_arch()},
+                     {"BuildTime", ""},
+                     {"Experimental", "false"},
+                     {"GitCommit", ""},
+                     {"GoVersion", "n/a"},
+                     {"KernelVersion", kernel_version()},
+                     {"MinAPIVersion", kMinApiVersion},
+                     {"Os", "linux"}};
+        Json v{
+            {"Platform", {{"Name", "Berth"}}},
+            {"Components",
+             Json::array({{{"Name", "Engine"}, {"Version", kBerthVersion}, {"Details", details}}})},
+            {"Version", kBerthVersion},
+            {"ApiVersion", kApiVersion},
+            {"MinAPIVersion", kMinApiVersion},
+            {"GitCommit", ""},
+            {"GoVersion", "n/a"},
+            {"Os", "linux"},
+            {"Arch", go_arch()},
+            {"KernelVersion", kernel_version()},
+            {"BuildTime", ""}};
+        return send_json(w, 200, dump_json(v));
+      });
+  router.add(
+      "GET", "/info", [&engine](http::Request&, http::ResponseWriter& w, const Params&) -> Status {
+        auto counts = engine.counts();
+        auto images = engine.images().list();
+        char host[256] = {0};
+        ::gethostname(host, sizeof host - 1);
+        Json info{{"ID", "berth"},
+                  {"Containers", counts.total},
+                  {"ContainersRunning", counts.running},
+                  {"ContainersPaused", counts.paused},
+                  {"ContainersStopped", counts.stopped},
+                  {"Images", images ? images->size() : 0},
+                  {"Driver", "overlay2"},
+                  {"DriverStatus", Json::array({Json::array({"Backing Filesystem", "extfs"})})},
+                  {"DockerRootDir", engine.options().data_root},
+                  {"Plugins",
+                   {{"Volume", {"local"}},
+                    {"Network", {"null"}},
+                    {"Authorization", nullptr},
+                    {"Log", {"json-file"}}}},
+                  {"MemoryLimit", true},
+                  {"SwapLimit", false},
+                  {"CpuCfsPeriod", true},
+                  {"CpuCfsQuota", true},
+                  {"CPUShares", true},
+                  {"CPUSet", true},
+                  {"PidsLimit", true},
+                  {"IPv4Forwarding", true},
+                  {"Debug", false},
+                  {"NFd", 0},
+                  {"NGoroutines", 0},
+                  {"SystemTime", format_rfc3339_nano(now_nanos())},
+                  {"LoggingDriver", "json-file"},
+                  {"CgroupDriver", "cgroupfs"},
+                  {"CgroupVersion", cgroup_version()},
+                  {"NEventsListener", 0},
+                  {"KernelVersion", kernel_version()},
+                  {"OperatingSystem", os_name()},
+                  {"OSVersion", ""},
+                  {"OSType", "linux"},
+                  {"Architecture", go_arch() == "amd64" ? "x86_64" : go_arch()},
+                  {"NCPU", ::sysconf(_SC_NPROCESSORS_ONLN)},
+                  {"MemTotal", mem_total()},
+                  {"IndexServerAddress", "https://index.docker.io/v1/"},
+                  {"RegistryConfig",
+                   {{"InsecureRegistryCIDRs", {"127.0.0.0/8"}},
+                    {"IndexConfigs", Json::object()},
+                    {"Mirrors", Json::array()}}},
+                  {"GenericResources", nullptr},
+                  {"HttpProxy", ""},
+                  {"HttpsProxy", ""},
+                  {"NoProxy", ""},
+                  {"Name", host},
+                  {"Labels", Json::array()},
+                  {"ExperimentalBuild", false},
+                  {"ServerVersion", kBerthVersion},
+                  {"Runtimes", {{"berth", {{"path", "berth-runtime"}}}}},
+                  {"DefaultRuntime", "berth"},
+                  {"Swarm",
+                   {{"NodeID", ""},
+                    {"NodeAddr", ""},
+                    {"LocalNodeState", "inactive"},
+                    {"ControlAvailable", false},
+                    {"Error", ""},
+                    {"RemoteManagers", nullptr}}},
+                  {"LiveRestoreEnabled", true},
+                  {"Isolation", ""},
+                  {"InitBinary", "docker-init"},
+                  {"SecurityOptions", Json::array()},
+                  {"Warnings", Json::array()}};
+        return send_json(w, 200, dump_json(info));
+      });
 }
 
 void add_all_routes(Router& router, engine::Engine& engine) {

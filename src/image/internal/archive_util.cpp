@@ -51,8 +51,7 @@ Result<StreamDigest> uncompressed_digest(const std::string& path) {
   return out;
 }
 
-Status write_file_entry(archive* a, const std::string& name, std::string_view data,
-                        int64_t mtime) {
+Status write_file_entry(archive* a, const std::string& name, std::string_view data, int64_t mtime) {
   ArchiveEntry e(archive_entry_new());
   archive_entry_set_pathname(e.get(), name.c_str());
   archive_entry_set_filetype(e.get(), AE_IFREG);

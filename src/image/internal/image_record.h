@@ -26,8 +26,8 @@ inline constexpr const char* kOciLayerGzip = "application/vnd.oci.image.layer.v1
 inline constexpr const char* kOciLayerZstd = "application/vnd.oci.image.layer.v1.tar+zstd";
 
 struct LayerRecord {
-  std::string digest;      // of the blob as stored (compressed or not)
-  std::string diff_id;     // of the uncompressed tar
+  std::string digest;   // of the blob as stored (compressed or not)
+  std::string diff_id;  // of the uncompressed tar
   std::string media_type;
   int64_t size = 0;               // blob size
   int64_t uncompressed_size = 0;  // tar size

@@ -19,8 +19,7 @@ class LocalImageStore : public ImageStore {
   LocalImageStore(std::string data_root, store::Db& db, ContentStore content)
       : data_root_(std::move(data_root)), db_(db), content_(std::move(content)) {}
 
-  Result<Image> bootstrap_busybox(const std::string& busybox_path,
-                                  const std::string& tag) override;
+  Result<Image> bootstrap_busybox(const std::string& busybox_path, const std::string& tag) override;
   Result<Image> get(const std::string& ref_or_id) override;
   Result<std::vector<Image>> list() override;
   Result<std::vector<std::string>> layer_dirs(const Image& image) override;

@@ -1,11 +1,12 @@
 // Version detection and the helpers both managers share.
+#include "runtime/cgroups/cgroup.h"
+
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 
 #include "base/path.h"
 #include "runtime/cgroups/cgroup_internal.h"
-#include "runtime/cgroups/cgroup.h"
 
 namespace berth::runtime {
 
@@ -16,7 +17,8 @@ uint64_t shares_to_weight(uint64_t shares) {
   return 1 + ((shares - 2) * 9999) / 262142;
 }
 
-Result<std::unique_ptr<Cgroup>> open_cgroup(const std::string& root, const std::string& cgroups_path,
+Result<std::unique_ptr<Cgroup>> open_cgroup(const std::string& root,
+                                            const std::string& cgroups_path,
                                             CgroupVersion version) {
   // cgroupsPath may be systemd's "slice:prefix:name"; we have no systemd, so use it as a name.
   std::string rel = cgroups_path;

@@ -26,7 +26,8 @@ class CgroupV1 final : public Cgroup {
     for (auto& n : *names) {
       std::string p = root_ + "/" + n;
       struct stat st {};
-      if (::lstat(p.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;  // skips cpu -> cpu,cpuacct
+      if (::lstat(p.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        continue;  // skips cpu -> cpu,cpuacct
       hierarchies_.push_back({n, p + rel_});
     }
   }
@@ -45,26 +46,34 @@ class CgroupV1 final : public Cgroup {
   Status apply(const oci::Resources& r) override {
     if (r.memory) {
       if (auto* h = find("memory")) {
-        if (r.memory->limit) BERTH_TRY(write_value(h->dir, "memory.limit_in_bytes", std::to_string(*r.memory->limit)));
+        if (r.memory->limit)
+          BERTH_TRY(write_value(h->dir, "memory.limit_in_bytes", std::to_string(*r.memory->limit)));
         if (r.memory->reservation)
-          BERTH_TRY(write_value(h->dir, "memory.soft_limit_in_bytes", std::to_string(*r.memory->reservation)));
+          BERTH_TRY(write_value(h->dir, "memory.soft_limit_in_bytes",
+                                std::to_string(*r.memory->reservation)));
         if (r.memory->swap && path_exists(h->dir + "/memory.memsw.limit_in_bytes"))
-          BERTH_TRY(write_value(h->dir, "memory.memsw.limit_in_bytes", std::to_string(*r.memory->swap)));
+          BERTH_TRY(
+              write_value(h->dir, "memory.memsw.limit_in_bytes", std::to_string(*r.memory->swap)));
         if (r.memory->swappiness && *r.memory->swappiness <= 100)
-          BERTH_TRY(write_value(h->dir, "memory.swappiness", std::to_string(*r.memory->swappiness)));
+          BERTH_TRY(
+              write_value(h->dir, "memory.swappiness", std::to_string(*r.memory->swappiness)));
         if (r.memory->disable_oom_killer && *r.memory->disable_oom_killer)
           BERTH_TRY(write_value(h->dir, "memory.oom_control", "1"));
       }
     }
     if (r.pids && r.pids->limit != 0) {
       if (auto* h = find("pids"))
-        BERTH_TRY(write_value(h->dir, "pids.max", r.pids->limit > 0 ? std::to_string(r.pids->limit) : "max"));
+        BERTH_TRY(write_value(h->dir, "pids.max",
+                              r.pids->limit > 0 ? std::to_string(r.pids->limit) : "max"));
     }
     if (r.cpu) {
       if (auto* h = find("cpu")) {
-        if (r.cpu->shares) BERTH_TRY(write_value(h->dir, "cpu.shares", std::to_string(*r.cpu->shares)));
-        if (r.cpu->period) BERTH_TRY(write_value(h->dir, "cpu.cfs_period_us", std::to_string(*r.cpu->period)));
-        if (r.cpu->quota) BERTH_TRY(write_value(h->dir, "cpu.cfs_quota_us", std::to_string(*r.cpu->quota)));
+        if (r.cpu->shares)
+          BERTH_TRY(write_value(h->dir, "cpu.shares", std::to_string(*r.cpu->shares)));
+        if (r.cpu->period)
+          BERTH_TRY(write_value(h->dir, "cpu.cfs_period_us", std::to_string(*r.cpu->period)));
+        if (r.cpu->quota)
+          BERTH_TRY(write_value(h->dir, "cpu.cfs_quota_us", std::to_string(*r.cpu->quota)));
       }
       if (auto* h = find("cpuset")) {
         if (!r.cpu->cpus.empty()) BERTH_TRY(write_value(h->dir, "cpuset.cpus", r.cpu->cpus));
@@ -128,7 +137,8 @@ class CgroupV1 final : public Cgroup {
       if (part.empty()) continue;
       std::string parent = dir;
       dir += "/" + part;
-      if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return sys_error("create cgroup " + dir);
+      if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
+        return sys_error("create cgroup " + dir);
       for (const char* f : {"cpuset.cpus", "cpuset.mems"}) {
         auto cur = read_file(dir + "/" + f);
         if (cur && !trim(*cur).empty()) continue;

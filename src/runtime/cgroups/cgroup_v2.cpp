@@ -10,7 +10,8 @@ using namespace cgroup_internal;
 
 class CgroupV2 final : public Cgroup {
  public:
-  CgroupV2(std::string root, std::string rel) : root_(std::move(root)), dir_(root_ + rel), rel_(std::move(rel)) {}
+  CgroupV2(std::string root, std::string rel)
+      : root_(std::move(root)), dir_(root_ + rel), rel_(std::move(rel)) {}
 
   Status create() override {
     std::string dir = root_;
@@ -26,7 +27,8 @@ class CgroupV2 final : public Cgroup {
         }
       }
       dir += "/" + part;
-      if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return sys_error("create cgroup " + dir);
+      if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
+        return sys_error("create cgroup " + dir);
     }
     return ok_status();
   }
@@ -34,8 +36,10 @@ class CgroupV2 final : public Cgroup {
   Status apply(const oci::Resources& r) override {
     if (r.memory) {
       if (r.memory->limit)
-        BERTH_TRY(write_value(dir_, "memory.max", *r.memory->limit > 0 ? std::to_string(*r.memory->limit) : "max"));
-      if (r.memory->reservation) BERTH_TRY(write_value(dir_, "memory.low", std::to_string(*r.memory->reservation)));
+        BERTH_TRY(write_value(dir_, "memory.max",
+                              *r.memory->limit > 0 ? std::to_string(*r.memory->limit) : "max"));
+      if (r.memory->reservation)
+        BERTH_TRY(write_value(dir_, "memory.low", std::to_string(*r.memory->reservation)));
       if (r.memory->swap && r.memory->limit) {
         // v1's memsw counts memory+swap; v2's swap.max counts swap alone.
         int64_t swap = *r.memory->swap < 0 ? -1 : *r.memory->swap - *r.memory->limit;
@@ -43,12 +47,16 @@ class CgroupV2 final : public Cgroup {
       }
     }
     if (r.pids && r.pids->limit != 0)
-      BERTH_TRY(write_value(dir_, "pids.max", r.pids->limit > 0 ? std::to_string(r.pids->limit) : "max"));
+      BERTH_TRY(
+          write_value(dir_, "pids.max", r.pids->limit > 0 ? std::to_string(r.pids->limit) : "max"));
     if (r.cpu) {
-      if (r.cpu->shares) BERTH_TRY(write_value(dir_, "cpu.weight", std::to_string(shares_to_weight(*r.cpu->shares))));
+      if (r.cpu->shares)
+        BERTH_TRY(
+            write_value(dir_, "cpu.weight", std::to_string(shares_to_weight(*r.cpu->shares))));
       if (r.cpu->quota || r.cpu->period) {
         uint64_t period = r.cpu->period.value_or(100000);
-        std::string quota = r.cpu->quota && *r.cpu->quota > 0 ? std::to_string(*r.cpu->quota) : "max";
+        std::string quota =
+            r.cpu->quota && *r.cpu->quota > 0 ? std::to_string(*r.cpu->quota) : "max";
         BERTH_TRY(write_value(dir_, "cpu.max", quota + " " + std::to_string(period)));
       }
       if (!r.cpu->cpus.empty()) BERTH_TRY(write_value(dir_, "cpuset.cpus", r.cpu->cpus));

@@ -21,14 +21,16 @@ Result<UniqueFd> connect_console(const std::string& path) {
   if (!fd) return sys_error("socket");
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
-  if (path.size() >= sizeof(addr.sun_path)) return make_error(Code::kInvalidArgument, "console socket path too long");
+  if (path.size() >= sizeof(addr.sun_path))
+    return make_error(Code::kInvalidArgument, "console socket path too long");
   strcpy(addr.sun_path, path.c_str());
   if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0)
     return sys_error("connect console socket " + path);
   return fd;
 }
 
-Result<CreateOptions> parse_create(const Globals& g, Args& args, UniqueFd* console, const char* verb) {
+Result<CreateOptions> parse_create(const Globals& g, Args& args, UniqueFd* console,
+                                   const char* verb) {
   CreateOptions o;
   o.root = g.root;
   o.cgroup_root = g.cgroup_root;
@@ -44,7 +46,9 @@ Result<CreateOptions> parse_create(const Globals& g, Args& args, UniqueFd* conso
   (void)args.take_flag("--no-new-keyring", "");
   (void)args.take_value("--preserve-fds", "", &ignored);
   BERTH_TRY_ASSIGN(auto pos, args.positionals());
-  if (pos.size() != 1) return make_error(Code::kInvalidArgument, std::string(verb) + " requires exactly one container id");
+  if (pos.size() != 1)
+    return make_error(Code::kInvalidArgument,
+                      std::string(verb) + " requires exactly one container id");
   o.id = pos[0];
   return o;
 }
@@ -65,7 +69,8 @@ Result<int> cmd_run(const Globals& g, Args args) {
   BERTH_TRY_ASSIGN(CreateOptions o, parse_create(g, args, &console, "run"));
   sigset_t forwarded, old;
   sigemptyset(&forwarded);
-  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD}) sigaddset(&forwarded, s);
+  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD})
+    sigaddset(&forwarded, s);
   if (!detach) ::sigprocmask(SIG_BLOCK, &forwarded, &old);
   BERTH_TRY_ASSIGN(pid_t pid, create(o));
   if (auto st = start(o.root, o.id); !st) {

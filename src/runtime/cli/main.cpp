@@ -58,9 +58,9 @@ namespace {
 void report(const Globals& g, const std::string& message) {
   fprintf(stderr, "berth-runtime: %s\n", message.c_str());
   if (g.log_path.empty()) return;
-  std::string line = g.log_format == "json"
-                         ? log_line_json("error", message)
-                         : "time=\"" + format_rfc3339_nano(now_nanos()) + "\" level=error msg=\"" + message + "\"";
+  std::string line = g.log_format == "json" ? log_line_json("error", message)
+                                            : "time=\"" + format_rfc3339_nano(now_nanos()) +
+                                                  "\" level=error msg=\"" + message + "\"";
   FILE* f = fopen(g.log_path.c_str(), "ae");
   if (!f) return;
   fprintf(f, "%s\n", line.c_str());
@@ -90,19 +90,26 @@ int main(int argc, char** argv) {
       if (has_eq) return a.substr(eq + 1);
       return i + 1 < all.size() ? all[++i] : "";
     };
-    if (name == "--root") g.root = next();
-    else if (name == "--log") g.log_path = next();
-    else if (name == "--log-format") g.log_format = next();
-    else if (name == "--cgroup-root") g.cgroup_root = next();
-    else if (name == "--debug" || name == "--systemd-cgroup") continue;
-    else if (name == "--criu" || name == "--rootless") (void)next();
+    if (name == "--root")
+      g.root = next();
+    else if (name == "--log")
+      g.log_path = next();
+    else if (name == "--log-format")
+      g.log_format = next();
+    else if (name == "--cgroup-root")
+      g.cgroup_root = next();
+    else if (name == "--debug" || name == "--systemd-cgroup")
+      continue;
+    else if (name == "--criu" || name == "--rootless")
+      (void)next();
     else if (name == "--help" || name == "-h") {
       usage();
       return 0;
     } else if (name == "--version" || name == "-v") {
       printf("berth-runtime version 0.1.0\nspec: 1.2.0\n");
       return 0;
-    } else break;
+    } else
+      break;
   }
   if (i >= all.size()) {
     usage();
@@ -111,13 +118,20 @@ int main(int argc, char** argv) {
   std::string verb = all[i];
   Args args(std::vector<std::string>(all.begin() + i + 1, all.end()));
   Result<int> (*fn)(const Globals&, Args) = nullptr;
-  if (verb == "create") fn = cmd_create;
-  else if (verb == "start") fn = cmd_start;
-  else if (verb == "run") fn = cmd_run;
-  else if (verb == "state") fn = cmd_state;
-  else if (verb == "kill") fn = cmd_kill;
-  else if (verb == "delete") fn = cmd_delete;
-  else if (verb == "spec") fn = cmd_spec;
+  if (verb == "create")
+    fn = cmd_create;
+  else if (verb == "start")
+    fn = cmd_start;
+  else if (verb == "run")
+    fn = cmd_run;
+  else if (verb == "state")
+    fn = cmd_state;
+  else if (verb == "kill")
+    fn = cmd_kill;
+  else if (verb == "delete")
+    fn = cmd_delete;
+  else if (verb == "spec")
+    fn = cmd_spec;
   if (!fn) {
     report(g, "unknown command \"" + verb + "\"");
     return 1;

@@ -14,7 +14,9 @@ namespace berth::runtime::cli {
 namespace {
 Result<std::string> one_id(const Args& args, const char* verb) {
   BERTH_TRY_ASSIGN(auto pos, args.positionals());
-  if (pos.size() != 1) return make_error(Code::kInvalidArgument, std::string(verb) + " requires exactly one container id");
+  if (pos.size() != 1)
+    return make_error(Code::kInvalidArgument,
+                      std::string(verb) + " requires exactly one container id");
   return pos[0];
 }
 }  // namespace
@@ -35,7 +37,8 @@ Result<int> cmd_state(const Globals& g, Args args) {
 Result<int> cmd_kill(const Globals& g, Args args) {
   bool all = args.take_flag("--all", "-a");
   BERTH_TRY_ASSIGN(auto pos, args.positionals());
-  if (pos.empty() || pos.size() > 2) return make_error(Code::kInvalidArgument, "usage: kill ID [SIGNAL] [--all]");
+  if (pos.empty() || pos.size() > 2)
+    return make_error(Code::kInvalidArgument, "usage: kill ID [SIGNAL] [--all]");
   int sig = SIGTERM;
   if (pos.size() == 2) {
     sig = parse_signal(pos[1]);
@@ -57,7 +60,8 @@ Result<int> cmd_spec(const Globals&, Args args) {
   args.take_value("--bundle", "-b", &bundle);
   (void)args.take_flag("--rootless", "");
   std::string path = bundle + "/config.json";
-  if (path_exists(path)) return make_error(Code::kAlreadyExists, "File " + path + " exists. Remove it first");
+  if (path_exists(path))
+    return make_error(Code::kAlreadyExists, "File " + path + " exists. Remove it first");
   BERTH_TRY(write_file(path, oci::spec_to_json(oci::default_spec(), true) + "\n", 0644));
   return 0;
 }

@@ -25,7 +25,7 @@ struct InitConfig {
   const oci::Spec* spec = nullptr;
   std::string rootfs;  // absolute host path
   int sync_fd = -1;
-  int fifo_fd = -1;    // O_PATH fd of exec.fifo
+  int fifo_fd = -1;  // O_PATH fd of exec.fifo
   int stdio[3] = {-1, -1, -1};
   int console_socket = -1;
   std::vector<std::pair<int, int>> join_ns;  // (fd, CLONE_NEW*) joined right after the go

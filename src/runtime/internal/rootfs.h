@@ -14,7 +14,7 @@ struct MountOptions {
   unsigned long flags = 0;        // MS_* applied at mount time
   unsigned long propagation = 0;  // MS_PRIVATE/MS_SHARED/... (| MS_REC), applied after
   bool bind = false;
-  std::string data;               // the options the kernel gets as a string ("mode=755")
+  std::string data;  // the options the kernel gets as a string ("mode=755")
 };
 MountOptions parse_mount_options(const std::vector<std::string>& options);
 

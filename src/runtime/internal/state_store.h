@@ -19,7 +19,7 @@ struct ContainerRecord {
   std::string bundle;
   std::string rootfs;
   std::string cgroups_path;
-  int64_t created = 0;      // unix nanos
+  int64_t created = 0;  // unix nanos
   std::map<std::string, std::string> annotations;
 };
 

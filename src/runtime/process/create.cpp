@@ -41,7 +41,8 @@ int namespace_flag(const std::string& type) {
 Status write_id_map(pid_t pid, const char* file, const std::vector<oci::IdMapping>& maps) {
   std::string text;
   for (auto& m : maps)
-    text += std::to_string(m.container_id) + " " + std::to_string(m.host_id) + " " + std::to_string(m.size) + "\n";
+    text += std::to_string(m.container_id) + " " + std::to_string(m.host_id) + " " +
+            std::to_string(m.size) + "\n";
   return write_file("/proc/" + std::to_string(pid) + "/" + file, text);
 }
 
@@ -59,17 +60,20 @@ Result<pid_t> create(const CreateOptions& o) {
   BERTH_TRY_ASSIGN(oci::Spec spec, oci::load_spec(bundle + "/config.json"));
   if (!spec.root || spec.root->path.empty())
     return make_error(Code::kInvalidArgument, "config.json: root.path is required");
-  std::string root_path = spec.root->path[0] == '/' ? spec.root->path : bundle + "/" + spec.root->path;
+  std::string root_path =
+      spec.root->path[0] == '/' ? spec.root->path : bundle + "/" + spec.root->path;
   BERTH_TRY_ASSIGN(std::string rootfs, absolute(root_path));
   if (spec.process.terminal && o.console_socket < 0)
     return make_error(Code::kInvalidArgument, "process.terminal needs a console socket");
   if (!oci::find_namespace(spec, "mount"))
-    return make_error(Code::kNotImplemented, "containers without a mount namespace are not supported");
+    return make_error(Code::kNotImplemented,
+                      "containers without a mount namespace are not supported");
 
   BERTH_TRY(make_dirs(o.root, 0700));
   std::string dir = container_dir(o.root, o.id);
   if (::mkdir(dir.c_str(), 0700) != 0) {
-    if (errno == EEXIST) return make_error(Code::kAlreadyExists, "container " + o.id + " already exists");
+    if (errno == EEXIST)
+      return make_error(Code::kAlreadyExists, "container " + o.id + " already exists");
     return sys_error("create state dir " + dir);
   }
   ScopeExit undo_dir([&] { (void)remove_all(dir); });
@@ -78,8 +82,9 @@ Result<pid_t> create(const CreateOptions& o) {
   UniqueFd fifo_fd(::open(fifo.c_str(), O_PATH | O_CLOEXEC));
   if (!fifo_fd) return sys_error("open " + fifo);
 
-  std::string cgroups_path = spec.linux_ && !spec.linux_->cgroups_path.empty() ? spec.linux_->cgroups_path
-                                                                               : default_cgroups_path(o.id);
+  std::string cgroups_path = spec.linux_ && !spec.linux_->cgroups_path.empty()
+                                 ? spec.linux_->cgroups_path
+                                 : default_cgroups_path(o.id);
   BERTH_TRY_ASSIGN(auto cgroup, open_cgroup(o.cgroup_root, cgroups_path));
   BERTH_TRY(cgroup->create());
   ScopeExit undo_cgroup([&] { (void)cgroup->destroy(); });
@@ -117,7 +122,8 @@ Result<pid_t> create(const CreateOptions& o) {
   cfg.user_ns = flags & CLONE_NEWUSER;
 
   int sv[2];
-  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return sys_error("socketpair");
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+    return sys_error("socketpair");
   UniqueFd parent_sock(sv[0]), child_sock(sv[1]);
   cfg.sync_fd = child_sock.get();
 
@@ -125,10 +131,12 @@ Result<pid_t> create(const CreateOptions& o) {
   UniqueFd own_pid;
   if (join_pid) {
     own_pid = UniqueFd(::open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC));
-    if (!own_pid || ::setns(join_pid.get(), CLONE_NEWPID) != 0) return sys_error("join pid namespace");
+    if (!own_pid || ::setns(join_pid.get(), CLONE_NEWPID) != 0)
+      return sys_error("join pid namespace");
   }
   // Fork-like clone (no new stack): the child continues here with a copy of our memory.
-  pid_t pid = static_cast<pid_t>(::syscall(SYS_clone, flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr));
+  pid_t pid =
+      static_cast<pid_t>(::syscall(SYS_clone, flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr));
   if (pid == 0) {
     parent_sock.reset();
     run_init(cfg);

@@ -32,14 +32,14 @@ namespace {
 
 int rlimit_number(const std::string& name) {
   static const std::pair<const char*, int> kLimits[] = {
-      {"RLIMIT_CPU", RLIMIT_CPU},         {"RLIMIT_FSIZE", RLIMIT_FSIZE},
-      {"RLIMIT_DATA", RLIMIT_DATA},       {"RLIMIT_STACK", RLIMIT_STACK},
-      {"RLIMIT_CORE", RLIMIT_CORE},       {"RLIMIT_RSS", RLIMIT_RSS},
-      {"RLIMIT_NPROC", RLIMIT_NPROC},     {"RLIMIT_NOFILE", RLIMIT_NOFILE},
-      {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK}, {"RLIMIT_AS", RLIMIT_AS},
-      {"RLIMIT_LOCKS", RLIMIT_LOCKS},     {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+      {"RLIMIT_CPU", RLIMIT_CPU},           {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+      {"RLIMIT_DATA", RLIMIT_DATA},         {"RLIMIT_STACK", RLIMIT_STACK},
+      {"RLIMIT_CORE", RLIMIT_CORE},         {"RLIMIT_RSS", RLIMIT_RSS},
+      {"RLIMIT_NPROC", RLIMIT_NPROC},       {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+      {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},   {"RLIMIT_AS", RLIMIT_AS},
+      {"RLIMIT_LOCKS", RLIMIT_LOCKS},       {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
       {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},
-      {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},   {"RLIMIT_RTTIME", RLIMIT_RTTIME}};
+      {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},     {"RLIMIT_RTTIME", RLIMIT_RTTIME}};
   for (auto& [n, v] : kLimits)
     if (name == n) return v;
   return -1;
@@ -73,7 +73,9 @@ Status setup_console(const InitConfig& c) {
     ::ioctl(master, TIOCSWINSZ, &ws);
   }
   char byte = 'c';
-  struct iovec iov {&byte, 1};
+  struct iovec iov {
+    &byte, 1
+  };
   alignas(struct cmsghdr) char buf[CMSG_SPACE(sizeof(int))] = {};
   struct msghdr msg {};
   msg.msg_iov = &iov;
@@ -85,7 +87,8 @@ Status setup_console(const InitConfig& c) {
   cm->cmsg_type = SCM_RIGHTS;
   cm->cmsg_len = CMSG_LEN(sizeof(int));
   std::memcpy(CMSG_DATA(cm), &master, sizeof(int));
-  if (::sendmsg(c.console_socket, &msg, MSG_NOSIGNAL) < 0) return sys_error("send pty to console socket");
+  if (::sendmsg(c.console_socket, &msg, MSG_NOSIGNAL) < 0)
+    return sys_error("send pty to console socket");
   ::close(master);
   ::close(c.console_socket);
   for (int i = 0; i < 3; ++i)
@@ -101,7 +104,8 @@ Status set_user(const oci::Process& p) {
     ::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
   }
   std::vector<gid_t> groups(p.user.additional_gids.begin(), p.user.additional_gids.end());
-  if (::setgroups(groups.size(), groups.data()) != 0 && errno != EPERM) return sys_error("setgroups");
+  if (::setgroups(groups.size(), groups.data()) != 0 && errno != EPERM)
+    return sys_error("setgroups");
   if (::setresgid(p.user.gid, p.user.gid, p.user.gid) != 0)
     return sys_error("setgid " + std::to_string(p.user.gid));
   if (::setresuid(p.user.uid, p.user.uid, p.user.uid) != 0)
@@ -124,7 +128,8 @@ Result<std::string> init_steps(const InitConfig& c) {
     if (::setns(fd, type) != 0) return sys_error("join namespace");
     ::close(fd);
   }
-  if (c.new_cgroupns && ::unshare(CLONE_NEWCGROUP) != 0) return sys_error("unshare cgroup namespace");
+  if (c.new_cgroupns && ::unshare(CLONE_NEWCGROUP) != 0)
+    return sys_error("unshare cgroup namespace");
   if (::setsid() < 0) return sys_error("setsid");
   if (c.console_socket < 0) BERTH_TRY(setup_stdio(c));
 
@@ -136,13 +141,16 @@ Result<std::string> init_steps(const InitConfig& c) {
   if (oci::find_namespace(spec, "uts")) {
     if (!spec.hostname.empty() && ::sethostname(spec.hostname.data(), spec.hostname.size()) != 0)
       return sys_error("sethostname " + spec.hostname);
-    if (!spec.domainname.empty() && ::setdomainname(spec.domainname.data(), spec.domainname.size()) != 0)
+    if (!spec.domainname.empty() &&
+        ::setdomainname(spec.domainname.data(), spec.domainname.size()) != 0)
       return sys_error("setdomainname " + spec.domainname);
   }
   for (auto& rl : spec.process.rlimits) {
     int res = rlimit_number(rl.type);
     if (res < 0) return make_error(Code::kInvalidArgument, "unknown rlimit " + rl.type);
-    struct rlimit lim {rl.soft, rl.hard};
+    struct rlimit lim {
+      rl.soft, rl.hard
+    };
     if (::setrlimit(res, &lim) != 0) return sys_error("setrlimit " + rl.type);
   }
   if (spec.process.oom_score_adj)
@@ -150,7 +158,8 @@ Result<std::string> init_steps(const InitConfig& c) {
   BERTH_TRY(set_user(spec.process));
   if (spec.process.no_new_privileges && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
     return sys_error("set no_new_privs");
-  if (::chdir(spec.process.cwd.c_str()) != 0) return sys_error("chdir to cwd \"" + spec.process.cwd + "\"");
+  if (::chdir(spec.process.cwd.c_str()) != 0)
+    return sys_error("chdir to cwd \"" + spec.process.cwd + "\"");
   ::umask(spec.process.user.umask.value_or(022));
   if (spec.process.args.empty()) return make_error(Code::kInvalidArgument, "process.args is empty");
   return find_executable(spec.process.args[0], spec.process.env);

@@ -28,7 +28,8 @@ Result<SyncMsg> recv_sync(int fd) {
   while (n < 0 && errno == EINTR);
   if (n < 0) return sys_error("read sync socket");
   if (n == 0) return make_error(Code::kUnavailable, "container init exited before reporting");
-  if (n != static_cast<ssize_t>(sizeof(m))) return make_error(Code::kInternal, "short sync message");
+  if (n != static_cast<ssize_t>(sizeof(m)))
+    return make_error(Code::kInternal, "short sync message");
   m.message[sizeof(m.message) - 1] = 0;
   return m;
 }

@@ -13,27 +13,38 @@ struct Flag {
   unsigned long flag;
 };
 constexpr Flag kFlags[] = {
-    {"ro", false, MS_RDONLY},        {"rw", true, MS_RDONLY},
-    {"nosuid", false, MS_NOSUID},    {"suid", true, MS_NOSUID},
-    {"nodev", false, MS_NODEV},      {"dev", true, MS_NODEV},
-    {"noexec", false, MS_NOEXEC},    {"exec", true, MS_NOEXEC},
-    {"sync", false, MS_SYNCHRONOUS}, {"async", true, MS_SYNCHRONOUS},
-    {"dirsync", false, MS_DIRSYNC},  {"remount", false, MS_REMOUNT},
-    {"mand", false, MS_MANDLOCK},    {"nomand", true, MS_MANDLOCK},
-    {"noatime", false, MS_NOATIME},  {"atime", true, MS_NOATIME},
-    {"nodiratime", false, MS_NODIRATIME}, {"diratime", true, MS_NODIRATIME},
-    {"relatime", false, MS_RELATIME}, {"norelatime", true, MS_RELATIME},
-    {"strictatime", false, MS_STRICTATIME}, {"nostrictatime", true, MS_STRICTATIME},
+    {"ro", false, MS_RDONLY},
+    {"rw", true, MS_RDONLY},
+    {"nosuid", false, MS_NOSUID},
+    {"suid", true, MS_NOSUID},
+    {"nodev", false, MS_NODEV},
+    {"dev", true, MS_NODEV},
+    {"noexec", false, MS_NOEXEC},
+    {"exec", true, MS_NOEXEC},
+    {"sync", false, MS_SYNCHRONOUS},
+    {"async", true, MS_SYNCHRONOUS},
+    {"dirsync", false, MS_DIRSYNC},
+    {"remount", false, MS_REMOUNT},
+    {"mand", false, MS_MANDLOCK},
+    {"nomand", true, MS_MANDLOCK},
+    {"noatime", false, MS_NOATIME},
+    {"atime", true, MS_NOATIME},
+    {"nodiratime", false, MS_NODIRATIME},
+    {"diratime", true, MS_NODIRATIME},
+    {"relatime", false, MS_RELATIME},
+    {"norelatime", true, MS_RELATIME},
+    {"strictatime", false, MS_STRICTATIME},
+    {"nostrictatime", true, MS_STRICTATIME},
 };
 struct Prop {
   const char* name;
   unsigned long flag;
 };
 constexpr Prop kProps[] = {
-    {"private", MS_PRIVATE},         {"rprivate", MS_PRIVATE | MS_REC},
-    {"shared", MS_SHARED},           {"rshared", MS_SHARED | MS_REC},
-    {"slave", MS_SLAVE},             {"rslave", MS_SLAVE | MS_REC},
-    {"unbindable", MS_UNBINDABLE},   {"runbindable", MS_UNBINDABLE | MS_REC},
+    {"private", MS_PRIVATE},       {"rprivate", MS_PRIVATE | MS_REC},
+    {"shared", MS_SHARED},         {"rshared", MS_SHARED | MS_REC},
+    {"slave", MS_SLAVE},           {"rslave", MS_SLAVE | MS_REC},
+    {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
 };
 }  // namespace
 
@@ -53,8 +64,10 @@ MountOptions parse_mount_options(const std::vector<std::string>& options) {
     bool known = false;
     for (auto& f : kFlags) {
       if (o == f.name) {
-        if (f.clear) out.flags &= ~f.flag;
-        else out.flags |= f.flag;
+        if (f.clear)
+          out.flags &= ~f.flag;
+        else
+          out.flags |= f.flag;
         known = true;
       }
     }

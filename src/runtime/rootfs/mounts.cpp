@@ -15,8 +15,8 @@ namespace berth::runtime {
 
 namespace {
 
-Status do_mount(const std::string& src, const std::string& dst, const char* type, unsigned long flags,
-                const std::string& data) {
+Status do_mount(const std::string& src, const std::string& dst, const char* type,
+                unsigned long flags, const std::string& data) {
   if (::mount(src.c_str(), dst.c_str(), type, flags, data.empty() ? nullptr : data.c_str()) != 0)
     return sys_error("mount " + (type && *type ? std::string(type) : src) + " on " + dst);
   return ok_status();
@@ -36,8 +36,8 @@ Status make_mount_point(const std::string& path, bool file) {
 // cgroup v1 hierarchies as the host mounted them: mount each again below dest (in our cgroup
 // namespace the kernel shows the container's own cgroup as the root).
 Status mount_cgroups(const std::string& dest, unsigned long flags) {
-  BERTH_TRY(do_mount("tmpfs", dest, "tmpfs", (flags & ~MS_RDONLY) | MS_NOSUID | MS_NOEXEC | MS_NODEV,
-                     "mode=755"));
+  BERTH_TRY(do_mount("tmpfs", dest, "tmpfs",
+                     (flags & ~MS_RDONLY) | MS_NOSUID | MS_NOEXEC | MS_NODEV, "mode=755"));
   auto info = read_file("/proc/self/mountinfo");
   if (!info) return std::move(info).error();
   for (auto& line : split(*info, '\n')) {
@@ -58,18 +58,19 @@ Status mount_cgroups(const std::string& dest, unsigned long flags) {
       // Keep only the controller names (and name=) from the super options.
       std::string data;
       for (auto& o : split(post[2], ',')) {
-        if (o == "rw" || o == "ro" || o.rfind("release_agent", 0) == 0 || o == "clone_children") continue;
+        if (o == "rw" || o == "ro" || o.rfind("release_agent", 0) == 0 || o == "clone_children")
+          continue;
         if (!data.empty()) data += ",";
         data += o;
       }
       BERTH_TRY(do_mount("cgroup", target, "cgroup", flags, data));
       // cpu -> cpu,cpuacct like the host has.
       if (name.find(',') != std::string::npos)
-        for (auto& c : split(name, ','))
-          (void)::symlink(name.c_str(), (dest + "/" + c).c_str());
+        for (auto& c : split(name, ',')) (void)::symlink(name.c_str(), (dest + "/" + c).c_str());
     }
   }
-  if (flags & MS_RDONLY) BERTH_TRY(do_mount("", dest, nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, ""));
+  if (flags & MS_RDONLY)
+    BERTH_TRY(do_mount("", dest, nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, ""));
   return ok_status();
 }
 
@@ -95,7 +96,8 @@ Status mount_one(const oci::Mount& m, const std::string& rootfs) {
     BERTH_TRY(make_dirs(dest));
     auto st = do_mount(m.source.empty() ? m.type : m.source, dest, m.type.c_str(), o.flags, o.data);
     // sysfs cannot be mounted without owning the network namespace: bind the host's instead.
-    if (!st && m.type == "sysfs" && (st.error().sys_errno == EPERM || st.error().sys_errno == EBUSY)) {
+    if (!st && m.type == "sysfs" &&
+        (st.error().sys_errno == EPERM || st.error().sys_errno == EBUSY)) {
       BERTH_TRY(do_mount("/sys", dest, nullptr, MS_BIND | MS_REC, ""));
       st = do_mount("", dest, nullptr, MS_BIND | MS_REMOUNT | (o.flags & ~MS_REC), "");
     }
@@ -114,7 +116,8 @@ Status prepare_rootfs(const oci::Spec& spec, const std::string& rootfs) {
     if (o.propagation) prop = o.propagation | MS_REC;
   }
   // Propagation first, so nothing we mount leaks back into the host's namespace.
-  BERTH_TRY(do_mount("", "/", nullptr, prop == (MS_REC | MS_SHARED) ? (MS_REC | MS_SLAVE) : prop, ""));
+  BERTH_TRY(
+      do_mount("", "/", nullptr, prop == (MS_REC | MS_SHARED) ? (MS_REC | MS_SLAVE) : prop, ""));
   // pivot_root needs rootfs to be a mount point; a plain dir becomes one by this bind.
   BERTH_TRY(do_mount(rootfs, rootfs, nullptr, MS_BIND | MS_REC, ""));
   for (auto& m : spec.mounts) BERTH_TRY(mount_one(m, rootfs));

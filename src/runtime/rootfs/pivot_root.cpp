@@ -20,7 +20,8 @@ Status pivot_root_to(const std::string& rootfs) {
   if (::syscall(SYS_pivot_root, ".", ".") != 0) return sys_error("pivot_root " + rootfs);
   if (::fchdir(old_root.get()) != 0) return sys_error("fchdir old root");
   // Make the old root a slave so the unmount below does not propagate to the host.
-  if (::mount("", ".", nullptr, MS_SLAVE | MS_REC, nullptr) != 0) return sys_error("make old root rslave");
+  if (::mount("", ".", nullptr, MS_SLAVE | MS_REC, nullptr) != 0)
+    return sys_error("make old root rslave");
   if (::umount2(".", MNT_DETACH) != 0) return sys_error("unmount old root");
   if (::chdir("/") != 0) return sys_error("chdir /");
   return ok_status();
@@ -32,7 +33,8 @@ Status mask_path(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return ok_status();  // nothing to hide
   if (S_ISDIR(st.st_mode)) {
-    if (::mount("tmpfs", path.c_str(), "tmpfs", MS_RDONLY, nullptr) != 0) return sys_error("mask " + path);
+    if (::mount("tmpfs", path.c_str(), "tmpfs", MS_RDONLY, nullptr) != 0)
+      return sys_error("mask " + path);
   } else if (::mount("/dev/null", path.c_str(), nullptr, MS_BIND, nullptr) != 0) {
     return sys_error("mask " + path);
   }
@@ -44,8 +46,8 @@ Status readonly_path(const std::string& path) {
     if (errno == ENOENT) return ok_status();
     return sys_error("bind " + path);
   }
-  if (::mount("", path.c_str(), nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-              nullptr) != 0)
+  if (::mount("", path.c_str(), nullptr,
+              MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
     return sys_error("remount " + path + " read-only");
   return ok_status();
 }

@@ -1,5 +1,5 @@
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -70,9 +70,8 @@ void echo_handler(Request& req, ResponseWriter& w) {
   ASSERT_TRUE(body.ok());
   w.headers().set("Api-Version", "1.50");
   std::string q = req.query_value("a");
-  ASSERT_TRUE(w.send(200, req.method + " " + req.path + " a=" + q + " body=" + *body,
-                     "text/plain")
-                  .ok());
+  ASSERT_TRUE(
+      w.send(200, req.method + " " + req.path + " a=" + q + " body=" + *body, "text/plain").ok());
 }
 
 TEST_F(HttpTest, SocketIsReplacedAndMode0660) {
@@ -81,7 +80,7 @@ TEST_F(HttpTest, SocketIsReplacedAndMode0660) {
   EXPECT_FALSE(bad.ok());  // a regular file is not replaced
   ::unlink((dir_ + "/api.sock").c_str());
   start(echo_handler);
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat((dir_ + "/api.sock").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0660u);
 }

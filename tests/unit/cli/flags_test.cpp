@@ -15,8 +15,8 @@ Flags run_flags() {
 
 TEST(Flags, RunStopsAtImage) {
   Flags f = run_flags();
-  ASSERT_TRUE(f.parse({"--rm", "-it", "-e", "A=1", "--env=B=2", "-eC=3", "--name", "web",
-                       "busybox", "sh", "-c", "echo -e hi", "--rm"},
+  ASSERT_TRUE(f.parse({"--rm", "-it", "-e", "A=1", "--env=B=2", "-eC=3", "--name", "web", "busybox",
+                       "sh", "-c", "echo -e hi", "--rm"},
                       false)
                   .ok());
   EXPECT_TRUE(f.get_bool("rm"));

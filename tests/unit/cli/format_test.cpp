@@ -8,15 +8,15 @@ namespace berth::cli {
 namespace {
 
 TEST(Format, PsTableLikeDocker) {
-  Json c = {{"Id", "4f66ad9a0b3e5a5fb4f2b3a2c6d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3"},
-            {"Names", {"/web"}},
-            {"Image", "busybox"},
-            {"ImageID", "sha256:aaaa"},
-            {"Command", "sh -c 'while true; do echo hi; sleep 1; done'"},
-            {"Created", 1000},
-            {"Status", "Up 2 minutes"},
-            {"Ports", {{{"IP", "0.0.0.0"}, {"PrivatePort", 80}, {"PublicPort", 8080},
-                        {"Type", "tcp"}}}}};
+  Json c = {
+      {"Id", "4f66ad9a0b3e5a5fb4f2b3a2c6d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3"},
+      {"Names", {"/web"}},
+      {"Image", "busybox"},
+      {"ImageID", "sha256:aaaa"},
+      {"Command", "sh -c 'while true; do echo hi; sleep 1; done'"},
+      {"Created", 1000},
+      {"Status", "Up 2 minutes"},
+      {"Ports", {{{"IP", "0.0.0.0"}, {"PrivatePort", 80}, {"PublicPort", 8080}, {"Type", "tcp"}}}}};
   Table t;
   t.add_row(ps_header());
   t.add_row(ps_row(c, true, 1000 + 180));
@@ -31,8 +31,7 @@ TEST(Format, PsTableLikeDocker) {
 TEST(Format, EmptyPsHeader) {
   Table t;
   t.add_row(ps_header());
-  EXPECT_EQ(t.render(),
-            "CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS    PORTS     NAMES\n");
+  EXPECT_EQ(t.render(), "CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS    PORTS     NAMES\n");
 }
 
 TEST(Format, QuoteAndEllipsis) {
@@ -64,9 +63,10 @@ TEST(Template, FieldsAndJson) {
   auto j = parse_ordered_json(
       R"({"Id":"abc","State":{"Status":"running","Pid":42,"Running":true},"Args":["a","b"]})");
   ASSERT_TRUE(j.ok());
-  auto out = render_template("{{.Id}} {{.State.Status}} {{ .State.Pid }} {{.State.Running}} "
-                             "{{json .Args}} {{.Missing}}",
-                             *j);
+  auto out = render_template(
+      "{{.Id}} {{.State.Status}} {{ .State.Pid }} {{.State.Running}} "
+      "{{json .Args}} {{.Missing}}",
+      *j);
   ASSERT_TRUE(out.ok()) << out.error().message;
   EXPECT_EQ(*out, "abc running 42 true [\"a\",\"b\"] <no value>");
   EXPECT_EQ(dump_indented(OrderedJson::array({*j})).substr(0, 16), "[\n    {\n        ");

@@ -85,8 +85,9 @@ class RunFlowTest : public ::testing::Test {
     char tmpl[] = "/tmp/berth-cli-XXXXXX";
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
-    auto server = api::http::Server::listen(
-        "unix://" + dir_ + "/d.sock", [this](Request& r, ResponseWriter& w) { fake_.handle(r, w); });
+    auto server =
+        api::http::Server::listen("unix://" + dir_ + "/d.sock",
+                                  [this](Request& r, ResponseWriter& w) { fake_.handle(r, w); });
     ASSERT_TRUE(server.ok());
     server_ = std::move(server).value();
     thread_ = std::thread([this] { server_->serve(); });

@@ -57,7 +57,11 @@ TEST_F(RootfsTest, SpecCarriesProcessMountsAndNamespaces) {
   c.id = std::string(64, 'a');
   c.path = "sh";
   c.args = {"-c", "echo hi"};
-  c.config = Json{{"Hostname", "box"}, {"Env", {"FOO=bar"}}, {"User", "app"}, {"WorkingDir", "/work"}, {"Tty", true}};
+  c.config = Json{{"Hostname", "box"},
+                  {"Env", {"FOO=bar"}},
+                  {"User", "app"},
+                  {"WorkingDir", "/work"},
+                  {"Tty", true}};
   c.host_config = Json{{"Memory", 64 << 20}};
   auto spec = build_spec(c, {root_, "/cdir", "/berth/" + c.id});
   ASSERT_TRUE(spec.ok()) << spec.error().message;

@@ -184,9 +184,11 @@ TEST_F(ImageStoreTest, TagMovesBetweenImages) {
   auto img = a_->images->bootstrap_busybox(kBusybox, "busybox:latest");
   ASSERT_TRUE(img.ok());
   std::string layer = TarBuilder().file("x", "y").finish();
-  std::string config = R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[")" +
-                       sha256_digest(layer) + R"("]}})";
-  std::string manifest = R"([{"Config":"c.json","RepoTags":["busybox:latest"],"Layers":["l/layer.tar"]}])";
+  std::string config =
+      R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[")" +
+      sha256_digest(layer) + R"("]}})";
+  std::string manifest =
+      R"([{"Config":"c.json","RepoTags":["busybox:latest"],"Layers":["l/layer.tar"]}])";
   auto lines = load(*a_->images, TarBuilder()
                                      .file("manifest.json", manifest)
                                      .file("c.json", config)
@@ -215,7 +217,9 @@ TEST_F(ImageStoreTest, LoadsHandMadeDockerSave) {
   std::string manifest = "[{\"Config\":\"" + cid +
                          ".json\",\"RepoTags\":[\"example.com/test/app:v1\"],"
                          "\"Layers\":[\"aaa/layer.tar\",\"bbb/layer.tar\"]},"
-                         "{\"Config\":\"" + cid + ".json\",\"RepoTags\":null,"
+                         "{\"Config\":\"" +
+                         cid +
+                         ".json\",\"RepoTags\":null,"
                          "\"Layers\":[\"ccc/layer.tar\",\"bbb/layer.tar\"]}]";
   std::string archive = TarBuilder()
                             .dir("aaa/")
@@ -261,8 +265,7 @@ TEST_F(ImageStoreTest, LoadsHandMadeDockerSave) {
 TEST_F(ImageStoreTest, DigestMismatchRecordsNothing) {
   std::string layer = TarBuilder().file("x", "y").finish();
   std::string wrong = "sha256:" + std::string(64, '1');
-  std::string config =
-      R"({"os":"linux","rootfs":{"type":"layers","diff_ids":[")" + wrong + "\"]}}";
+  std::string config = R"({"os":"linux","rootfs":{"type":"layers","diff_ids":[")" + wrong + "\"]}}";
   std::string manifest = R"([{"Config":"c.json","RepoTags":["bad:1"],"Layers":["l/layer.tar"]}])";
   auto lines = load(*a_->images, TarBuilder()
                                      .file("manifest.json", manifest)
@@ -297,7 +300,8 @@ TEST_F(ImageStoreTest, DigestMismatchRecordsNothing) {
   EXPECT_TRUE(staging->empty());
 
   // Truncated archive.
-  std::string full = TarBuilder().file("manifest.json", manifest).file("x", std::string(10000, 'x')).finish();
+  std::string full =
+      TarBuilder().file("manifest.json", manifest).file("x", std::string(10000, 'x')).finish();
   lines = load(*a_->images, full.substr(0, 3000));
   ASSERT_FALSE(lines.ok());
   EXPECT_TRUE(a_->images->list()->empty());
@@ -310,8 +314,9 @@ TEST_F(ImageStoreTest, DigestMismatchRecordsNothing) {
 TEST_F(ImageStoreTest, LoadsPureOciLayout) {
   std::string layer = TarBuilder().file("f", "oci").finish();
   std::string gz = TarBuilder(true).file("f", "oci").finish();
-  std::string config = R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[")" +
-                       sha256_digest(layer) + "\"]}}";
+  std::string config =
+      R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[")" +
+      sha256_digest(layer) + "\"]}}";
   Json m = {{"schemaVersion", 2},
             {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
             {"config",

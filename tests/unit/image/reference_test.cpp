@@ -51,9 +51,8 @@ TEST(ReferenceTest, Errors) {
   EXPECT_EQ(norm("a:b:c"), "ERR: invalid reference format");
   EXPECT_EQ(norm("busybox:" + std::string(129, 'x')), "ERR: invalid reference format");
   EXPECT_EQ(norm("busybox@sha256:abc"), "ERR: invalid reference format: invalid digest format");
-  EXPECT_EQ(norm(std::string(64, 'a')),
-            "ERR: invalid repository name (" + std::string(64, 'a') +
-                "), cannot specify 64-byte hexadecimal strings");
+  EXPECT_EQ(norm(std::string(64, 'a')), "ERR: invalid repository name (" + std::string(64, 'a') +
+                                            "), cannot specify 64-byte hexadecimal strings");
   auto r = normalize_reference("UPPER");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, Code::kInvalidArgument);

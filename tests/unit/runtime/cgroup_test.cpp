@@ -2,12 +2,12 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 #include "base/file.h"
 #include "runtime/internal/rootfs.h"
 #include "runtime/runtime.h"
-#include <sys/mount.h>
 
 namespace berth::runtime {
 namespace {
@@ -40,7 +40,8 @@ oci::Resources limits() {
 }
 
 TEST_F(CgroupTest, V1WritesEveryHierarchy) {
-  for (auto d : {"memory", "pids", "cpu,cpuacct", "unified"}) ASSERT_TRUE(make_dirs(root_ + "/" + d).ok());
+  for (auto d : {"memory", "pids", "cpu,cpuacct", "unified"})
+    ASSERT_TRUE(make_dirs(root_ + "/" + d).ok());
   ASSERT_EQ(symlink("cpu,cpuacct", (root_ + "/cpu").c_str()), 0);
   auto cg = open_cgroup(root_, "/berth/c1", CgroupVersion::kV1);
   ASSERT_TRUE(cg.ok());
@@ -79,7 +80,9 @@ TEST_F(CgroupTest, V2WritesOneDir) {
   EXPECT_FALSE(path_exists(root_ + "/berth/c2"));
 }
 
-TEST(CgroupPath, RootIsRejected) { EXPECT_FALSE(open_cgroup("/tmp", "/", CgroupVersion::kV2).ok()); }
+TEST(CgroupPath, RootIsRejected) {
+  EXPECT_FALSE(open_cgroup("/tmp", "/", CgroupVersion::kV2).ok());
+}
 
 TEST(SharesToWeight, MatchesRunc) {
   EXPECT_EQ(shares_to_weight(2), 1u);

@@ -12,7 +12,9 @@ namespace {
 
 TEST(JsonLog, EscapesAndFormats) {
   std::string e = json_log_entry("a\"b\\c\n\x01", "stdout", 0);
-  EXPECT_EQ(e, "{\"log\":\"a\\\"b\\\\c\\n\\u0001\",\"stream\":\"stdout\",\"time\":\"1970-01-01T00:00:00Z\"}\n");
+  EXPECT_EQ(e,
+            "{\"log\":\"a\\\"b\\\\c\\n\\u0001\",\"stream\":\"stdout\",\"time\":\"1970-01-01T00:00:"
+            "00Z\"}\n");
 }
 
 TEST(JsonLog, SplitsLinesAcrossChunks) {

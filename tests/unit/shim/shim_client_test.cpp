@@ -78,7 +78,9 @@ TEST_F(ShimClientTest, LaunchStartWait) {
   ASSERT_TRUE(exit.ok());
   EXPECT_EQ(exit->exit_code, 7);
   // Once the shim is gone, wait() answers from exit.json.
-  for (int i = 0; i < 100 && ::kill(shim_pid_, 0) == 0 && path_exists(l.state_dir + "/shim.pid"); ++i) usleep(20000);
+  for (int i = 0; i < 100 && ::kill(shim_pid_, 0) == 0 && path_exists(l.state_dir + "/shim.pid");
+       ++i)
+    usleep(20000);
   auto again = c.wait();
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->exit_code, 7);
