@@ -20,24 +20,104 @@ namespace berth::shim {
 
 namespace {
 
+void set_events(ShimState& s, Conn& c) {
+  struct epoll_event ev {};
+  ev.events = 0;
+  if (c.reading && c.pending_in.empty()) ev.events |= EPOLLIN;
+  if (!c.pending_out.empty()) ev.events |= EPOLLOUT;
+  ev.data.fd = c.fd.get();
+  (void)::epoll_ctl(s.epoll.get(), EPOLL_CTL_MOD, c.fd.get(), &ev);
+}
+
+void watch_stdin(ShimState& s, bool on) {
+  if (!s.stdin_fd || on == s.stdin_watched) return;
+  struct epoll_event ev {};
+  ev.events = EPOLLOUT;
+  ev.data.fd = s.stdin_fd.get();
+  (void)::epoll_ctl(s.epoll.get(), on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, s.stdin_fd.get(), &ev);
+  s.stdin_watched = on;
+}
+
+void close_stdin(ShimState& s) {
+  // Explicit DEL: with a tty, stdin_fd is a dup of the master, whose file stays open (and would
+  // stay in the epoll set under a closed fd number).
+  watch_stdin(s, false);
+  s.stdin_fd.reset();
+  for (auto& [fd, c] : s.conns) {
+    if (c->pending_in.empty()) continue;
+    c->pending_in.clear();
+    set_events(s, *c);
+  }
+}
+
 void drop_conn(ShimState& s, int fd) {
   auto it = s.conns.find(fd);
   if (it == s.conns.end()) return;
   Conn& c = *it->second;
-  if (c.attached && c.in && s.config.stdin_once) s.stdin_fd.reset();
+  bool close_in = c.attached && c.in && s.config.stdin_once;
   ::epoll_ctl(s.epoll.get(), EPOLL_CTL_DEL, fd, nullptr);
   s.conns.erase(it);
+  if (close_in) close_stdin(s);
 }
 
 void reply(Conn& c, const std::string& line) {
   (void)::send(c.fd.get(), line.data(), line.size(), MSG_NOSIGNAL);
 }
 
-void write_stdin(ShimState& s, std::string_view data) {
+// Writes what the pipe takes of c.pending_in; true when it is empty afterwards.
+bool flush_stdin(ShimState& s, Conn& c) {
+  while (!c.pending_in.empty() && s.stdin_fd) {
+    ssize_t n = ::write(s.stdin_fd.get(), c.pending_in.data(), c.pending_in.size());
+    if (n > 0) {
+      c.pending_in.erase(0, static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) return false;
+    // EPIPE: the container closed its stdin; what it did not read is gone, as with a pipe.
+    c.pending_in.clear();
+  }
+  c.pending_in.clear();
+  return true;
+}
+
+// The client ended its stdin (shutdown(SHUT_WR)), all of it written to the container.
+void end_client_stdin(ShimState& s, Conn& c) {
+  c.close_stdin_after = false;
+  if (c.in && s.config.stdin_once) close_stdin(s);
+  c.in = false;
+}
+
+// Stdin from an attacher: written non-blocking; what the pipe cannot take now is kept and the
+// attacher is not read again until the container drained it (EPOLLOUT on stdin_fd).
+void write_stdin(ShimState& s, Conn& c, std::string_view data) {
   if (!s.stdin_fd || data.empty()) return;
-  // Non-blocking: a container that does not read its stdin must not stall the shim.
-  // (stdin_fd is O_NONBLOCK; what does not fit in the pipe is dropped)
-  (void)::write(s.stdin_fd.get(), data.data(), data.size());
+  c.pending_in.append(data);
+  if (!flush_stdin(s, c)) {
+    set_events(s, c);
+    watch_stdin(s, true);
+  }
+}
+
+void on_stdin_writable(ShimState& s) {
+  bool blocked = false;
+  std::vector<int> ended;
+  for (auto& [fd, c] : s.conns) {
+    if (c->pending_in.empty()) continue;
+    if (!flush_stdin(s, *c)) {
+      blocked = true;
+      continue;
+    }
+    if (c->close_stdin_after) ended.push_back(fd);
+    set_events(s, *c);
+  }
+  if (!blocked) watch_stdin(s, false);
+  for (int fd : ended) {
+    auto it = s.conns.find(fd);
+    if (it == s.conns.end()) continue;
+    end_client_stdin(s, *it->second);
+    if (!it->second->out && !it->second->err) drop_conn(s, fd);
+  }
 }
 
 // Handles one request line; returns false when the connection is done.
@@ -94,28 +174,57 @@ bool handle_request(ShimState& s, Conn& c, const std::string& line) {
   return false;
 }
 
-void on_conn(ShimState& s, int fd) {
+// Sends queued output; false when the client is gone.
+bool flush_out(Conn& c) {
+  while (!c.pending_out.empty()) {
+    ssize_t n =
+        ::send(c.fd.get(), c.pending_out.data(), c.pending_out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+      c.pending_out.erase(0, static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    return n < 0 && errno == EAGAIN;
+  }
+  return true;
+}
+
+void on_conn(ShimState& s, int fd, uint32_t events) {
   auto it = s.conns.find(fd);
   if (it == s.conns.end()) return;
   Conn& c = *it->second;
+  if (events & EPOLLOUT) {
+    if (!flush_out(c)) return drop_conn(s, fd);
+    set_events(s, c);
+  }
+  if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR))) return;
+  if (!c.reading || !c.pending_in.empty()) {
+    // Not reading (stdin ended, or backpressure): only a hang-up matters here.
+    if (events & (EPOLLHUP | EPOLLERR)) drop_conn(s, fd);
+    return;
+  }
   char buf[16384];
   ssize_t n = ::read(fd, buf, sizeof(buf));
   if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
   if (n <= 0) {
     if (c.attached) {
       // The client shut down its write side: that is the end of its stdin, nothing more.
-      if (c.in && s.config.stdin_once) s.stdin_fd.reset();
-      c.in = false;
-      ::epoll_ctl(s.epoll.get(), EPOLL_CTL_DEL, fd, nullptr);
       c.reading = false;
-      if (!c.out && !c.err) drop_conn(s, fd);
+      if (!c.pending_in.empty()) {
+        c.close_stdin_after = true;
+        set_events(s, c);
+        return;
+      }
+      end_client_stdin(s, c);
+      if (!c.out && !c.err) return drop_conn(s, fd);
+      set_events(s, c);
       return;
     }
     drop_conn(s, fd);
     return;
   }
   if (c.attached) {
-    if (c.in) write_stdin(s, std::string_view(buf, n));
+    if (c.in) write_stdin(s, c, std::string_view(buf, n));
     return;
   }
   c.buf.append(buf, n);
@@ -130,12 +239,12 @@ void on_conn(ShimState& s, int fd) {
     drop_conn(s, fd);
     return;
   }
-  if (c.attached && c.in) write_stdin(s, rest);
+  if (c.attached && c.in) write_stdin(s, c, rest);
 }
 
 void on_accept(ShimState& s) {
   for (;;) {
-    int fd = ::accept4(s.listen_fd.get(), nullptr, nullptr, SOCK_CLOEXEC);
+    int fd = ::accept4(s.listen_fd.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (fd < 0) return;
     auto c = std::make_unique<Conn>();
     c->fd = UniqueFd(fd);
@@ -166,7 +275,13 @@ void fan_out(ShimState& s, int stream, std::string_view data) {
   std::vector<int> dead;
   for (auto& [fd, c] : s.conns) {
     if (!c->attached || !(stream == 0 ? c->out : c->err)) continue;
-    if (!write_all(fd, frame)) dead.push_back(fd);
+    bool was_empty = c->pending_out.empty();
+    c->pending_out.append(frame);
+    if (!flush_out(*c) || c->pending_out.size() > kMaxClientBacklog) {
+      dead.push_back(fd);
+      continue;
+    }
+    if (was_empty != c->pending_out.empty()) set_events(s, *c);
   }
   for (int fd : dead) drop_conn(s, fd);
 }
@@ -214,7 +329,9 @@ void run_loop(ShimState& s) {
     if (n < 0 && errno != EINTR) break;
     for (int i = 0; i < n; ++i) {
       int fd = events[i].data.fd;
-      if (fd == s.signal_fd.get())
+      if (s.stdin_watched && fd == s.stdin_fd.get())
+        on_stdin_writable(s);
+      else if (fd == s.signal_fd.get())
         on_signal(s);
       else if (fd == s.listen_fd.get())
         on_accept(s);
@@ -223,7 +340,7 @@ void run_loop(ShimState& s) {
       else if (s.out_fd[1] && fd == s.out_fd[1].get())
         on_output(s, 1);
       else
-        on_conn(s, fd);
+        on_conn(s, fd, events[i].events);
     }
   }
   // Init is gone (and with it the pid namespace): what is still buffered is the last output.
@@ -237,6 +354,16 @@ void finish_clients(ShimState& s, const ExitStatus& status) {
                      "\n";
   for (auto& [fd, c] : s.conns) {
     if (c->waiting) reply(*c, line);
+    if (!c->pending_out.empty()) {
+      // The last output still queued: give the client a bounded time to take it.
+      int flags = ::fcntl(fd, F_GETFL);
+      ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+      struct timeval tv {
+        5, 0
+      };
+      ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+      (void)write_all(fd, c->pending_out);
+    }
     ::shutdown(fd, SHUT_RDWR);
   }
   s.conns.clear();
