@@ -113,12 +113,58 @@ struct PidsResources {
   int64_t limit = 0;
 };
 
+struct WeightDevice {
+  int64_t major = 0, minor = 0;
+  std::optional<uint16_t> weight;
+};
+
+struct ThrottleDevice {
+  int64_t major = 0, minor = 0;
+  uint64_t rate = 0;
+};
+
+struct BlockIo {
+  std::optional<uint16_t> weight;
+  std::vector<WeightDevice> weight_device;
+  std::vector<ThrottleDevice> throttle_read_bps, throttle_write_bps, throttle_read_iops,
+      throttle_write_iops;
+};
+
+struct HugepageLimit {
+  std::string page_size;  // "2MB", "1GB"
+  uint64_t limit = 0;
+};
+
 struct Resources {
   std::vector<DeviceCgroup> devices;
   std::optional<MemoryResources> memory;
   std::optional<CpuResources> cpu;
   std::optional<PidsResources> pids;
+  std::optional<BlockIo> block_io;
+  std::vector<HugepageLimit> hugepage_limits;
   std::map<std::string, std::string> unified;
+};
+
+struct SeccompArg {
+  unsigned index = 0;
+  uint64_t value = 0;
+  uint64_t value_two = 0;
+  std::string op;  // SCMP_CMP_EQ ...
+};
+
+struct SeccompSyscall {
+  std::vector<std::string> names;
+  std::string action;  // SCMP_ACT_ALLOW ...
+  std::optional<uint32_t> errno_ret;
+  std::vector<SeccompArg> args;
+};
+
+struct Seccomp {
+  std::string default_action;
+  std::optional<uint32_t> default_errno_ret;
+  std::vector<std::string> architectures;  // SCMP_ARCH_X86_64 ...
+  std::vector<std::string> flags;          // SECCOMP_FILTER_FLAG_*
+  std::vector<SeccompSyscall> syscalls;
 };
 
 struct Linux {
@@ -133,6 +179,20 @@ struct Linux {
   std::vector<std::string> readonly_paths;
   std::map<std::string, std::string> sysctl;
   std::string mount_label;
+  std::optional<Seccomp> seccomp;
+};
+
+struct Hook {
+  std::string path;
+  std::vector<std::string> args;
+  std::vector<std::string> env;
+  std::optional<int> timeout;  // seconds
+};
+
+// prestart is deprecated in the spec but still what dockerd uses for networking.
+struct Hooks {
+  std::vector<Hook> prestart, create_runtime, create_container, start_container, poststart,
+      poststop;
 };
 
 struct Spec {
@@ -143,10 +203,11 @@ struct Spec {
   std::string domainname;
   std::vector<Mount> mounts;
   std::optional<Linux> linux_;  // `linux` is a predefined macro under GNU extensions
+  Hooks hooks;
   std::map<std::string, std::string> annotations;
 };
 
-enum class Status { kCreating, kCreated, kRunning, kStopped };
+enum class Status { kCreating, kCreated, kRunning, kStopped, kPaused };
 const char* status_name(Status status);
 
 struct State {

@@ -45,7 +45,7 @@ Json id_mappings_json(const std::vector<IdMapping>& v) {
   return a;
 }
 
-Process parse_process(const Json& j) {
+Process parse_process_obj(const Json& j) {
   Process p;
   opt(j, "terminal", &p.terminal);
   if (auto* cs = member(j, "consoleSize")) {
@@ -156,6 +156,43 @@ Resources parse_resources(const Json& j) {
     opt(*p, "limit", &pr.limit);
     r.pids = pr;
   }
+  if (auto* b = member(j, "blockIO")) {
+    BlockIo bio;
+    opt(*b, "weight", &bio.weight);
+    if (auto* wd = member(*b, "weightDevice")) {
+      for (auto& e : *wd) {
+        WeightDevice d;
+        opt(e, "major", &d.major);
+        opt(e, "minor", &d.minor);
+        opt(e, "weight", &d.weight);
+        bio.weight_device.push_back(d);
+      }
+    }
+    auto throttle = [&](const char* key, std::vector<ThrottleDevice>* out) {
+      if (auto* t = member(*b, key)) {
+        for (auto& e : *t) {
+          ThrottleDevice d;
+          opt(e, "major", &d.major);
+          opt(e, "minor", &d.minor);
+          opt(e, "rate", &d.rate);
+          out->push_back(d);
+        }
+      }
+    };
+    throttle("throttleReadBpsDevice", &bio.throttle_read_bps);
+    throttle("throttleWriteBpsDevice", &bio.throttle_write_bps);
+    throttle("throttleReadIOPSDevice", &bio.throttle_read_iops);
+    throttle("throttleWriteIOPSDevice", &bio.throttle_write_iops);
+    r.block_io = bio;
+  }
+  if (auto* h = member(j, "hugepageLimits")) {
+    for (auto& e : *h) {
+      HugepageLimit hl;
+      opt(e, "pageSize", &hl.page_size);
+      opt(e, "limit", &hl.limit);
+      r.hugepage_limits.push_back(hl);
+    }
+  }
   opt(j, "unified", &r.unified);
   return r;
 }
@@ -193,8 +230,113 @@ Json resources_json(const Resources& r) {
     j["cpu"] = c;
   }
   if (r.pids) j["pids"] = {{"limit", r.pids->limit}};
+  if (r.block_io) {
+    Json b = Json::object();
+    if (r.block_io->weight) b["weight"] = *r.block_io->weight;
+    if (!r.block_io->weight_device.empty()) {
+      Json a = Json::array();
+      for (auto& d : r.block_io->weight_device) {
+        Json e = {{"major", d.major}, {"minor", d.minor}};
+        if (d.weight) e["weight"] = *d.weight;
+        a.push_back(e);
+      }
+      b["weightDevice"] = a;
+    }
+    auto throttle = [&](const char* key, const std::vector<ThrottleDevice>& v) {
+      if (v.empty()) return;
+      Json a = Json::array();
+      for (auto& d : v) a.push_back({{"major", d.major}, {"minor", d.minor}, {"rate", d.rate}});
+      b[key] = a;
+    };
+    throttle("throttleReadBpsDevice", r.block_io->throttle_read_bps);
+    throttle("throttleWriteBpsDevice", r.block_io->throttle_write_bps);
+    throttle("throttleReadIOPSDevice", r.block_io->throttle_read_iops);
+    throttle("throttleWriteIOPSDevice", r.block_io->throttle_write_iops);
+    j["blockIO"] = b;
+  }
+  if (!r.hugepage_limits.empty()) {
+    Json a = Json::array();
+    for (auto& h : r.hugepage_limits) a.push_back({{"pageSize", h.page_size}, {"limit", h.limit}});
+    j["hugepageLimits"] = a;
+  }
   if (!r.unified.empty()) j["unified"] = r.unified;
   return j;
+}
+
+Seccomp parse_seccomp_json(const Json& j) {
+  Seccomp sc;
+  opt(j, "defaultAction", &sc.default_action);
+  opt(j, "defaultErrnoRet", &sc.default_errno_ret);
+  opt(j, "architectures", &sc.architectures);
+  opt(j, "flags", &sc.flags);
+  if (auto* sys = member(j, "syscalls")) {
+    for (auto& e : *sys) {
+      SeccompSyscall call;
+      opt(e, "names", &call.names);
+      opt(e, "action", &call.action);
+      opt(e, "errnoRet", &call.errno_ret);
+      if (auto* args = member(e, "args")) {
+        for (auto& a : *args) {
+          SeccompArg arg;
+          opt(a, "index", &arg.index);
+          opt(a, "value", &arg.value);
+          opt(a, "valueTwo", &arg.value_two);
+          opt(a, "op", &arg.op);
+          call.args.push_back(arg);
+        }
+      }
+      sc.syscalls.push_back(call);
+    }
+  }
+  return sc;
+}
+
+Json seccomp_json(const Seccomp& sc) {
+  Json j = {{"defaultAction", sc.default_action}};
+  if (sc.default_errno_ret) j["defaultErrnoRet"] = *sc.default_errno_ret;
+  if (!sc.architectures.empty()) j["architectures"] = sc.architectures;
+  if (!sc.flags.empty()) j["flags"] = sc.flags;
+  Json calls = Json::array();
+  for (auto& c : sc.syscalls) {
+    Json e = {{"names", c.names}, {"action", c.action}};
+    if (c.errno_ret) e["errnoRet"] = *c.errno_ret;
+    if (!c.args.empty()) {
+      Json args = Json::array();
+      for (auto& a : c.args)
+        args.push_back(
+            {{"index", a.index}, {"value", a.value}, {"valueTwo", a.value_two}, {"op", a.op}});
+      e["args"] = args;
+    }
+    calls.push_back(e);
+  }
+  j["syscalls"] = calls;
+  return j;
+}
+
+std::vector<Hook> parse_hooks(const Json* j) {
+  std::vector<Hook> out;
+  if (!j) return out;
+  for (auto& e : *j) {
+    Hook h;
+    opt(e, "path", &h.path);
+    opt(e, "args", &h.args);
+    opt(e, "env", &h.env);
+    opt(e, "timeout", &h.timeout);
+    out.push_back(h);
+  }
+  return out;
+}
+
+Json hooks_json(const std::vector<Hook>& v) {
+  Json a = Json::array();
+  for (auto& h : v) {
+    Json e = {{"path", h.path}};
+    if (!h.args.empty()) e["args"] = h.args;
+    if (!h.env.empty()) e["env"] = h.env;
+    if (h.timeout) e["timeout"] = *h.timeout;
+    a.push_back(e);
+  }
+  return a;
 }
 
 Linux parse_linux(const Json& j) {
@@ -229,6 +371,7 @@ Linux parse_linux(const Json& j) {
   opt(j, "readonlyPaths", &l.readonly_paths);
   opt(j, "sysctl", &l.sysctl);
   opt(j, "mountLabel", &l.mount_label);
+  if (auto* sc = member(j, "seccomp")) l.seccomp = parse_seccomp_json(*sc);
   return l;
 }
 
@@ -261,13 +404,14 @@ Json linux_json(const Linux& l) {
   if (!l.readonly_paths.empty()) j["readonlyPaths"] = l.readonly_paths;
   if (!l.sysctl.empty()) j["sysctl"] = l.sysctl;
   if (!l.mount_label.empty()) j["mountLabel"] = l.mount_label;
+  if (l.seccomp) j["seccomp"] = seccomp_json(*l.seccomp);
   return j;
 }
 
 Spec parse_spec_json(const Json& j) {
   Spec s;
   opt(j, "ociVersion", &s.oci_version);
-  if (auto* p = member(j, "process")) s.process = parse_process(*p);
+  if (auto* p = member(j, "process")) s.process = parse_process_obj(*p);
   if (auto* r = member(j, "root")) {
     Root root;
     opt(*r, "path", &root.path);
@@ -288,6 +432,14 @@ Spec parse_spec_json(const Json& j) {
   }
   if (auto* l = member(j, "linux")) s.linux_ = parse_linux(*l);
   opt(j, "annotations", &s.annotations);
+  if (auto* h = member(j, "hooks")) {
+    s.hooks.prestart = parse_hooks(member(*h, "prestart"));
+    s.hooks.create_runtime = parse_hooks(member(*h, "createRuntime"));
+    s.hooks.create_container = parse_hooks(member(*h, "createContainer"));
+    s.hooks.start_container = parse_hooks(member(*h, "startContainer"));
+    s.hooks.poststart = parse_hooks(member(*h, "poststart"));
+    s.hooks.poststop = parse_hooks(member(*h, "poststop"));
+  }
   return s;
 }
 
@@ -328,8 +480,44 @@ std::string spec_to_json(const Spec& s, bool pretty) {
   j["mounts"] = mounts;
   if (s.linux_) j["linux"] = linux_json(*s.linux_);
   if (!s.annotations.empty()) j["annotations"] = s.annotations;
+  const Hooks& h = s.hooks;
+  Json hooks = Json::object();
+  auto add = [&](const char* key, const std::vector<Hook>& v) {
+    if (!v.empty()) hooks[key] = hooks_json(v);
+  };
+  add("prestart", h.prestart);
+  add("createRuntime", h.create_runtime);
+  add("createContainer", h.create_container);
+  add("startContainer", h.start_container);
+  add("poststart", h.poststart);
+  add("poststop", h.poststop);
+  if (!hooks.empty()) j["hooks"] = hooks;
   return pretty ? j.dump(2, ' ', false, Json::error_handler_t::replace) : dump_json(j);
 }
+
+Result<Process> parse_process(std::string_view text) {
+  BERTH_TRY_ASSIGN(Json j, parse_json(text, "process.json"));
+  if (!j.is_object()) return make_error(Code::kInvalidArgument, "process.json: not an object");
+  try {
+    return parse_process_obj(j);
+  } catch (const Json::exception& e) {
+    return make_error(Code::kInvalidArgument, std::string("process.json: ") + e.what());
+  }
+}
+
+std::string process_to_json(const Process& p) { return dump_json(process_json(p)); }
+
+Result<Seccomp> parse_seccomp(std::string_view text) {
+  BERTH_TRY_ASSIGN(Json j, parse_json(text, "seccomp"));
+  if (!j.is_object()) return make_error(Code::kInvalidArgument, "seccomp: not an object");
+  try {
+    return parse_seccomp_json(j);
+  } catch (const Json::exception& e) {
+    return make_error(Code::kInvalidArgument, std::string("seccomp: ") + e.what());
+  }
+}
+
+std::string seccomp_to_json(const Seccomp& sc) { return dump_json(seccomp_json(sc)); }
 
 const char* status_name(Status status) {
   switch (status) {
@@ -341,6 +529,8 @@ const char* status_name(Status status) {
       return "running";
     case Status::kStopped:
       return "stopped";
+    case Status::kPaused:
+      return "paused";
   }
   return "unknown";
 }
@@ -361,6 +551,8 @@ Result<State> parse_state(std::string_view text) {
       s.status = Status::kRunning;
     else if (status == "stopped")
       s.status = Status::kStopped;
+    else if (status == "paused")
+      s.status = Status::kPaused;
     else
       return make_error(Code::kInvalidArgument, "state.json: bad status \"" + status + "\"");
     opt(j, "pid", &s.pid);

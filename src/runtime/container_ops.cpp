@@ -4,11 +4,14 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
 
 #include "base/file.h"
 #include "base/unique_fd.h"
+#include "oci/spec_json.h"
 #include "runtime/cgroups/cgroup.h"
+#include "runtime/internal/security.h"
 #include "runtime/internal/state_store.h"
 #include "runtime/runtime.h"
 
@@ -19,13 +22,34 @@ oci::Status status_of(const std::string& root, const ContainerRecord& r) {
   if (!init_alive(r)) return oci::Status::kStopped;
   return path_exists(fifo_path(root, r.id)) ? oci::Status::kCreated : oci::Status::kRunning;
 }
+
+oci::State state_of(const ContainerRecord& r, oci::Status status) {
+  oci::State s;
+  s.id = r.id;
+  s.status = status;
+  s.pid = status == oci::Status::kStopped ? 0 : r.pid;
+  s.bundle = r.bundle;
+  s.annotations = r.annotations;
+  return s;
+}
+
+// The hooks of the bundle's config.json; none when it is gone (a bundle removed before delete).
+oci::Hooks hooks_of(const ContainerRecord& r) {
+  auto spec = oci::load_spec(r.bundle + "/config.json");
+  return spec ? spec->hooks : oci::Hooks{};
+}
 }  // namespace
 
-Result<oci::State> state(const std::string& root, const std::string& id) {
+Result<oci::State> state(const std::string& root, const std::string& id,
+                         const std::string& cgroup_root) {
   BERTH_TRY_ASSIGN(ContainerRecord r, load_record(root, id));
   oci::State s;
   s.id = r.id;
   s.status = status_of(root, r);
+  if (s.status == oci::Status::kRunning) {
+    auto cg = open_cgroup(cgroup_root, r.cgroups_path);
+    if (cg && (*cg)->frozen()) s.status = oci::Status::kPaused;
+  }
   s.pid = s.status == oci::Status::kStopped ? 0 : r.pid;
   s.bundle = r.bundle;
   s.annotations = r.annotations;
@@ -59,7 +83,39 @@ Status start(const std::string& root, const std::string& id) {
     if (!init_alive(r)) return make_error(Code::kInternal, "container init exited before start");
   }
   ::unlink(fifo.c_str());
-  return ok_status();
+  oci::Hooks hooks = hooks_of(r);
+  // A failing poststart hook is reported; the container keeps running (runtime-spec).
+  return run_hooks(hooks.poststart, state_of(r, oci::Status::kRunning), "poststart");
+}
+
+Status pause(const std::string& root, const std::string& id, const std::string& cgroup_root) {
+  BERTH_TRY_ASSIGN(ContainerRecord r, load_record(root, id));
+  oci::Status st = status_of(root, r);
+  if (st != oci::Status::kRunning && st != oci::Status::kCreated)
+    return make_error(Code::kConflict, "container " + id + " is not running");
+  BERTH_TRY_ASSIGN(auto cg, open_cgroup(cgroup_root, r.cgroups_path));
+  return cg->freeze(true);
+}
+
+Status resume(const std::string& root, const std::string& id, const std::string& cgroup_root) {
+  BERTH_TRY_ASSIGN(ContainerRecord r, load_record(root, id));
+  BERTH_TRY_ASSIGN(auto cg, open_cgroup(cgroup_root, r.cgroups_path));
+  if (!cg->frozen()) return make_error(Code::kConflict, "container " + id + " is not paused");
+  return cg->freeze(false);
+}
+
+Result<std::vector<pid_t>> processes(const std::string& root, const std::string& id,
+                                     const std::string& cgroup_root) {
+  BERTH_TRY_ASSIGN(ContainerRecord r, load_record(root, id));
+  BERTH_TRY_ASSIGN(auto cg, open_cgroup(cgroup_root, r.cgroups_path));
+  return cg->pids();
+}
+
+Result<CgroupStats> stats(const std::string& root, const std::string& id,
+                          const std::string& cgroup_root) {
+  BERTH_TRY_ASSIGN(ContainerRecord r, load_record(root, id));
+  BERTH_TRY_ASSIGN(auto cg, open_cgroup(cgroup_root, r.cgroups_path));
+  return cg->stats();
 }
 
 Status kill(const std::string& root, const std::string& id, int sig, bool all,
@@ -96,11 +152,17 @@ Status remove(const std::string& root, const std::string& id, bool force,
   }
   if (cg) {
     // Everything else left in the cgroup, when init is gone (a pid namespace kills the rest).
+    // A frozen cgroup holds its SIGKILLed tasks until thawed.
+    if ((*cg)->frozen()) (void)(*cg)->freeze(false);
     if (auto pids = (*cg)->pids(); pids && !pids->empty())
       for (pid_t p : *pids) ::kill(p, SIGKILL);
     BERTH_TRY((*cg)->destroy());
   }
+  oci::Hooks hooks = hooks_of(r);
   BERTH_TRY(remove_all(container_dir(root, id)));
+  // poststop failures are warnings: the container is gone either way.
+  if (auto st = run_hooks(hooks.poststop, state_of(r, oci::Status::kStopped), "poststop"); !st)
+    fprintf(stderr, "berth-runtime: warning: %s\n", st.error().message.c_str());
   return ok_status();
 }
 

@@ -13,9 +13,11 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 #include "base/error.h"
 #include "oci/spec.h"
+#include "runtime/cgroups/cgroup.h"
 
 namespace berth::runtime {
 
@@ -41,10 +43,12 @@ Result<pid_t> create(const CreateOptions& options);
 
 // Releases init from exec.fifo so it execs process.args.  FailedPrecondition-like Conflict when
 // the container is not in the created state.
+// Runs the poststart hooks after.
 Status start(const std::string& root, const std::string& id);
 
 // The container's OCI state (status derived from the live process).
-Result<oci::State> state(const std::string& root, const std::string& id);
+Result<oci::State> state(const std::string& root, const std::string& id,
+                         const std::string& cgroup_root = kDefaultCgroupRoot);
 
 // Signals init, or every process in the container's cgroup when `all`.
 Status kill(const std::string& root, const std::string& id, int sig, bool all,
@@ -58,6 +62,41 @@ Status remove(const std::string& root, const std::string& id, bool force,
 // True when the container's cgroup recorded an OOM kill (memory.events / memory.oom_control).
 bool oom_killed(const std::string& root, const std::string& id,
                 const std::string& cgroup_root = kDefaultCgroupRoot);
+
+// Runs one more process in a running container (runc exec): joins init's namespaces and
+// cgroup, applies the container's seccomp profile and the process's user, capabilities, rlimits,
+// labels.  The process is a child of the caller; returns its pid once it exec'd (or the error
+// from before exec).  REQUIRES: single-threaded caller.
+struct ExecOptions {
+  std::string root = kDefaultRoot;
+  std::string id;
+  oci::Process process;
+  int stdin_fd = -1, stdout_fd = -1, stderr_fd = -1;  // -1 inherits
+  int console_socket = -1;                            // for process.terminal
+  std::string pid_file;
+  std::string cgroup_root = kDefaultCgroupRoot;
+};
+Result<pid_t> exec(const ExecOptions& options);
+
+// Freezes / thaws every process of the container (freezer cgroup); state() then says paused.
+Status pause(const std::string& root, const std::string& id,
+             const std::string& cgroup_root = kDefaultCgroupRoot);
+Status resume(const std::string& root, const std::string& id,
+              const std::string& cgroup_root = kDefaultCgroupRoot);
+// The container's processes (host pids).
+Result<std::vector<pid_t>> processes(const std::string& root, const std::string& id,
+                                     const std::string& cgroup_root = kDefaultCgroupRoot);
+// Resource usage in one call (for `docker stats`).
+Result<CgroupStats> stats(const std::string& root, const std::string& id,
+                          const std::string& cgroup_root = kDefaultCgroupRoot);
+// What this runtime supports, as runc's `features` JSON.
+std::string features_json();
+
+// CVE-2019-5736: re-executes the running binary from a sealed memfd copy (unless it already
+// runs from one), so a container process that reaches /proc/<pid>/exe of the runtime cannot
+// overwrite the host binary.  Returns only on failure to set it up.
+Status reexec_from_sealed_memfd(char** argv);
+bool running_from_sealed_memfd();
 
 // Parses "SIGKILL", "KILL", "9"; 0 when unknown.
 int parse_signal(const std::string& text);

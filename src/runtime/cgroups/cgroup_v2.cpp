@@ -14,23 +14,8 @@ class CgroupV2 final : public Cgroup {
       : root_(std::move(root)), dir_(root_ + rel), rel_(std::move(rel)) {}
 
   Status create() override {
-    std::string dir = root_;
-    for (auto& part : split(rel_, '/')) {
-      if (part.empty()) continue;
-      // Enable what the parent offers; a missing controller is not an error (limits using it
-      // fail later with a message naming the file).
-      auto avail = read_file(dir + "/cgroup.controllers");
-      if (avail) {
-        for (auto& c : split(trim(*avail), ' ')) {
-          if (c == "memory" || c == "pids" || c == "cpu" || c == "cpuset" || c == "io")
-            (void)write_value(dir, "cgroup.subtree_control", "+" + c);
-        }
-      }
-      dir += "/" + part;
-      if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
-        return sys_error("create cgroup " + dir);
-    }
-    return ok_status();
+    return UnifiedPart(root_, rel_)
+        .create({"memory", "pids", "cpu", "cpuset", "io", "hugetlb", "misc"});
   }
 
   Status apply(const oci::Resources& r) override {
@@ -62,6 +47,9 @@ class CgroupV2 final : public Cgroup {
       if (!r.cpu->cpus.empty()) BERTH_TRY(write_value(dir_, "cpuset.cpus", r.cpu->cpus));
       if (!r.cpu->mems.empty()) BERTH_TRY(write_value(dir_, "cpuset.mems", r.cpu->mems));
     }
+    if (r.block_io) BERTH_TRY(apply_io(*r.block_io));
+    if (!r.hugepage_limits.empty()) BERTH_TRY(apply_hugetlb_v2(dir_, r.hugepage_limits));
+    if (!r.devices.empty()) BERTH_TRY(attach_device_filter(dir_, r.devices));
     for (auto& [k, v] : r.unified) BERTH_TRY(write_value(dir_, k, v));
     return ok_status();
   }
@@ -80,10 +68,79 @@ class CgroupV2 final : public Cgroup {
     return false;
   }
 
+  Status freeze(bool frozen) override {
+    BERTH_TRY(write_value(dir_, "cgroup.freeze", frozen ? "1" : "0"));
+    return wait_for_value(dir_ + "/cgroup.events", frozen ? "frozen 1" : "frozen 0");
+  }
+
+  bool frozen() override {
+    return keyed_value(read_flat_keyed(dir_ + "/cgroup.events"), "frozen") == 1;
+  }
+
+  Result<CgroupStats> stats() override {
+    CgroupStats st;
+    auto cpu = read_flat_keyed(dir_ + "/cpu.stat");
+    st.cpu_usage_ns = keyed_value(cpu, "usage_usec") * 1000;
+    st.cpu_user_ns = keyed_value(cpu, "user_usec") * 1000;
+    st.cpu_system_ns = keyed_value(cpu, "system_usec") * 1000;
+    st.cpu_periods = keyed_value(cpu, "nr_periods");
+    st.cpu_throttled_periods = keyed_value(cpu, "nr_throttled");
+    st.cpu_throttled_ns = keyed_value(cpu, "throttled_usec") * 1000;
+    st.memory_usage = read_u64(dir_ + "/memory.current");
+    st.memory_max_usage = read_u64(dir_ + "/memory.peak");
+    st.memory_limit = read_u64(dir_ + "/memory.max");
+    st.swap_usage = read_u64(dir_ + "/memory.swap.current");
+    auto events = read_flat_keyed(dir_ + "/memory.events");
+    st.memory_failcnt = keyed_value(events, "max");
+    st.oom_kills = keyed_value(events, "oom_kill");
+    st.memory_stat = read_flat_keyed(dir_ + "/memory.stat");
+    st.pids_current = read_u64(dir_ + "/pids.current");
+    st.pids_limit = read_u64(dir_ + "/pids.max");
+    if (auto text = read_file(dir_ + "/io.stat")) {
+      for (auto& line : split(*text, '\n')) {
+        for (auto& field : split(line, ' ')) {
+          auto eq = field.find('=');
+          long long v = 0;
+          if (eq == std::string::npos || !parse_int64(field.substr(eq + 1), &v)) continue;
+          std::string k = field.substr(0, eq);
+          if (k == "rbytes") st.io_read_bytes += v;
+          if (k == "wbytes") st.io_write_bytes += v;
+          if (k == "rios") st.io_read_ops += v;
+          if (k == "wios") st.io_write_ops += v;
+        }
+      }
+    }
+    hugetlb_usage_v2(dir_, &st);
+    return st;
+  }
+
   Status destroy() override { return remove_dir(dir_); }
   std::vector<std::string> dirs() const override { return {dir_}; }
 
  private:
+  Status apply_io(const oci::BlockIo& b) {
+    // io.weight needs the bfq-less "default N" syntax; with bfq the file is io.bfq.weight.
+    if (b.weight) {
+      if (path_exists(dir_ + "/io.bfq.weight"))
+        BERTH_TRY(write_value(dir_, "io.bfq.weight", std::to_string(*b.weight)));
+      else
+        BERTH_TRY(write_value(dir_, "io.weight",
+                              "default " + std::to_string(blkio_to_io_weight(*b.weight))));
+    }
+    auto throttle = [&](const char* key, const std::vector<oci::ThrottleDevice>& v) -> Status {
+      for (auto& d : v)
+        BERTH_TRY(write_value(dir_, "io.max",
+                              std::to_string(d.major) + ":" + std::to_string(d.minor) + " " + key +
+                                  "=" + std::to_string(d.rate)));
+      return ok_status();
+    };
+    BERTH_TRY(throttle("rbps", b.throttle_read_bps));
+    BERTH_TRY(throttle("wbps", b.throttle_write_bps));
+    BERTH_TRY(throttle("riops", b.throttle_read_iops));
+    BERTH_TRY(throttle("wiops", b.throttle_write_iops));
+    return ok_status();
+  }
+
   std::string root_, dir_, rel_;
 };
 

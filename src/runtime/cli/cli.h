@@ -2,10 +2,13 @@
 // making one library call.
 #pragma once
 
+#include <signal.h>
+
 #include <string>
 #include <vector>
 
 #include "base/error.h"
+#include "base/unique_fd.h"
 
 namespace berth::runtime::cli {
 
@@ -28,6 +31,7 @@ class Args {
 
  private:
   std::vector<std::string> args_;
+  friend Result<int> cmd_exec(const Globals& g, Args args);
 };
 
 // The process exit code of the command (0 on success).
@@ -40,6 +44,18 @@ Result<int> cmd_state(const Globals& g, Args args);
 Result<int> cmd_kill(const Globals& g, Args args);
 Result<int> cmd_delete(const Globals& g, Args args);
 Result<int> cmd_spec(const Globals& g, Args args);
+Result<int> cmd_exec(const Globals& g, Args args);
+Result<int> cmd_pause(const Globals& g, Args args);
+Result<int> cmd_resume(const Globals& g, Args args);
+Result<int> cmd_ps(const Globals& g, Args args);
+Result<int> cmd_features(const Globals& g, Args args);
+
+// Connects to a --console-socket path.
+Result<UniqueFd> connect_console(const std::string& path);
+// Waits for `pid` (our child), forwarding the usual signals to it; returns its exit code.
+// REQUIRES: those signals are blocked (forwarded_signals()) before the child was created.
+int wait_forwarding(pid_t pid, const sigset_t& forwarded);
+sigset_t forwarded_signals();
 
 std::string log_line_json(const std::string& level, const std::string& message);
 

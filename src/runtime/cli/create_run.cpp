@@ -14,8 +14,6 @@
 
 namespace berth::runtime::cli {
 
-namespace {
-
 Result<UniqueFd> connect_console(const std::string& path) {
   UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd) return sys_error("socket");
@@ -28,6 +26,28 @@ Result<UniqueFd> connect_console(const std::string& path) {
     return sys_error("connect console socket " + path);
   return fd;
 }
+
+sigset_t forwarded_signals() {
+  sigset_t forwarded;
+  sigemptyset(&forwarded);
+  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD})
+    sigaddset(&forwarded, s);
+  return forwarded;
+}
+
+int wait_forwarding(pid_t pid, const sigset_t& forwarded) {
+  int status = 0;
+  for (;;) {
+    pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    siginfo_t info{};
+    int sig = ::sigwaitinfo(&forwarded, &info);
+    if (sig > 0 && sig != SIGCHLD) ::kill(pid, sig);
+  }
+  return exit_code_from_status(status);
+}
+
+namespace {
 
 Result<CreateOptions> parse_create(const Globals& g, Args& args, UniqueFd* console,
                                    const char* verb) {
@@ -67,10 +87,7 @@ Result<int> cmd_run(const Globals& g, Args args) {
   bool detach = args.take_flag("--detach", "-d");
   UniqueFd console;
   BERTH_TRY_ASSIGN(CreateOptions o, parse_create(g, args, &console, "run"));
-  sigset_t forwarded, old;
-  sigemptyset(&forwarded);
-  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD})
-    sigaddset(&forwarded, s);
+  sigset_t forwarded = forwarded_signals(), old;
   if (!detach) ::sigprocmask(SIG_BLOCK, &forwarded, &old);
   BERTH_TRY_ASSIGN(pid_t pid, create(o));
   if (auto st = start(o.root, o.id); !st) {
@@ -79,17 +96,10 @@ Result<int> cmd_run(const Globals& g, Args args) {
     return std::move(st).error();
   }
   if (detach) return 0;
-  int status = 0;
-  for (;;) {
-    pid_t done = ::waitpid(pid, &status, WNOHANG);
-    if (done == pid) break;
-    siginfo_t info{};
-    int sig = ::sigwaitinfo(&forwarded, &info);
-    if (sig > 0 && sig != SIGCHLD) ::kill(pid, sig);
-  }
+  int code = wait_forwarding(pid, forwarded);
   ::sigprocmask(SIG_SETMASK, &old, nullptr);
   BERTH_TRY(remove(o.root, o.id, true, o.cgroup_root));
-  return exit_code_from_status(status);
+  return code;
 }
 
 }  // namespace berth::runtime::cli

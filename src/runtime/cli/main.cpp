@@ -6,6 +6,7 @@
 #include "base/file.h"
 #include "base/time.h"
 #include "runtime/cli/cli.h"
+#include "runtime/runtime.h"
 
 namespace berth::runtime::cli {
 
@@ -70,7 +71,7 @@ void report(const Globals& g, const std::string& message) {
 void usage() {
   fprintf(stderr,
           "usage: berth-runtime [--root DIR] [--log FILE] [--log-format text|json] COMMAND\n"
-          "commands: create start run state kill delete spec\n");
+          "commands: create start run exec state kill delete pause resume ps features spec\n");
 }
 
 }  // namespace
@@ -116,6 +117,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::string verb = all[i];
+  // exec joins a running container whose processes could reach /proc/<us>/exe: run from a
+  // sealed copy of the binary (CVE-2019-5736).  create/run enter a fresh pid namespace, where
+  // nothing else runs until our execve, and init is non-dumpable until then.
+  if (verb == "exec" && !running_from_sealed_memfd()) {
+    auto st = reexec_from_sealed_memfd(argv);
+    report(g, st ? "re-exec failed" : st.error().message);
+    return 1;
+  }
   Args args(std::vector<std::string>(all.begin() + i + 1, all.end()));
   Result<int> (*fn)(const Globals&, Args) = nullptr;
   if (verb == "create")
@@ -132,6 +141,16 @@ int main(int argc, char** argv) {
     fn = cmd_delete;
   else if (verb == "spec")
     fn = cmd_spec;
+  else if (verb == "exec")
+    fn = cmd_exec;
+  else if (verb == "pause")
+    fn = cmd_pause;
+  else if (verb == "resume")
+    fn = cmd_resume;
+  else if (verb == "ps")
+    fn = cmd_ps;
+  else if (verb == "features")
+    fn = cmd_features;
   if (!fn) {
     report(g, "unknown command \"" + verb + "\"");
     return 1;

@@ -12,14 +12,20 @@ namespace berth::runtime {
 
 // One datagram on the SOCK_SEQPACKET sync socket.
 struct SyncMsg {
-  enum Type : int { kGo = 1, kReady = 2, kError = 3 } type;
+  // kGo carries init's host pid in `code`; kMounted asks the parent to run the createRuntime
+  // hooks (answered by kGo); kWarning is a message to print, not an error.
+  enum Type : int { kGo = 1, kReady = 2, kError = 3, kMounted = 4 } type;
   int sys_errno;
   int code;
   char message[2048];
 };
-Status send_sync(int fd, SyncMsg::Type type, const Error* error = nullptr);
-// NotFound-free: returns Unavailable when the peer closed without a message.
-Result<SyncMsg> recv_sync(int fd);
+// `value` rides in SyncMsg::code; `pass_fd` (>= 0) goes along with SCM_RIGHTS.
+Status send_sync(int fd, SyncMsg::Type type, const Error* error = nullptr, int value = 0,
+                 int pass_fd = -1);
+// Unavailable when the peer closed without a message; a passed fd lands in *received_fd.
+Result<SyncMsg> recv_sync(int fd, int* received_fd = nullptr);
+
+class SeccompFilter;
 
 struct InitConfig {
   const oci::Spec* spec = nullptr;
@@ -31,7 +37,22 @@ struct InitConfig {
   std::vector<std::pair<int, int>> join_ns;  // (fd, CLONE_NEW*) joined right after the go
   bool new_cgroupns = false;                 // unshare after the parent moved us into the cgroup
   bool user_ns = false;
+  SeccompFilter* seccomp = nullptr;
+  bool hooks_sync = false;  // stop after the mounts for the parent's createRuntime hooks
+  std::string id, bundle;   // for the hooks' state
 };
+
+// The last steps before execve that create and exec share: labels, seccomp (when it needs
+// CAP_SYS_ADMIN, i.e. without no_new_privs), user and capabilities, no_new_privs, cwd, umask.
+// Returns the executable's path, resolved in the container.
+Result<std::string> finalize_process(const oci::Process& p, SeccompFilter* seccomp);
+// Resets signals, loads a no_new_privs seccomp filter, execs.  Never returns.
+[[noreturn]] void exec_process(const oci::Process& p, const std::string& exe,
+                               SeccompFilter* seccomp);
+// Opens a pty in the container's /dev/ptmx, sends the master over console_socket, makes the
+// slave the controlling terminal and stdio.
+Status setup_console(int console_socket, const oci::Process& p);
+Status apply_rlimits(const oci::Process& p);
 
 // Never returns: execs process.args or reports an error over sync_fd and exits.
 [[noreturn]] void run_init(const InitConfig& config);

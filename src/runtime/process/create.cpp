@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
 
 #include "base/file.h"
@@ -19,6 +20,8 @@
 #include "oci/spec_json.h"
 #include "runtime/cgroups/cgroup.h"
 #include "runtime/internal/process.h"
+#include "runtime/internal/rootfs.h"
+#include "runtime/internal/security.h"
 #include "runtime/internal/state_store.h"
 #include "runtime/runtime.h"
 
@@ -46,6 +49,48 @@ Status write_id_map(pid_t pid, const char* file, const std::vector<oci::IdMappin
   return write_file("/proc/" + std::to_string(pid) + "/" + file, text);
 }
 
+// Container root (uid 0 inside) must own the rootfs: an idmapped clone of it where the kernel and
+// filesystem allow, else (once) a chown of the tree shifted into the mapped range.
+Status userns_rootfs(pid_t pid, const oci::Linux& l, const std::string& rootfs, UniqueFd* out) {
+  auto host_id = [](const std::vector<oci::IdMapping>& maps, uint32_t id) -> int64_t {
+    for (auto& m : maps)
+      if (id >= m.container_id && id - m.container_id < m.size)
+        return m.host_id + (id - m.container_id);
+    return -1;
+  };
+  int64_t root_uid = host_id(l.uid_mappings, 0);
+  struct stat st {};
+  if (::stat(rootfs.c_str(), &st) != 0) return sys_error("stat " + rootfs);
+  if (root_uid < 0 || st.st_uid == root_uid) return ok_status();
+  UniqueFd userns(
+      ::open(("/proc/" + std::to_string(pid) + "/ns/user").c_str(), O_RDONLY | O_CLOEXEC));
+  if (!userns) return sys_error("open user namespace of init");
+  auto clone = idmapped_clone(rootfs, userns.get());
+  if (clone) {
+    *out = UniqueFd(*clone);
+    return ok_status();
+  }
+  // Fallback: shift ownership on disk (what dockerd's userns-remap does to its layers).
+  std::vector<std::string> stack = {rootfs};
+  while (!stack.empty()) {
+    std::string path = stack.back();
+    stack.pop_back();
+    struct stat s {};
+    if (::lstat(path.c_str(), &s) != 0) continue;
+    int64_t uid = host_id(l.uid_mappings, s.st_uid), gid = host_id(l.gid_mappings, s.st_gid);
+    if (uid >= 0 && gid >= 0 && ::lchown(path.c_str(), uid, gid) != 0)
+      return sys_error("chown " + path + " into the user namespace's range");
+    if (S_ISLNK(s.st_mode) || !S_ISDIR(s.st_mode)) {
+      if (!S_ISLNK(s.st_mode)) ::chmod(path.c_str(), s.st_mode & 07777);  // chown clears suid
+      continue;
+    }
+    auto names = list_dir(path);
+    if (names)
+      for (auto& n : *names) stack.push_back(path + "/" + n);
+  }
+  return ok_status();
+}
+
 Result<std::string> absolute(const std::string& path) {
   char buf[PATH_MAX];
   if (!::realpath(path.c_str(), buf)) return sys_error("resolve " + path);
@@ -68,6 +113,14 @@ Result<pid_t> create(const CreateOptions& o) {
   if (!oci::find_namespace(spec, "mount"))
     return make_error(Code::kNotImplemented,
                       "containers without a mount namespace are not supported");
+  for (auto& w : drop_unsupported_labels(&spec.process))
+    fprintf(stderr, "berth-runtime: warning: %s\n", w.c_str());
+  std::unique_ptr<SeccompFilter> seccomp;
+  if (spec.linux_->seccomp) {
+    auto built = SeccompFilter::build(*spec.linux_->seccomp);
+    if (!built) return std::move(built).error().context("linux.seccomp");
+    seccomp = std::move(*built);
+  }
 
   BERTH_TRY(make_dirs(o.root, 0700));
   std::string dir = container_dir(o.root, o.id);
@@ -98,6 +151,10 @@ Result<pid_t> create(const CreateOptions& o) {
   cfg.stdio[1] = o.stdout_fd;
   cfg.stdio[2] = o.stderr_fd;
   cfg.console_socket = o.console_socket;
+  cfg.seccomp = seccomp.get();
+  cfg.hooks_sync = !spec.hooks.prestart.empty() || !spec.hooks.create_runtime.empty();
+  cfg.id = o.id;
+  cfg.bundle = bundle;
   std::vector<UniqueFd> ns_fds;
   UniqueFd join_pid;
   int flags = 0;
@@ -154,9 +211,25 @@ Result<pid_t> create(const CreateOptions& o) {
     BERTH_TRY(write_id_map(pid, "uid_map", spec.linux_->uid_mappings));
     BERTH_TRY(write_id_map(pid, "gid_map", spec.linux_->gid_mappings));
   }
+  UniqueFd rootfs_clone;
+  if (cfg.user_ns) BERTH_TRY(userns_rootfs(pid, *spec.linux_, rootfs, &rootfs_clone));
   BERTH_TRY_CTX(cgroup->add(pid), "add init to cgroup");
-  BERTH_TRY(send_sync(parent_sock.get(), SyncMsg::kGo));
+  BERTH_TRY(send_sync(parent_sock.get(), SyncMsg::kGo, nullptr, pid, rootfs_clone.get()));
+  rootfs_clone.reset();
   BERTH_TRY_ASSIGN(SyncMsg reply, recv_sync(parent_sock.get()));
+  if (reply.type == SyncMsg::kMounted) {
+    // Mounts are done, pivot_root is not: the runtime-namespace hooks run now.
+    oci::State hs;
+    hs.id = o.id;
+    hs.pid = pid;
+    hs.status = oci::Status::kCreating;
+    hs.bundle = bundle;
+    hs.annotations = spec.annotations;
+    BERTH_TRY(run_hooks(spec.hooks.prestart, hs, "prestart"));
+    BERTH_TRY(run_hooks(spec.hooks.create_runtime, hs, "createRuntime"));
+    BERTH_TRY(send_sync(parent_sock.get(), SyncMsg::kGo, nullptr, pid));
+    BERTH_TRY_ASSIGN(reply, recv_sync(parent_sock.get()));
+  }
   if (reply.type == SyncMsg::kError)
     return Error{static_cast<Code>(reply.code), reply.sys_errno, reply.message};
   if (reply.type != SyncMsg::kReady) return make_error(Code::kInternal, "unexpected sync message");

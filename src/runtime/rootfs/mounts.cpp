@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -91,7 +92,15 @@ Status mount_one(const oci::Mount& m, const std::string& rootfs) {
     if (rest) BERTH_TRY(do_mount("", dest, nullptr, MS_BIND | MS_REMOUNT | rest, ""));
   } else if (m.type == "cgroup") {
     BERTH_TRY(make_dirs(dest));
-    BERTH_TRY(mount_cgroups(dest, o.flags));
+    auto st = mount_cgroups(dest, o.flags);
+    if (!st && st.error().sys_errno == EPERM) {
+      // A user namespace may not mount v1 hierarchies: show the host's, read-only.
+      (void)::umount2(dest.c_str(), MNT_DETACH);
+      BERTH_TRY(do_mount("/sys/fs/cgroup", dest, nullptr, MS_BIND | MS_REC, ""));
+      (void)do_mount("", dest, nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | (o.flags & ~MS_REC), "");
+    } else {
+      BERTH_TRY(st);
+    }
   } else {
     BERTH_TRY(make_dirs(dest));
     auto st = do_mount(m.source.empty() ? m.type : m.source, dest, m.type.c_str(), o.flags, o.data);
@@ -109,7 +118,7 @@ Status mount_one(const oci::Mount& m, const std::string& rootfs) {
 
 }  // namespace
 
-Status prepare_rootfs(const oci::Spec& spec, const std::string& rootfs) {
+Status prepare_rootfs(const oci::Spec& spec, const std::string& rootfs, int rootfs_mount_fd) {
   unsigned long prop = MS_REC | MS_PRIVATE;
   if (spec.linux_ && !spec.linux_->rootfs_propagation.empty()) {
     auto o = parse_mount_options({spec.linux_->rootfs_propagation});
@@ -119,9 +128,31 @@ Status prepare_rootfs(const oci::Spec& spec, const std::string& rootfs) {
   BERTH_TRY(
       do_mount("", "/", nullptr, prop == (MS_REC | MS_SHARED) ? (MS_REC | MS_SLAVE) : prop, ""));
   // pivot_root needs rootfs to be a mount point; a plain dir becomes one by this bind.
-  BERTH_TRY(do_mount(rootfs, rootfs, nullptr, MS_BIND | MS_REC, ""));
+  if (rootfs_mount_fd >= 0) {
+    if (::syscall(SYS_move_mount, rootfs_mount_fd, "", AT_FDCWD, rootfs.c_str(),
+                  MOVE_MOUNT_F_EMPTY_PATH) != 0)
+      return sys_error("move idmapped rootfs onto " + rootfs);
+    ::close(rootfs_mount_fd);
+  } else {
+    BERTH_TRY(do_mount(rootfs, rootfs, nullptr, MS_BIND | MS_REC, ""));
+  }
   for (auto& m : spec.mounts) BERTH_TRY(mount_one(m, rootfs));
   return create_devices(spec, rootfs);
+}
+
+Result<int> idmapped_clone(const std::string& path, int userns_fd) {
+  int fd = static_cast<int>(::syscall(SYS_open_tree, AT_FDCWD, path.c_str(),
+                                      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE));
+  if (fd < 0) return sys_error("open_tree " + path);
+  struct mount_attr attr {};
+  attr.attr_set = MOUNT_ATTR_IDMAP;
+  attr.userns_fd = static_cast<uint64_t>(userns_fd);
+  if (::syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) != 0) {
+    int err = errno;
+    ::close(fd);
+    return Error{Code::kNotImplemented, err, "idmapped mount of " + path + ": " + strerror(err)};
+  }
+  return fd;
 }
 
 }  // namespace berth::runtime

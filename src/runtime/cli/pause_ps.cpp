@@ -1,0 +1,64 @@
+// pause, resume, ps, features.
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "base/file.h"
+#include "base/json.h"
+#include "runtime/cli/cli.h"
+#include "runtime/runtime.h"
+
+namespace berth::runtime::cli {
+
+namespace {
+Result<std::string> only_id(const Args& args, const char* verb) {
+  BERTH_TRY_ASSIGN(auto pos, args.positionals());
+  if (pos.size() != 1)
+    return make_error(Code::kInvalidArgument,
+                      std::string(verb) + " requires exactly one container id");
+  return pos[0];
+}
+}  // namespace
+
+Result<int> cmd_pause(const Globals& g, Args args) {
+  BERTH_TRY_ASSIGN(std::string id, only_id(args, "pause"));
+  BERTH_TRY(pause(g.root, id, g.cgroup_root));
+  return 0;
+}
+
+Result<int> cmd_resume(const Globals& g, Args args) {
+  BERTH_TRY_ASSIGN(std::string id, only_id(args, "resume"));
+  BERTH_TRY(resume(g.root, id, g.cgroup_root));
+  return 0;
+}
+
+// runc ps: `--format json` is a list of pids; the table is PID and CMD.
+Result<int> cmd_ps(const Globals& g, Args args) {
+  std::string format = "table";
+  args.take_value("--format", "-f", &format);
+  BERTH_TRY_ASSIGN(auto pos, args.positionals());
+  if (pos.empty()) return make_error(Code::kInvalidArgument, "ps requires a container id");
+  BERTH_TRY_ASSIGN(auto pids, processes(g.root, pos[0], g.cgroup_root));
+  if (format == "json") {
+    printf("%s\n", dump_json(Json(pids)).c_str());
+    return 0;
+  }
+  if (format != "table") return make_error(Code::kInvalidArgument, "invalid format " + format);
+  printf("%-10s %s\n", "PID", "CMD");
+  for (pid_t p : pids) {
+    auto cmd = read_file("/proc/" + std::to_string(p) + "/cmdline");
+    std::string text = cmd ? *cmd : "";
+    for (auto& c : text)
+      if (c == '\0') c = ' ';
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    printf("%-10d %s\n", p, text.c_str());
+  }
+  return 0;
+}
+
+Result<int> cmd_features(const Globals&, Args) {
+  printf("%s\n", features_json().c_str());
+  return 0;
+}
+
+}  // namespace berth::runtime::cli
