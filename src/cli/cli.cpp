@@ -18,7 +18,9 @@ const std::map<std::string, CommandFn>& commands() {
       {"kill", cmd_kill},       {"rm", cmd_rm},           {"wait", cmd_wait},
       {"images", cmd_images},   {"load", cmd_load},       {"save", cmd_save},
       {"inspect", cmd_inspect}, {"version", cmd_version}, {"info", cmd_info},
-      {"image", cmd_image},
+      {"image", cmd_image},     {"pull", cmd_pull},       {"push", cmd_push},
+      {"tag", cmd_tag},         {"rmi", cmd_rmi},         {"login", cmd_login},
+      {"logout", cmd_logout},   {"history", cmd_image_history}, {"system", cmd_system},
   };
   return kCommands;
 }

@@ -27,6 +27,16 @@ int cmd_save(Context& ctx, const Args& args);
 int cmd_inspect(Context& ctx, const Args& args);
 int cmd_version(Context& ctx, const Args& args);
 int cmd_info(Context& ctx, const Args& args);
+int cmd_pull(Context& ctx, const Args& args);
+int cmd_push(Context& ctx, const Args& args);
+int cmd_tag(Context& ctx, const Args& args);
+int cmd_rmi(Context& ctx, const Args& args);
+int cmd_login(Context& ctx, const Args& args);
+int cmd_logout(Context& ctx, const Args& args);
+int cmd_image_history(Context& ctx, const Args& args);
+int cmd_image_prune(Context& ctx, const Args& args);
+// `system df`
+int cmd_system(Context& ctx, const Args& args);
 // `image bootstrap|ls|load|save|inspect`
 int cmd_image(Context& ctx, const Args& args);
 

@@ -40,7 +40,13 @@ int cmd_image(Context& ctx, const Args& args) {
                     "  inspect     Display detailed information on one or more images\n"
                     "  load        Load an image from a tar archive or STDIN\n"
                     "  ls          List images\n"
-                    "  save        Save one or more images to a tar archive\n");
+                    "  history     Show the history of an image\n"
+                    "  prune       Remove unused images\n"
+                    "  pull        Download an image from a registry\n"
+                    "  push        Upload an image to a registry\n"
+                    "  rm          Remove one or more images\n"
+                    "  save        Save one or more images to a tar archive\n"
+                    "  tag         Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE\n");
     return args.empty() ? 1 : 0;
   }
   Args rest(args.begin() + 1, args.end());
@@ -49,6 +55,12 @@ int cmd_image(Context& ctx, const Args& args) {
   if (sub == "ls" || sub == "list") return cmd_images(ctx, rest);
   if (sub == "load") return cmd_load(ctx, rest);
   if (sub == "save") return cmd_save(ctx, rest);
+  if (sub == "pull") return cmd_pull(ctx, rest);
+  if (sub == "push") return cmd_push(ctx, rest);
+  if (sub == "tag") return cmd_tag(ctx, rest);
+  if (sub == "rm" || sub == "remove") return cmd_rmi(ctx, rest);
+  if (sub == "history") return cmd_image_history(ctx, rest);
+  if (sub == "prune") return cmd_image_prune(ctx, rest);
   if (sub == "inspect") {
     Args with_type = {"--type", "image"};
     with_type.insert(with_type.end(), rest.begin(), rest.end());

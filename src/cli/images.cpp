@@ -1,9 +1,10 @@
-// berth images [-a] [-q] [--no-trunc] [REPOSITORY[:TAG]]
+// berth images [-a] [-q] [--no-trunc] [--digests] [--filter k=v] [--format T] [REPOSITORY[:TAG]]
 #include <ctime>
 
 #include "base/file.h"
 #include "cli/commands.h"
 #include "cli/format.h"
+#include "cli/image_format.h"
 
 namespace berth::cli {
 
@@ -14,6 +15,7 @@ int cmd_images(Context& ctx, const Args& args) {
   flags.add_bool("no-trunc", 0, "Don't truncate output");
   flags.add_bool("digests", 0, "Show digests");
   flags.add_list("filter", 'f', "Filter output based on conditions provided");
+  flags.add_string("format", 0, "", "Format output using a custom template");
   int rc = parse_flags(flags, "images", "images [OPTIONS] [REPOSITORY[:TAG]]", args);
   if (rc >= 0) return rc;
   if (!ctx.connect().ok()) return 1;
@@ -51,13 +53,55 @@ int cmd_images(Context& ctx, const Args& args) {
       out += id + "\n";
     }
   } else {
-    Table table;
-    table.add_row(images_header());
     int64_t now = static_cast<int64_t>(std::time(nullptr));
+    std::vector<OrderedJson> rows;
     for (const Json& image : *list) {
-      for (auto& row : images_rows(image, trunc, now)) table.add_row(std::move(row));
+      auto digests = json_strings(image, "RepoDigests");
+      for (auto& cells : images_rows(image, trunc, now)) {
+        std::string digest = "<none>";
+        for (auto& d : digests) {
+          size_t at = d.find('@');
+          if (at != std::string::npos && familiar_image(d.substr(0, at)) == cells[0])
+            digest = d.substr(at + 1);
+        }
+        OrderedJson row;
+        row["Containers"] = "N/A";
+        row["CreatedAt"] = std::to_string(image.value("Created", int64_t{0}));
+        row["CreatedSince"] = cells[3];
+        row["Digest"] = digest;
+        row["ID"] = cells[2];
+        row["Repository"] = cells[0];
+        row["SharedSize"] = "N/A";
+        row["Size"] = cells[4];
+        row["Tag"] = cells[1];
+        row["UniqueSize"] = "N/A";
+        row["VirtualSize"] = cells[4];
+        rows.push_back(row);
+      }
     }
-    out = table.render();
+    OrderedJson header;
+    header["Repository"] = "REPOSITORY";
+    header["Tag"] = "TAG";
+    header["Digest"] = "DIGEST";
+    header["ID"] = "IMAGE ID";
+    header["CreatedSince"] = "CREATED";
+    header["CreatedAt"] = "CREATED AT";
+    header["Size"] = "SIZE";
+    header["Containers"] = "CONTAINERS";
+    header["SharedSize"] = "SHARED SIZE";
+    header["UniqueSize"] = "UNIQUE SIZE";
+    header["VirtualSize"] = "VIRTUAL SIZE";
+    std::string table =
+        flags.get_bool("digests")
+            ? "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t"
+              "{{.CreatedSince}}\t{{.Size}}"
+            : "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";
+    auto text = format_image_rows(flags.get_string("format"), table, header, rows);
+    if (!text) {
+      print_error(text.error().message);
+      return 1;
+    }
+    out = *text;
   }
   (void)write_all(1, out);
   return 0;

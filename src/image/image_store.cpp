@@ -1,13 +1,18 @@
 // The store facade: open, lookups, tags and layer directories.
 #include "image/image_store.h"
 
+#include <unistd.h>
+
 #include <climits>
 #include <cstdlib>
 
 #include "base/digest.h"
 #include "base/file.h"
+#include "base/random_id.h"
 #include "image/internal/local_store.h"
 #include "image/layer_unpack.h"
+#include "image/registry/http_client.h"
+#include "image/registry/registry.h"
 
 namespace berth::image {
 
@@ -25,6 +30,7 @@ Result<std::unique_ptr<ImageStore>> ImageStore::open(const std::string& data_roo
   auto store = std::make_unique<LocalImageStore>(root, db, std::move(content));
   BERTH_TRY(make_dirs(store->layers_root()));
   BERTH_TRY(make_dirs(store->tmp_root()));
+  BERTH_TRY(make_dirs(store->links_root()));
   // Leftovers of interrupted loads and unpacks.
   if (auto entries = list_dir(store->tmp_root()); entries.ok())
     for (auto& e : *entries) (void)remove_all(store->tmp_root() + "/" + e);
@@ -46,6 +52,14 @@ void add_unique(std::vector<std::string>& v, const std::string& s) {
 }
 void remove_value(std::vector<std::string>& v, const std::string& s) { std::erase(v, s); }
 }  // namespace
+
+LocalImageStore::LocalImageStore(std::string data_root, store::Db& db, ContentStore content)
+    : data_root_(std::move(data_root)),
+      db_(db),
+      content_(std::move(content)),
+      http_(registry::HttpClient::create()) {}
+
+LocalImageStore::~LocalImageStore() = default;
 
 Result<ImageRecord> LocalImageStore::read_record(const std::string& id) {
   auto text = db_.get(Table::kImages, id);
@@ -165,6 +179,34 @@ Status LocalImageStore::tag(const std::string& image_id, const std::string& ref)
   return record_image(std::move(rec), {r});
 }
 
+void LocalImageStore::note_layer(const std::string& chain_id, const std::string& diff_id,
+                                 const std::string& parent, int64_t size) {
+  (void)db_.put(Table::kLayers, chain_id,
+                "{\"diff_id\":\"" + diff_id + "\",\"parent\":\"" + parent +
+                    "\",\"size\":" + std::to_string(size) + "}");
+}
+
+// Overlay takes its lower dirs in one mount option string, which the kernel caps at a page
+// (4096 bytes): 100 layers of "<data-root>/layers/<64 hex>" do not fit.  Each layer gets a
+// short link <data-root>/l/<12 hex> (Docker's l/ dir does the same), so a lower dir costs
+// len(data-root) + 16 bytes, or 16 bytes when mounted relative to the data root.
+Result<std::string> LocalImageStore::layer_link(const std::string& chain_id) {
+  std::string hex = chain_id.substr(7);
+  std::string link = links_root() + "/" + hex.substr(0, 12);
+  std::string target = "../layers/" + hex;
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink(link.c_str(), buf, sizeof buf);
+  if (n >= 0 && std::string(buf, static_cast<size_t>(n)) == target) return link;
+  if (n >= 0) return make_error(Code::kInternal, "layer link " + link + " names another layer");
+  std::string tmp = link + ".tmp-" + random_hex_id().substr(0, 8);
+  if (::symlink(target.c_str(), tmp.c_str()) != 0) return sys_error("symlink " + tmp);
+  if (::rename(tmp.c_str(), link.c_str()) != 0) {
+    (void)::unlink(tmp.c_str());
+    return sys_error("rename " + tmp);
+  }
+  return link;
+}
+
 Result<std::vector<std::string>> LocalImageStore::layer_dirs(const Image& image) {
   BERTH_TRY_ASSIGN(ImageRecord rec, read_record(image.id));
   std::vector<std::string> diff_ids;
@@ -172,15 +214,15 @@ Result<std::vector<std::string>> LocalImageStore::layer_dirs(const Image& image)
   auto chains = chain_ids(diff_ids);
   std::vector<std::string> dirs;
   for (size_t i = 0; i < rec.layers.size(); ++i) {
-    std::string dir = layers_root() + "/" + chains[i].substr(7);
+    if (is_foreign_layer(rec.layers[i].media_type)) continue;
+    std::string dir = layer_dir(chains[i]);
     if (!is_directory(dir)) {
-      BERTH_TRY_CTX(unpack_layer(content_.blob_path(rec.layers[i].digest), diff_ids[i], dir),
-                    "image " + image.id);
-      std::string parent = i == 0 ? "" : chains[i - 1];
-      (void)db_.put(Table::kLayers, chains[i],
-                    "{\"diff_id\":\"" + diff_ids[i] + "\",\"parent\":\"" + parent + "\"}");
+      auto size = unpack_layer(content_.blob_path(rec.layers[i].digest), diff_ids[i], dir);
+      if (!size) return std::move(size).error().context("image " + image.id);
+      note_layer(chains[i], diff_ids[i], i == 0 ? "" : chains[i - 1], *size);
     }
-    dirs.push_back(dir);
+    BERTH_TRY_ASSIGN(std::string link, layer_link(chains[i]));
+    dirs.push_back(link);
   }
   return std::vector<std::string>(dirs.rbegin(), dirs.rend());
 }

@@ -47,6 +47,74 @@ struct Image {
 // One progress line of a long operation: "Loading layer", "Loaded image: busybox:latest".
 using ProgressFn = std::function<void(const std::string& line)>;
 
+// One event of a pull or push, as Docker's JSON progress messages carry it: `id` is a short
+// layer ID or a tag ("" for whole-operation lines), `status` "Downloading", "Pull complete", ...
+struct ProgressEvent {
+  std::string id;
+  std::string status;
+  int64_t current = 0;
+  int64_t total = 0;  // 0 when there is no bar
+};
+using EventFn = std::function<void(const ProgressEvent& event)>;
+
+// Credentials for a registry (Docker's AuthConfig).  Empty: the store looks in the daemon
+// user's ~/.docker/config.json.
+struct RegistryAuth {
+  std::string username;
+  std::string password;
+  std::string identity_token;
+  std::string registry_token;
+  bool empty() const {
+    return username.empty() && password.empty() && identity_token.empty() && registry_token.empty();
+  }
+};
+
+// Docker's X-Registry-Auth header: base64url JSON {username, password, serveraddress,
+// identitytoken, registrytoken}.  Empty auth for an empty or unreadable header.
+RegistryAuth decode_registry_auth(const std::string& header, std::string* server = nullptr);
+// The same JSON as a POST /auth body.
+RegistryAuth parse_auth_config(const std::string& json, std::string* server = nullptr);
+
+struct RegistrySettings {
+  std::vector<std::string> insecure_registries;  // "host:port", plain HTTP allowed
+  std::vector<std::string> certs_dirs = {"/etc/berth/certs.d", "/etc/docker/certs.d"};
+};
+
+struct PullOptions {
+  std::string platform;  // "linux/amd64", "linux/arm64/v8"; "" = the host's
+  RegistryAuth auth;
+};
+
+// The digest a manifest or index has and the platforms it offers (GET /distribution).
+struct DistributionInfo {
+  std::string media_type;
+  std::string digest;
+  int64_t size = 0;
+  std::vector<std::string> platforms;  // "linux/amd64", "linux/arm/v7"
+};
+
+// One line of DELETE /images: {"Untagged": "busybox:latest"} or {"Deleted": "sha256:..."}.
+struct RemoveItem {
+  bool deleted = false;  // false: untagged
+  std::string value;
+};
+
+struct RemoveOptions {
+  bool force = false;
+  bool noprune = false;
+  // The container IDs using an image, and whether one of them runs (from the engine).
+  std::function<std::vector<std::pair<std::string, bool>>(const std::string& image_id)> users;
+};
+
+struct HistoryEntry {
+  std::string id;  // the image ID for the top entry, "<missing>" below
+  int64_t created = 0;
+  std::string created_by;
+  std::vector<std::string> tags;
+  int64_t size = 0;
+  std::string comment;
+};
+
 // Docker's familiar form of a reference: "busybox" -> "busybox:latest",
 // "docker.io/library/busybox:1" -> "busybox:1", "host:5000/a:b" unchanged.  InvalidArgument with
 // Docker's message ("invalid reference format", "...must be lowercase") for a bad name.
@@ -84,6 +152,31 @@ class ImageStore {
 
   // Points the reference `ref` at `image_id`, moving it from any other image.
   virtual Status tag(const std::string& image_id, const std::string& ref) = 0;
+
+  // Registries: endpoints, insecure list and CA dirs (from daemon flags).
+  virtual void set_registry_settings(const RegistrySettings& settings) = 0;
+
+  // Pulls `ref` from its registry: manifest (or index, narrowed to the platform), config, then
+  // layers in parallel, each verified and unpacked while it downloads.  The image is recorded
+  // only when everything verified; blobs that did verify stay, so a retry resumes.
+  virtual Result<Image> pull(const std::string& ref, const PullOptions& options,
+                             const EventFn& progress) = 0;
+  // Pushes the image tagged `ref`: HEAD each blob, mount from another repository of the same
+  // registry when possible, upload the rest, then put the manifest.  Returns its digest.
+  virtual Result<std::string> push(const std::string& ref, const RegistryAuth& auth,
+                                   const EventFn& progress) = 0;
+  // Checks credentials against a registry ("" = docker.io).  Unauthorized when refused.
+  virtual Status login(const std::string& server, const RegistryAuth& auth) = 0;
+  virtual Result<DistributionInfo> distribution(const std::string& ref,
+                                                const RegistryAuth& auth) = 0;
+
+  // Docker's image removal: a name is untagged, and the image deleted when nothing else names
+  // it; an ID deletes (force: untagging every name).  Conflict when containers use it.
+  virtual Result<std::vector<RemoveItem>> remove(const std::string& ref_or_id,
+                                                 const RemoveOptions& options) = 0;
+  virtual Result<std::vector<HistoryEntry>> history(const std::string& ref_or_id) = 0;
+  // Bytes of unpacked layers on disk (each shared layer counted once).
+  virtual Result<int64_t> layers_size() = 0;
 };
 
 }  // namespace berth::image

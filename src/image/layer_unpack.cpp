@@ -6,6 +6,8 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <functional>
+
 #include "base/digest.h"
 #include "base/file.h"
 #include "base/random_id.h"
@@ -170,15 +172,33 @@ std::vector<std::string> chain_ids(const std::vector<std::string>& diff_ids) {
   return out;
 }
 
+namespace {
+Result<int64_t> unpack_from(const std::function<Result<ArchiveReader>()>& open_outer,
+                            const std::string& what, const std::string& diff_id,
+                            const std::string& dest);
+}  // namespace
+
 Result<int64_t> unpack_layer(const std::string& blob_path, const std::string& diff_id,
                              const std::string& dest) {
   if (is_directory(dest)) return int64_t{0};
+  return unpack_from([&] { return internal::open_decompressed(blob_path); }, blob_path, diff_id,
+                     dest);
+}
+
+Result<int64_t> unpack_layer_stream(int fd, const std::string& diff_id, const std::string& dest) {
+  return unpack_from([&] { return internal::open_decompressed_fd(fd); }, "stream", diff_id, dest);
+}
+
+namespace {
+Result<int64_t> unpack_from(const std::function<Result<ArchiveReader>()>& open_outer,
+                            const std::string& blob_path, const std::string& diff_id,
+                            const std::string& dest) {
   std::string tmp =
       dir_of(dest) + "/.tmp-" + base_of(dest).substr(0, 12) + "-" + random_hex_id().substr(0, 16);
   if (::mkdir(tmp.c_str(), 0755) != 0) return sys_error("mkdir " + tmp);
   ScopeExit cleanup([&] { (void)remove_all(tmp); });
 
-  BERTH_TRY_ASSIGN(ArchiveReader outer, internal::open_decompressed(blob_path));
+  BERTH_TRY_ASSIGN(ArchiveReader outer, open_outer());
   auto src = std::make_unique<HashingSource>();
   src->outer = outer.get();
   ArchiveReader inner(archive_read_new());
@@ -204,5 +224,7 @@ Result<int64_t> unpack_layer(const std::string& blob_path, const std::string& di
   cleanup.dismiss();
   return src->size;
 }
+
+}  // namespace
 
 }  // namespace berth::image

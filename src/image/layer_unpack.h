@@ -23,4 +23,8 @@ std::vector<std::string> chain_ids(const std::vector<std::string>& diff_ids);
 Result<int64_t> unpack_layer(const std::string& blob_path, const std::string& diff_id,
                              const std::string& dest);
 
+// The same for a layer stream read from `fd` until EOF (fed while the blob downloads).  Always
+// reads to EOF on success so the writer is never blocked; `dest` must not exist.
+Result<int64_t> unpack_layer_stream(int fd, const std::string& diff_id, const std::string& dest);
+
 }  // namespace berth::image

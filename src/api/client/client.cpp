@@ -106,6 +106,7 @@ Result<StreamingResponse> exchange(Client& client, const std::string& method,
   StreamingResponse resp;
   BERTH_TRY_ASSIGN(resp.fd, client.connect());
   http::Headers headers = request_headers(content_type, !body.empty());
+  for (auto& [k, v] : client.extra_headers().list) headers.set(k, v);
   std::string text =
       http::format_request(method, target, headers, body, method_sends_length(method));
   BERTH_TRY_CTX(http::send_all(resp.fd.get(), text), method + " " + target);
@@ -195,6 +196,7 @@ Result<StreamingResponse> Client::stream_upload(const std::string& method,
   StreamingResponse resp;
   BERTH_TRY_ASSIGN(resp.fd, connect());
   http::Headers headers = request_headers(content_type, true);
+  for (auto& [k, v] : extra_headers_.list) headers.set(k, v);
   headers.set("Transfer-Encoding", "chunked");
   std::string path = prefix_ + target;
   BERTH_TRY(http::send_all(resp.fd.get(), http::format_request(method, path, headers, "", false)));

@@ -43,6 +43,11 @@ class Client {
   const std::string& host() const { return host_; }
   // Sets the "/v1.NN" prefix put before every path (empty: none).
   void set_version_prefix(std::string prefix) { prefix_ = std::move(prefix); }
+  // Added to every request after this (e.g. X-Registry-Auth for pull and push).
+  void set_header(const std::string& name, const std::string& value) {
+    extra_headers_.set(name, value);
+  }
+  const http::Headers& extra_headers() const { return extra_headers_; }
 
   Result<ClientResponse> request(const std::string& method, const std::string& target,
                                  const std::string& body = "",
@@ -67,6 +72,7 @@ class Client {
  private:
   std::string host_;
   std::string prefix_;
+  http::Headers extra_headers_;
 };
 
 }  // namespace berth::api

@@ -1,9 +1,12 @@
 // /images/...: list, inspect, tag, load, save (get), and Berth's bootstrap of a base image.
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <unistd.h>
 
+#include <climits>
 #include <thread>
 
+#include "api/server/image_registry_routes.h"
 #include "api/server/routes.h"
 #include "base/file.h"
 #include "base/json.h"
@@ -142,6 +145,80 @@ Status save(Engine& engine, const std::vector<std::string>& names, http::Respons
   return w.end();
 }
 
+// GET /images/json filters: dangling, label, reference (glob on name and name:tag),
+// before/since (an image, compared by creation time).
+Result<std::vector<image::Image>> filter_images(Engine& engine, std::vector<image::Image> images,
+                                                const std::string& filters_text) {
+  if (filters_text.empty()) return images;
+  BERTH_TRY_ASSIGN(Json f, parse_json(filters_text, "filters"));
+  auto values = [&](const char* key) {
+    std::vector<std::string> out;
+    if (!f.is_object() || !f.contains(key)) return out;
+    const Json& v = f[key];
+    if (v.is_object())
+      for (auto& [k, on] : v.items()) out.push_back(k);
+    else if (v.is_array())
+      for (auto& x : v)
+        if (x.is_string()) out.push_back(x.get<std::string>());
+    return out;
+  };
+  if (f.is_object())
+    for (auto& [k, v] : f.items())
+      if (k != "dangling" && k != "label" && k != "reference" && k != "before" && k != "since" &&
+          k != "until")
+        return make_error(Code::kInvalidArgument, "invalid filter '" + k + "'");
+  auto created = [](const image::Image& i) {
+    int64_t t = 0;
+    parse_rfc3339(i.created, &t);
+    return t;
+  };
+  int64_t before = INT64_MAX, since = INT64_MIN;
+  for (auto& b : values("before")) {
+    BERTH_TRY_ASSIGN(auto img, find_image(engine, b));
+    before = std::min(before, created(img));
+  }
+  for (auto& b : values("since")) {
+    BERTH_TRY_ASSIGN(auto img, find_image(engine, b));
+    since = std::max(since, created(img));
+  }
+  auto dangling = values("dangling");
+  auto labels = values("label");
+  auto refs = values("reference");
+  std::vector<image::Image> out;
+  for (auto& img : images) {
+    if (!dangling.empty()) {
+      bool want = dangling[0] == "true" || dangling[0] == "1";
+      if (want != img.repo_tags.empty()) continue;
+    }
+    bool ok = true;
+    for (auto& l : labels) {
+      auto eq = l.find('=');
+      auto it = img.config.labels.find(l.substr(0, eq));
+      if (it == img.config.labels.end() ||
+          (eq != std::string::npos && it->second != l.substr(eq + 1)))
+        ok = false;
+    }
+    if (!ok) continue;
+    if (created(img) >= before || created(img) <= since) continue;
+    if (!refs.empty()) {
+      std::vector<std::string> kept;
+      for (auto& t : img.repo_tags) {
+        std::string name = t.substr(0, t.rfind(':'));
+        for (auto& pat : refs)
+          if (::fnmatch(pat.c_str(), t.c_str(), FNM_PATHNAME) == 0 ||
+              ::fnmatch(pat.c_str(), name.c_str(), FNM_PATHNAME) == 0) {
+            kept.push_back(t);
+            break;
+          }
+      }
+      if (kept.empty()) continue;
+      img.repo_tags = kept;
+    }
+    out.push_back(std::move(img));
+  }
+  return out;
+}
+
 Status bootstrap(Engine& engine, http::Request& request, http::ResponseWriter& w) {
   std::string tag = request.query_value("tag", "busybox:latest");
   std::string binary = request.query_value("busybox", engine.options().busybox_path);
@@ -159,12 +236,16 @@ Status bootstrap(Engine& engine, http::Request& request, http::ResponseWriter& w
 void add_image_routes(Router& router, Engine& engine) {
   Engine* e = &engine;
   router.add("GET", "/images/json",
-             [e](http::Request&, http::ResponseWriter& w, const Params&) -> Status {
-               BERTH_TRY_ASSIGN(auto images, e->images().list());
+             [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status {
+               BERTH_TRY_ASSIGN(auto all, e->images().list());
+               BERTH_TRY_ASSIGN(auto images, filter_images(*e, all, r.query_value("filters")));
+               bool digests = r.query_bool("digests", true);
+               (void)digests;
                Json out = Json::array();
                for (auto& img : images) out.push_back(image_summary(img));
                return send_json(w, 200, dump_json(out));
              });
+  add_image_registry_routes(router, engine);
   router.add("POST", "/images/load",
              [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status {
                return load(*e, r, w);

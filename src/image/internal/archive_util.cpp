@@ -27,6 +27,19 @@ Result<ArchiveReader> open_decompressed(const std::string& path) {
   return a;
 }
 
+Result<ArchiveReader> open_decompressed_fd(int fd) {
+  ArchiveReader a(archive_read_new());
+  if (!a) return make_error(Code::kInternal, "archive_read_new failed");
+  archive_read_support_filter_all(a.get());
+  archive_read_support_format_raw(a.get());
+  if (archive_read_open_fd(a.get(), fd, 1 << 16) != ARCHIVE_OK)
+    return archive_err(a.get(), "open layer stream");
+  archive_entry* entry = nullptr;
+  int r = archive_read_next_header(a.get(), &entry);
+  if (r != ARCHIVE_OK && r != ARCHIVE_WARN) return archive_err(a.get(), "read layer stream");
+  return a;
+}
+
 Result<StreamDigest> uncompressed_digest(const std::string& path) {
   BERTH_TRY_ASSIGN(ArchiveReader a, open_decompressed(path));
   StreamDigest out;

@@ -33,6 +33,8 @@ Error archive_err(archive* a, const std::string& what);
 // A reader of `path` that undoes any compression (gzip, zstd, xz, bzip2 or none) and presents
 // the whole stream as one raw entry.  The header of that entry has already been read.
 Result<ArchiveReader> open_decompressed(const std::string& path);
+// The same over a stream (a pipe fed while a blob downloads), read until EOF.
+Result<ArchiveReader> open_decompressed_fd(int fd);
 
 struct StreamDigest {
   std::string digest;  // "sha256:<hex>" of the uncompressed bytes

@@ -25,6 +25,12 @@ inline constexpr const char* kOciLayerTar = "application/vnd.oci.image.layer.v1.
 inline constexpr const char* kOciLayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip";
 inline constexpr const char* kOciLayerZstd = "application/vnd.oci.image.layer.v1.tar+zstd";
 
+// Foreign (Windows base) and non-distributable layers are neither pulled, pushed nor unpacked.
+inline bool is_foreign_layer(const std::string& media_type) {
+  return media_type.find("foreign") != std::string::npos ||
+         media_type.find("nondistributable") != std::string::npos;
+}
+
 struct LayerRecord {
   std::string digest;   // of the blob as stored (compressed or not)
   std::string diff_id;  // of the uncompressed tar
