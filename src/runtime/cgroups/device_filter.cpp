@@ -79,12 +79,17 @@ Status attach_device_filter(const std::string& dir, const std::vector<oci::Devic
       insn(kLdxW, 5, 1, 8, 0),                           // r5 = minor
   };
   // Last match wins: test the rules from the end.
-  for (auto it = rules.rbegin(); it != rules.rend(); ++it) {
+  // A rule that matches everything ends the program: the verifier rejects unreachable code.
+  bool ended = false;
+  for (auto it = rules.rbegin(); it != rules.rend() && !ended; ++it) {
     auto block = rule_block(*it);
+    ended = block.size() == 2;
     prog.insert(prog.end(), block.begin(), block.end());
   }
-  prog.push_back(insn(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0));
-  prog.push_back(insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0));
+  if (!ended) {
+    prog.push_back(insn(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0));
+    prog.push_back(insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0));
+  }
 
   static char license[] = "Apache-2.0";
   union bpf_attr load {};

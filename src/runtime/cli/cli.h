@@ -49,6 +49,7 @@ Result<int> cmd_pause(const Globals& g, Args args);
 Result<int> cmd_resume(const Globals& g, Args args);
 Result<int> cmd_ps(const Globals& g, Args args);
 Result<int> cmd_features(const Globals& g, Args args);
+Result<int> cmd_events(const Globals& g, Args args);
 
 // Connects to a --console-socket path.
 Result<UniqueFd> connect_console(const std::string& path);

@@ -151,6 +151,8 @@ int main(int argc, char** argv) {
     fn = cmd_ps;
   else if (verb == "features")
     fn = cmd_features;
+  else if (verb == "events")
+    fn = cmd_events;
   if (!fn) {
     report(g, "unknown command \"" + verb + "\"");
     return 1;

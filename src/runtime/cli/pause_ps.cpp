@@ -56,6 +56,46 @@ Result<int> cmd_ps(const Globals& g, Args args) {
   return 0;
 }
 
+// events --stats: one stats sample as JSON (runc's shape, the fields Berth reads).
+Result<int> cmd_events(const Globals& g, Args args) {
+  if (!args.take_flag("--stats", ""))
+    return make_error(Code::kNotImplemented, "events: only --stats is implemented");
+  BERTH_TRY_ASSIGN(std::string id, only_id(args, "events"));
+  BERTH_TRY_ASSIGN(CgroupStats s, stats(g.root, id, g.cgroup_root));
+  Json mem_stat = Json::object();
+  for (auto& [k, v] : s.memory_stat) mem_stat[k] = v;
+  Json huge = Json::object();
+  for (auto& [k, v] : s.hugetlb_usage) huge[k] = {{"usage", v}};
+  Json data = {{"cpu",
+                {{"usage",
+                  {{"total", s.cpu_usage_ns},
+                   {"user", s.cpu_user_ns},
+                   {"kernel", s.cpu_system_ns},
+                   {"percpu", s.percpu_usage_ns}}},
+                 {"throttling",
+                  {{"periods", s.cpu_periods},
+                   {"throttledPeriods", s.cpu_throttled_periods},
+                   {"throttledTime", s.cpu_throttled_ns}}}}},
+               {"memory",
+                {{"usage",
+                  {{"usage", s.memory_usage},
+                   {"max", s.memory_max_usage},
+                   {"limit", s.memory_limit},
+                   {"failcnt", s.memory_failcnt}}},
+                 {"swap", {{"usage", s.swap_usage}}},
+                 {"oomKills", s.oom_kills},
+                 {"raw", mem_stat}}},
+               {"pids", {{"current", s.pids_current}, {"limit", s.pids_limit}}},
+               {"blkio",
+                {{"readBytes", s.io_read_bytes},
+                 {"writeBytes", s.io_write_bytes},
+                 {"readOps", s.io_read_ops},
+                 {"writeOps", s.io_write_ops}}},
+               {"hugetlb", huge}};
+  printf("%s\n", dump_json(Json{{"type", "stats"}, {"id", id}, {"data", data}}).c_str());
+  return 0;
+}
+
 Result<int> cmd_features(const Globals&, Args) {
   printf("%s\n", features_json().c_str());
   return 0;

@@ -49,8 +49,11 @@ Status write_id_map(pid_t pid, const char* file, const std::vector<oci::IdMappin
   return write_file("/proc/" + std::to_string(pid) + "/" + file, text);
 }
 
-// Container root (uid 0 inside) must own the rootfs: an idmapped clone of it where the kernel and
-// filesystem allow, else (once) a chown of the tree shifted into the mapped range.
+// Container root (uid 0 inside) must own the rootfs: a chown of the tree shifted into the mapped
+// range, once (a root dir already owned by the mapped root means done).  An idmapped mount would
+// leave the files alone, but moving a detached idmapped tree into the new user namespace's mount
+// namespace fails with EPERM on this kernel, and doing it from the parent needs init to make its
+// mounts private first: left for later (the sync socket already passes the mount fd).
 Status userns_rootfs(pid_t pid, const oci::Linux& l, const std::string& rootfs, UniqueFd* out) {
   auto host_id = [](const std::vector<oci::IdMapping>& maps, uint32_t id) -> int64_t {
     for (auto& m : maps)
@@ -62,15 +65,9 @@ Status userns_rootfs(pid_t pid, const oci::Linux& l, const std::string& rootfs, 
   struct stat st {};
   if (::stat(rootfs.c_str(), &st) != 0) return sys_error("stat " + rootfs);
   if (root_uid < 0 || st.st_uid == root_uid) return ok_status();
-  UniqueFd userns(
-      ::open(("/proc/" + std::to_string(pid) + "/ns/user").c_str(), O_RDONLY | O_CLOEXEC));
-  if (!userns) return sys_error("open user namespace of init");
-  auto clone = idmapped_clone(rootfs, userns.get());
-  if (clone) {
-    *out = UniqueFd(*clone);
-    return ok_status();
-  }
-  // Fallback: shift ownership on disk (what dockerd's userns-remap does to its layers).
+  (void)pid;
+  out->reset();
+  // Shift ownership on disk (what dockerd's userns-remap does to its layers).
   std::vector<std::string> stack = {rootfs};
   while (!stack.empty()) {
     std::string path = stack.back();
@@ -131,7 +128,10 @@ Result<pid_t> create(const CreateOptions& o) {
   }
   ScopeExit undo_dir([&] { (void)remove_all(dir); });
   std::string fifo = fifo_path(o.root, o.id);
-  if (::mkfifo(fifo.c_str(), 0600) != 0) return sys_error("mkfifo " + fifo);
+  // Writable by anyone (as runc makes it): init opens it after becoming process.user, maybe an
+  // unprivileged or user-namespaced uid; the 0700 state dir keeps others from reaching it.
+  if (::mkfifo(fifo.c_str(), 0622) != 0 || ::chmod(fifo.c_str(), 0622) != 0)
+    return sys_error("mkfifo " + fifo);
   UniqueFd fifo_fd(::open(fifo.c_str(), O_PATH | O_CLOEXEC));
   if (!fifo_fd) return sys_error("open " + fifo);
 
