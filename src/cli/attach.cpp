@@ -8,6 +8,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <memory>
 #include <thread>
 
 #include "api/http/wire.h"
@@ -16,17 +18,20 @@
 
 namespace berth::cli {
 
-Result<api::Hijacked> open_attach(Context& ctx, const std::string& id, bool with_stdin) {
+Result<api::Hijacked> open_attach(Context& ctx, const std::string& id, bool with_stdin,
+                                  const std::string& detach_keys) {
   std::string target =
       "/containers/" + api::http::percent_encode(id) + "/attach?stream=1&stdout=1&stderr=1";
   if (with_stdin) target += "&stdin=1";
+  if (!detach_keys.empty()) target += "&detachKeys=" + api::http::percent_encode(detach_keys);
   return ctx.client.hijack("POST", target);
 }
 
 Result<api::StreamingResponse> open_wait(Context& ctx, const std::string& id,
                                          const std::string& condition) {
-  return ctx.client.stream(
-      "POST", "/containers/" + api::http::percent_encode(id) + "/wait?condition=" + condition);
+  std::string target = "/containers/" + api::http::percent_encode(id) + "/wait";
+  if (!condition.empty()) target += "?condition=" + condition;
+  return ctx.client.stream("POST", target);
 }
 
 Result<int> read_wait_status(api::StreamingResponse& wait) {
@@ -42,13 +47,48 @@ Result<int> read_wait_status(api::StreamingResponse& wait) {
   return static_cast<int>(j["StatusCode"].get<long long>());
 }
 
-void resize_container(const api::Client& client, const std::string& id) {
+void resize_target(const api::Client& client, const std::string& target) {
   winsize ws{};
   if (::ioctl(1, TIOCGWINSZ, &ws) != 0 && ::ioctl(0, TIOCGWINSZ, &ws) != 0) return;
   if (ws.ws_row == 0 && ws.ws_col == 0) return;
   api::Client c = client;
-  (void)c.request("POST", "/containers/" + api::http::percent_encode(id) + "/resize?h=" +
-                              std::to_string(ws.ws_row) + "&w=" + std::to_string(ws.ws_col));
+  (void)c.request("POST",
+                  target + "?h=" + std::to_string(ws.ws_row) + "&w=" + std::to_string(ws.ws_col));
+}
+
+void resize_container(const api::Client& client, const std::string& id) {
+  resize_target(client, "/containers/" + api::http::percent_encode(id) + "/resize");
+}
+
+Result<std::string> parse_detach_keys(const std::string& spec) {
+  std::string out;
+  auto bad = [&] {
+    return make_error(Code::kInvalidArgument, "Invalid detach keys (" + spec + ") provided");
+  };
+  size_t pos = 0;
+  while (pos <= spec.size()) {
+    size_t comma = spec.find(',', pos);
+    std::string key =
+        spec.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    if (key.size() == 1) {
+      out += key;
+    } else if (key.size() == 6 && key.rfind("ctrl-", 0) == 0) {
+      char c = static_cast<char>(std::tolower(static_cast<unsigned char>(key[5])));
+      if (c >= 'a' && c <= 'z') {
+        out += static_cast<char>(c - 'a' + 1);
+      } else if (c == '@' || c == '[' || c == '\\' || c == ']' || c == '^' || c == '_') {
+        out += static_cast<char>(c - 64);  // ctrl-@ is 0, ctrl-[ is ESC (27)
+      } else {
+        return bad();
+      }
+    } else {
+      return bad();
+    }
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  if (out.empty()) return bad();
+  return out;
 }
 
 namespace {
@@ -75,8 +115,8 @@ class RawTerminal {
 };
 
 // Blocks the signals we handle in every thread, and handles them on one thread with sigwait.
-void start_signal_thread(const api::Client& client, const std::string& id, bool tty,
-                         bool sig_proxy) {
+void start_signal_thread(const api::Client& client, const std::string& id,
+                         const std::string& resize, bool tty, bool sig_proxy) {
   sigset_t set;
   sigemptyset(&set);
   if (tty) sigaddset(&set, SIGWINCH);
@@ -85,12 +125,12 @@ void start_signal_thread(const api::Client& client, const std::string& id, bool 
   }
   if (sigisemptyset(&set)) return;
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  std::thread([client, id, set]() {
+  std::thread([client, id, resize, set]() {
     while (true) {
       int sig = 0;
       if (sigwait(&set, &sig) != 0) return;
       if (sig == SIGWINCH) {
-        resize_container(client, id);
+        resize_target(client, resize);
         continue;
       }
       api::Client c = client;
@@ -102,25 +142,48 @@ void start_signal_thread(const api::Client& client, const std::string& id, bool 
 
 }  // namespace
 
-Status run_session(Context& ctx, api::Hijacked& conn, const SessionOptions& options) {
+Status run_session(Context& ctx, api::Hijacked& conn, const SessionOptions& options,
+                   bool* detached) {
   std::unique_ptr<RawTerminal> raw;
   if (options.tty && options.with_stdin) raw = std::make_unique<RawTerminal>(0);
-  start_signal_thread(ctx.client, options.id, options.tty, options.sig_proxy);
-  if (options.tty) resize_container(ctx.client, options.id);
+  std::string resize = options.resize_target.empty()
+                           ? "/containers/" + api::http::percent_encode(options.id) + "/resize"
+                           : options.resize_target;
+  start_signal_thread(ctx.client, options.id, resize, options.tty, options.sig_proxy);
+  if (options.tty) resize_target(ctx.client, resize);
 
   int sock = conn.fd.get();
+  // Typing the detach keys shuts the socket down both ways, which ends the read loop below.
+  auto escaped = std::make_shared<std::atomic<bool>>(false);
   if (options.with_stdin) {
     // The thread owns a dup, so the number is never reused under it after we return.
     int sock_w = ::fcntl(sock, F_DUPFD_CLOEXEC, 0);
     if (sock_w < 0) return sys_error("dup attach socket");
-    std::thread([sock = sock_w]() {
+    std::string keys = options.tty ? options.detach_keys : "";
+    std::thread([sock = sock_w, keys, escaped]() {
       UniqueFd owned(sock);
       char buf[32768];
+      size_t matched = 0;  // how much of `keys` the last bytes typed
       while (true) {
         ssize_t n = ::read(0, buf, sizeof buf);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
-        if (!api::http::send_all(sock, std::string_view(buf, static_cast<size_t>(n))).ok()) return;
+        std::string chunk;
+        for (ssize_t i = 0; i < n; ++i) {
+          if (!keys.empty() && buf[i] == keys[matched]) {
+            if (++matched == keys.size()) {
+              escaped->store(true);
+              (void)api::http::send_all(sock, chunk);
+              ::shutdown(sock, SHUT_RDWR);
+              return;
+            }
+            continue;
+          }
+          chunk.append(keys, 0, matched);  // a partial match was typed text after all
+          matched = 0;
+          chunk += buf[i];
+        }
+        if (!api::http::send_all(sock, chunk).ok()) return;
       }
       ::shutdown(sock, SHUT_WR);
     }).detach();
@@ -143,6 +206,7 @@ Status run_session(Context& ctx, api::Hijacked& conn, const SessionOptions& opti
     if (n == 0) break;
     BERTH_TRY(deliver(std::string_view(buf, static_cast<size_t>(n))));
   }
+  if (detached != nullptr) *detached = escaped->load();
   return ok_status();
 }
 

@@ -11,8 +11,9 @@
 
 namespace berth::cli {
 
-// POST /containers/{id}/attach?stream=1&stdout=1&stderr=1[&stdin=1], upgraded.
-Result<api::Hijacked> open_attach(Context& ctx, const std::string& id, bool with_stdin);
+// POST /containers/{id}/attach?stream=1&stdout=1&stderr=1[&stdin=1][&detachKeys=..], upgraded.
+Result<api::Hijacked> open_attach(Context& ctx, const std::string& id, bool with_stdin,
+                                  const std::string& detach_keys = "");
 // POST /containers/{id}/wait?condition=...; the head arrives at once, the body at exit.
 Result<api::StreamingResponse> open_wait(Context& ctx, const std::string& id,
                                          const std::string& condition);
@@ -24,11 +25,22 @@ struct SessionOptions {
   bool tty = false;
   bool with_stdin = false;
   bool sig_proxy = true;
+  // Where SIGWINCH sends the size; "" means "/containers/{id}/resize".
+  std::string resize_target;
+  // Bytes that detach (ctrl-p ctrl-q by default) when stdin is a tty session's input.
+  std::string detach_keys = "\x10\x11";
 };
-// After start: copies until the container's output ends.
-Status run_session(Context& ctx, api::Hijacked& conn, const SessionOptions& options);
+// After start: copies until the container's output ends.  *detached (optional) is set when the
+// user typed the detach keys, which ends the session without waiting for the output to end.
+Status run_session(Context& ctx, api::Hijacked& conn, const SessionOptions& options,
+                   bool* detached = nullptr);
 
 // POST /containers/{id}/resize with the size of our terminal; quiet on failure.
 void resize_container(const api::Client& client, const std::string& id);
+// POST <target>?h=..&w=.. with the size of our terminal; quiet on failure.
+void resize_target(const api::Client& client, const std::string& target);
+// docker's --detach-keys: "ctrl-p,ctrl-q", "a,ctrl-@", ... as bytes; InvalidArgument with
+// docker's "Invalid detach keys (x) provided" otherwise.
+Result<std::string> parse_detach_keys(const std::string& spec);
 
 }  // namespace berth::cli

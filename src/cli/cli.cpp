@@ -16,6 +16,11 @@ const std::map<std::string, CommandFn>& commands() {
       {"run", cmd_run},         {"create", cmd_create},   {"start", cmd_start},
       {"ps", cmd_ps},           {"logs", cmd_logs},       {"stop", cmd_stop},
       {"kill", cmd_kill},       {"rm", cmd_rm},           {"wait", cmd_wait},
+      {"restart", cmd_restart}, {"pause", cmd_pause},   {"unpause", cmd_unpause},
+      {"rename", cmd_rename},   {"update", cmd_update}, {"attach", cmd_attach},
+      {"exec", cmd_exec},       {"top", cmd_top},       {"stats", cmd_stats},
+      {"port", cmd_port},       {"diff", cmd_diff},     {"export", cmd_export},
+      {"cp", cmd_cp},           {"commit", cmd_commit}, {"events", cmd_events},
       {"images", cmd_images},   {"load", cmd_load},       {"save", cmd_save},
       {"inspect", cmd_inspect}, {"version", cmd_version}, {"info", cmd_info},
       {"image", cmd_image},     {"pull", cmd_pull},       {"push", cmd_push},
@@ -33,6 +38,7 @@ int container_command(Context& ctx, const Args& args) {
   }
   std::string sub = args[0];
   if (sub == "ls" || sub == "list") sub = "ps";
+  if (sub == "prune") return cmd_container_prune(ctx, Args(args.begin() + 1, args.end()));
   if (sub == "images" || sub == "image" || sub == "load" || sub == "save" || sub == "version" ||
       sub == "info" || sub == "container") {
     sub = "";

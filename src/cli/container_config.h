@@ -18,6 +18,9 @@ struct ContainerSpec {
   bool interactive = false;
   bool detach = false;
   bool auto_remove = false;
+  std::string detach_keys;       // bytes; empty: the default ctrl-p ctrl-q
+  std::string detach_keys_spec;  // as given, for the attach query's detachKeys
+
   Json body;  // Config + HostConfig + NetworkingConfig
 };
 

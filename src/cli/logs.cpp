@@ -1,7 +1,9 @@
-// berth logs [-f] [--tail N] [-t] CONTAINER
+// berth logs [-f] [--tail N] [-t] [--since T] [--until T] [--details] CONTAINER
 #include "base/file.h"
+#include "base/time.h"
 #include "cli/commands.h"
 #include "cli/demux.h"
+#include "cli/timeutil.h"
 
 namespace berth::cli {
 
@@ -35,10 +37,15 @@ int cmd_logs(Context& ctx, const Args& args) {
   if (flags.get_bool("timestamps")) target += "&timestamps=1";
   if (flags.get_bool("details")) target += "&details=1";
   target += "&tail=" + api::http::percent_encode(flags.get_string("tail"));
-  if (flags.changed("since"))
-    target += "&since=" + api::http::percent_encode(flags.get_string("since"));
-  if (flags.changed("until"))
-    target += "&until=" + api::http::percent_encode(flags.get_string("until"));
+  for (const char* key : {"since", "until"}) {
+    if (!flags.changed(key)) continue;
+    auto ts = api_timestamp(flags.get_string(key), now_nanos());
+    if (!ts.ok()) {
+      print_error(ts.error().message);
+      return 1;
+    }
+    target += std::string("&") + key + "=" + api::http::percent_encode(*ts);
+  }
   auto resp = ctx.client.stream("GET", target);
   if (!resp.ok()) {
     print_error("error during connect: " + resp.error().message);

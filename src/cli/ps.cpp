@@ -1,10 +1,13 @@
-// berth ps [-a] [-q] [--no-trunc] [-n N] [-l] [-f key=value]
+// berth ps [-a] [-q] [-s] [--no-trunc] [-n N] [-l] [-f key=value] [--format TEMPLATE]
 #include <ctime>
-#include <set>
 
 #include "base/file.h"
+#include "base/strings.h"
 #include "cli/commands.h"
+#include "cli/filters.h"
 #include "cli/format.h"
+#include "cli/list_format.h"
+#include "cli/ps_format.h"
 
 namespace berth::cli {
 
@@ -17,28 +20,35 @@ int cmd_ps(Context& ctx, const Args& args) {
   flags.add_string("last", 'n', "-1", "Show n last created containers (includes all states)");
   flags.add_list("filter", 'f', "Filter output based on conditions provided");
   flags.add_bool("size", 's', "Display total file sizes");
+  flags.add_string("format", 0, "", "Format output using a custom template");
   int rc = parse_flags(flags, "ps", "ps [OPTIONS]", args);
   if (rc >= 0) return rc;
+  auto filters = filters_query(flags.get_list("filter"));
+  if (!filters.ok()) return flag_error("ps", filters.error());
+  long long last = -1;
+  if (!parse_int64(flags.get_string("last"), &last)) {
+    return flag_error("ps", make_error(Code::kInvalidArgument,
+                                       "invalid argument \"" + flags.get_string("last") +
+                                           "\" for \"-n, --last\" flag: strconv.ParseInt: "
+                                           "parsing \"" +
+                                           flags.get_string("last") + "\": invalid syntax"));
+  }
+  if (last == -1 && flags.get_bool("latest")) last = 1;
+
+  std::string format = flags.get_string("format");
+  bool quiet = flags.get_bool("quiet");
+  if (quiet) format = "{{.ID}}";
+  std::string table = kPsDefaultTable;
+  if (flags.get_bool("size") && !quiet) table += "\t{{.Size}}";
+  // docker asks for sizes when they are shown: -s, or a template that reads .Size.
+  bool size = flags.get_bool("size") || format.find(".Size") != std::string::npos;
   if (!ctx.connect().ok()) return 1;
 
   std::string query;
   if (flags.get_bool("all")) query += "&all=1";
-  if (flags.get_bool("latest"))
-    query += "&limit=1";
-  else if (flags.get_string("last") != "-1")
-    query += "&limit=" + flags.get_string("last");
-  if (!flags.get_list("filter").empty()) {
-    Json filters = Json::object();
-    for (const std::string& f : flags.get_list("filter")) {
-      size_t eq = f.find('=');
-      if (eq == std::string::npos) {
-        print_error("bad format of filter (expected name=value)");
-        return 1;
-      }
-      filters[f.substr(0, eq)][f.substr(eq + 1)] = true;
-    }
-    query += "&filters=" + api::http::percent_encode(dump_json(filters));
-  }
+  if (last > 0) query += "&limit=" + std::to_string(last);
+  if (size) query += "&size=1";
+  if (!filters->empty()) query += "&" + *filters;
   if (!query.empty()) query[0] = '?';
   auto resp = ctx.call("GET", "/containers/json" + query);
   if (!resp.ok()) return 1;
@@ -50,20 +60,16 @@ int cmd_ps(Context& ctx, const Args& args) {
   if (!list.ok() || !list->is_array()) return 1;
 
   bool trunc = !flags.get_bool("no-trunc");
-  std::string out;
-  if (flags.get_bool("quiet")) {
-    for (const Json& c : *list) {
-      std::string id = json_string(c, "Id");
-      out += (trunc ? truncate_id(id) : id) + "\n";
-    }
-  } else {
-    Table table;
-    table.add_row(ps_header());
-    int64_t now = static_cast<int64_t>(std::time(nullptr));
-    for (const Json& c : *list) table.add_row(ps_row(c, trunc, now));
-    out = table.render();
+  int64_t now = static_cast<int64_t>(std::time(nullptr));
+  std::vector<OrderedJson> rows;
+  for (const Json& c : *list) rows.push_back(ps_context(c, trunc, now));
+  ListFormat lf{format, table, ps_header_context(), kPsType};
+  auto out = format_list(lf, rows);
+  if (!out.ok()) {
+    print_error(out.error().message);
+    return 1;
   }
-  (void)write_all(1, out);
+  (void)write_all(1, *out);
   return 0;
 }
 

@@ -52,7 +52,7 @@ int cmd_run(Context& ctx, const Args& args) {
   bool attach = !spec->detach;
   Result<api::Hijacked> conn = make_error(Code::kCancelled, "not attached");
   if (attach) {
-    conn = open_attach(ctx, id, spec->interactive);
+    conn = open_attach(ctx, id, spec->interactive, spec->detach_keys_spec);
     if (!conn.ok()) return run_error("Error response from daemon: " + conn.error().message);
   }
   auto wait = open_wait(ctx, id, spec->auto_remove ? "removed" : "next-exit");
@@ -79,8 +79,11 @@ int cmd_run(Context& ctx, const Args& args) {
   session.tty = spec->tty;
   session.with_stdin = spec->interactive;
   session.sig_proxy = !flags.changed("sig-proxy") || flags.get_bool("sig-proxy");
-  auto streamed = run_session(ctx, *conn, session);
+  if (!spec->detach_keys.empty()) session.detach_keys = spec->detach_keys;
+  bool detached = false;
+  auto streamed = run_session(ctx, *conn, session, &detached);
   if (!streamed.ok()) print_error(streamed.error().message);
+  if (detached) return 0;
   auto status = read_wait_status(*wait);
   if (!status.ok()) {
     print_error("berth: " + status.error().message);
