@@ -123,6 +123,28 @@ Status wait_for_value(const std::string& path, const std::string& want) {
   return make_error(Code::kUnavailable, path + " did not become " + want);
 }
 
+std::vector<oci::DeviceCgroup> with_default_devices(const std::vector<oci::DeviceCgroup>& rules) {
+  std::vector<oci::DeviceCgroup> out = rules;
+  auto add = [&](const char* type, int64_t major, int64_t minor, const char* access) {
+    oci::DeviceCgroup d;
+    d.allow = true;
+    d.type = type;
+    if (major >= 0) d.major = major;
+    if (minor >= 0) d.minor = minor;
+    d.access = access;
+    out.push_back(d);
+  };
+  add("c", -1, -1, "m");
+  add("b", -1, -1, "m");
+  for (int minor : {3, 5, 7, 8, 9}) add("c", 1, minor, "rwm");  // null zero full random urandom
+  add("c", 5, 0, "rwm");                                        // tty
+  add("c", 5, 1, "rwm");                                        // console
+  add("c", 5, 2, "rwm");                                        // ptmx
+  add("c", 136, -1, "rwm");                                     // pts
+  add("c", 10, 200, "rwm");                                     // tun
+  return out;
+}
+
 std::string device_rule(const oci::DeviceCgroup& d) {
   std::string type = d.type.empty() ? "a" : d.type;
   if (type == "a") return "a";

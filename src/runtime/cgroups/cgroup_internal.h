@@ -31,6 +31,9 @@ uint64_t keyed_value(const std::vector<std::pair<std::string, uint64_t>>& kv,
 uint64_t read_u64(const std::string& path);
 // Waits until `file` under dir reads `want` (freezer states), up to ~2 s.
 Status wait_for_value(const std::string& path, const std::string& want);
+// The spec's device rules followed by the ones every container gets (runc's AllowedDevices: mknod
+// of anything, the standard nodes, ptys): dockerd relies on the runtime adding those.
+std::vector<oci::DeviceCgroup> with_default_devices(const std::vector<oci::DeviceCgroup>& rules);
 // The v1 device-cgroup rule ("c 1:3 rwm") for one spec entry.
 std::string device_rule(const oci::DeviceCgroup& d);
 // A v2 hierarchy's cgroup for controllers v1 does not mount (hybrid setups: hugetlb here).

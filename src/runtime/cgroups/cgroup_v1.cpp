@@ -71,7 +71,7 @@ class CgroupV1 final : public Cgroup {
     }
     if (!r.devices.empty()) {
       if (auto* h = find("devices")) {
-        for (auto& d : r.devices)
+        for (auto& d : with_default_devices(r.devices))
           BERTH_TRY(
               write_value(h->dir, d.allow ? "devices.allow" : "devices.deny", device_rule(d)));
       }
@@ -238,9 +238,11 @@ class CgroupV1 final : public Cgroup {
     if (!h) return make_error(Code::kNotImplemented, "blkio limits: no blkio cgroup");
     // With the bfq scheduler the weight files carry a bfq. prefix (cfq is gone since 5.0).
     std::string prefix = path_exists(h->dir + "/blkio.weight") ? "blkio." : "blkio.bfq.";
-    if (b.weight) BERTH_TRY(write_value(h->dir, prefix + "weight", std::to_string(*b.weight)));
+    // 0 means unset (dockerd sends it).
+    if (b.weight && *b.weight)
+      BERTH_TRY(write_value(h->dir, prefix + "weight", std::to_string(*b.weight)));
     for (auto& d : b.weight_device)
-      if (d.weight)
+      if (d.weight && *d.weight)
         BERTH_TRY(write_value(h->dir, prefix + "weight_device",
                               std::to_string(d.major) + ":" + std::to_string(d.minor) + " " +
                                   std::to_string(*d.weight)));

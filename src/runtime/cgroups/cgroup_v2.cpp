@@ -49,7 +49,7 @@ class CgroupV2 final : public Cgroup {
     }
     if (r.block_io) BERTH_TRY(apply_io(*r.block_io));
     if (!r.hugepage_limits.empty()) BERTH_TRY(apply_hugetlb_v2(dir_, r.hugepage_limits));
-    if (!r.devices.empty()) BERTH_TRY(attach_device_filter(dir_, r.devices));
+    if (!r.devices.empty()) BERTH_TRY(attach_device_filter(dir_, with_default_devices(r.devices)));
     for (auto& [k, v] : r.unified) BERTH_TRY(write_value(dir_, k, v));
     return ok_status();
   }
@@ -120,7 +120,7 @@ class CgroupV2 final : public Cgroup {
  private:
   Status apply_io(const oci::BlockIo& b) {
     // io.weight needs the bfq-less "default N" syntax; with bfq the file is io.bfq.weight.
-    if (b.weight) {
+    if (b.weight && *b.weight) {
       if (path_exists(dir_ + "/io.bfq.weight"))
         BERTH_TRY(write_value(dir_, "io.bfq.weight", std::to_string(*b.weight)));
       else

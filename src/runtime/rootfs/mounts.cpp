@@ -41,6 +41,21 @@ Status mount_cgroups(const std::string& dest, unsigned long flags) {
                      (flags & ~MS_RDONLY) | MS_NOSUID | MS_NOEXEC | MS_NODEV, "mode=755"));
   auto info = read_file("/proc/self/mountinfo");
   if (!info) return std::move(info).error();
+  // Our cgroup per hierarchy ("4:memory:/docker/abc"; "0::/x" for v2).  Without a cgroup
+  // namespace that is a subdir of the hierarchy: it is bound over the mount, as runc does, so the
+  // container sees its own limits at /sys/fs/cgroup/<controller>.
+  std::vector<std::pair<std::string, std::string>> own;  // controllers, path
+  if (auto cg = read_file("/proc/self/cgroup"))
+    for (auto& line : split(*cg, '\n')) {
+      auto c1 = line.find(':'), c2 = line.find(':', c1 + 1);
+      if (c1 != std::string::npos && c2 != std::string::npos)
+        own.emplace_back(line.substr(c1 + 1, c2 - c1 - 1), line.substr(c2 + 1));
+    }
+  auto own_path = [&](const std::string& controllers) -> std::string {
+    for (auto& [c, p] : own)
+      if (c == controllers) return p;
+    return "/";
+  };
   for (auto& line : split(*info, '\n')) {
     auto dash = line.find(" - ");
     if (dash == std::string::npos) continue;
@@ -55,6 +70,9 @@ Status mount_cgroups(const std::string& dest, unsigned long flags) {
     BERTH_TRY(make_dirs(target));
     if (post[0] == "cgroup2") {
       BERTH_TRY(do_mount("cgroup2", target, "cgroup2", flags, ""));
+      std::string sub = own_path("");
+      if (sub != "/" && is_directory(target + sub))
+        BERTH_TRY(do_mount(target + sub, target, nullptr, MS_BIND, ""));
     } else if (post[0] == "cgroup") {
       // Keep only the controller names (and name=) from the super options.
       std::string data;
@@ -65,6 +83,9 @@ Status mount_cgroups(const std::string& dest, unsigned long flags) {
         data += o;
       }
       BERTH_TRY(do_mount("cgroup", target, "cgroup", flags, data));
+      std::string sub = own_path(data);
+      if (sub != "/" && is_directory(target + sub))
+        BERTH_TRY(do_mount(target + sub, target, nullptr, MS_BIND, ""));
       // cpu -> cpu,cpuacct like the host has.
       if (name.find(',') != std::string::npos)
         for (auto& c : split(name, ',')) (void)::symlink(name.c_str(), (dest + "/" + c).c_str());
