@@ -4,6 +4,7 @@
 #include "base/strings.h"
 #include "cli/commands.h"
 #include "cli/template.h"
+#include "cli/usage.h"
 
 namespace berth::cli {
 
@@ -15,8 +16,8 @@ int cmd_inspect(Context& ctx, const Args& args) {
   int rc = parse_flags(flags, "inspect", "inspect [OPTIONS] NAME|ID [NAME|ID...]", args);
   if (rc >= 0) return rc;
   if (flags.args().empty())
-    return flag_error("inspect", make_error(Code::kInvalidArgument,
-                                            "\"berth inspect\" requires at least 1 argument."));
+    return args_error("inspect", "inspect [OPTIONS] NAME|ID [NAME|ID...]",
+                      "requires at least 1 argument");
   std::string type = flags.get_string("type");
   if (!type.empty() && type != "container" && type != "image") {
     print_error("\"" + type + "\" is not a valid value for --type");

@@ -1,6 +1,7 @@
 // berth kill [-s SIGNAL] CONTAINER...
 #include "cli/commands.h"
 #include "cli/simple_container.h"
+#include "cli/usage.h"
 
 namespace berth::cli {
 
@@ -10,8 +11,8 @@ int cmd_kill(Context& ctx, const Args& args) {
   int rc = parse_flags(flags, "kill", "kill [OPTIONS] CONTAINER [CONTAINER...]", args);
   if (rc >= 0) return rc;
   if (flags.args().empty())
-    return flag_error(
-        "kill", make_error(Code::kInvalidArgument, "\"berth kill\" requires at least 1 argument."));
+    return args_error("kill", "kill [OPTIONS] CONTAINER [CONTAINER...]",
+                      "requires at least 1 argument");
   std::string signal = flags.get_string("signal");
   return for_each_container(
       ctx, flags.args(),

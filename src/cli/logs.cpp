@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/demux.h"
 #include "cli/timeutil.h"
+#include "cli/usage.h"
 
 namespace berth::cli {
 
@@ -18,8 +19,7 @@ int cmd_logs(Context& ctx, const Args& args) {
   int rc = parse_flags(flags, "logs", "logs [OPTIONS] CONTAINER", args);
   if (rc >= 0) return rc;
   if (flags.args().size() != 1)
-    return flag_error(
-        "logs", make_error(Code::kInvalidArgument, "\"berth logs\" requires exactly 1 argument."));
+    return args_error("logs", "logs [OPTIONS] CONTAINER", "requires 1 argument");
   if (!ctx.connect().ok()) return 1;
   std::string name = api::http::percent_encode(flags.args()[0]);
   auto info = ctx.call("GET", "/containers/" + name + "/json");

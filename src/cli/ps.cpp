@@ -42,6 +42,21 @@ int cmd_ps(Context& ctx, const Args& args) {
   if (flags.get_bool("size") && !quiet) table += "\t{{.Size}}";
   // docker asks for sizes when they are shown: -s, or a template that reads .Size.
   bool size = flags.get_bool("size") || format.find(".Size") != std::string::npos;
+  if (!format.empty() && !quiet) {
+    // docker executes the template once before listing, so a bad field fails even with no rows.
+    std::string body;
+    (void)resolve_format(format, table, &body);
+    TemplateOptions strict;
+    strict.strict_type = kPsType;
+    auto t = Template::parse(body);
+    if (t.ok()) {
+      auto probe = t->execute(ps_context(Json::object(), true, 0), strict);
+      if (!probe.ok()) {
+        print_error("failed to execute template: " + probe.error().message);
+        return 1;
+      }
+    }
+  }
   if (!ctx.connect().ok()) return 1;
 
   std::string query;

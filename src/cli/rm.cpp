@@ -1,6 +1,7 @@
 // berth rm [-f] [-v] CONTAINER...
 #include "cli/commands.h"
 #include "cli/simple_container.h"
+#include "cli/usage.h"
 
 namespace berth::cli {
 
@@ -12,8 +13,8 @@ int cmd_rm(Context& ctx, const Args& args) {
   int rc = parse_flags(flags, "rm", "rm [OPTIONS] CONTAINER [CONTAINER...]", args);
   if (rc >= 0) return rc;
   if (flags.args().empty())
-    return flag_error(
-        "rm", make_error(Code::kInvalidArgument, "\"berth rm\" requires at least 1 argument."));
+    return args_error("rm", "rm [OPTIONS] CONTAINER [CONTAINER...]",
+                      "requires at least 1 argument");
   std::string query;
   if (flags.get_bool("force")) query += "&force=1";
   if (flags.get_bool("volumes")) query += "&v=1";

@@ -2,6 +2,7 @@
 #include "base/file.h"
 #include "cli/attach.h"
 #include "cli/commands.h"
+#include "cli/usage.h"
 
 namespace berth::cli {
 
@@ -55,8 +56,8 @@ int cmd_start(Context& ctx, const Args& args) {
   int rc = parse_flags(flags, "start", "start [OPTIONS] CONTAINER [CONTAINER...]", args);
   if (rc >= 0) return rc;
   if (flags.args().empty())
-    return flag_error("start", make_error(Code::kInvalidArgument,
-                                          "\"berth start\" requires at least 1 argument."));
+    return args_error("start", "start [OPTIONS] CONTAINER [CONTAINER...]",
+                      "requires at least 1 argument");
   if (!ctx.connect().ok()) return 1;
   bool attach = flags.get_bool("attach") || flags.get_bool("interactive");
   if (attach) {

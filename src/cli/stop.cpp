@@ -1,6 +1,7 @@
 // berth stop [-t SECONDS] [-s SIGNAL] CONTAINER...
 #include "cli/commands.h"
 #include "cli/simple_container.h"
+#include "cli/usage.h"
 
 namespace berth::cli {
 
@@ -11,8 +12,8 @@ int cmd_stop(Context& ctx, const Args& args) {
   int rc = parse_flags(flags, "stop", "stop [OPTIONS] CONTAINER [CONTAINER...]", args);
   if (rc >= 0) return rc;
   if (flags.args().empty())
-    return flag_error(
-        "stop", make_error(Code::kInvalidArgument, "\"berth stop\" requires at least 1 argument."));
+    return args_error("stop", "stop [OPTIONS] CONTAINER [CONTAINER...]",
+                      "requires at least 1 argument");
   std::string query;
   if (flags.changed("time")) query += "t=" + api::http::percent_encode(flags.get_string("time"));
   if (flags.changed("signal")) {

@@ -172,7 +172,8 @@ class Executor {
     }
     if (final != nullptr) args.push_back(*final);
     BERTH_TRY_ASSIGN(OrderedJson map, eval_operand(dot, head));
-    if (options_.header) return map.is_string() ? map : OrderedJson("");
+    // The header context is a map[string]string: docker shows the argument (`.Label "b"` -> b).
+    if (options_.header) return OrderedJson(internal::go_print(args.back(), false));
     if (!map.is_object() || args.size() != 1 || !args[0].is_string()) {
       return fail(head, head.fields.back() + " has arguments but cannot be invoked as function");
     }

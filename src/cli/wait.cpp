@@ -3,6 +3,7 @@
 #include "base/json.h"
 #include "cli/commands.h"
 #include "cli/simple_container.h"
+#include "cli/usage.h"
 
 namespace berth::cli {
 
@@ -11,8 +12,7 @@ int cmd_wait(Context& ctx, const Args& args) {
   int rc = parse_flags(flags, "wait", "wait CONTAINER [CONTAINER...]", args);
   if (rc >= 0) return rc;
   if (flags.args().empty())
-    return flag_error(
-        "wait", make_error(Code::kInvalidArgument, "\"berth wait\" requires at least 1 argument."));
+    return args_error("wait", "wait CONTAINER [CONTAINER...]", "requires at least 1 argument");
   int exit_code = 0;
   rc =
       for_each_container(ctx, flags.args(),

@@ -145,7 +145,7 @@ TEST(ListFormat, PsTableAndFields) {
   lf.format = "{{.Label \"missing\"}}|";
   EXPECT_EQ(format_list(lf, rows).value(), "|\n");
   lf.format = "table {{.Names | upper}}\t{{.Label \"a\"}}";
-  EXPECT_EQ(format_list(lf, rows).value(), "NAMES     \nWEB       1\n");
+  EXPECT_EQ(format_list(lf, rows).value(), "NAMES     a\nWEB       1\n");
   lf.format = "json";
   std::string j = format_list(lf, rows).value();
   EXPECT_EQ(j.substr(0, 36), "{\"Command\":\"\\\"sleep 100\\\"\",\"CreatedA");
