@@ -16,6 +16,7 @@
 #include "base/digest.h"
 #include "base/file.h"
 #include "base/log.h"
+#include "base/scope_exit.h"
 #include "base/strings.h"
 #include "image/internal/local_store.h"
 #include "image/internal/manifest.h"
@@ -146,11 +147,17 @@ static Status fetch_layer(LocalImageStore& store, registry::Registry& reg, const
       return last;
     }
     emit(id, "Verifying Checksum");
+    bool had_blob = store.content().has(job.digest);
     auto committed = writer.commit(job.digest, job.size > 0 ? job.size : -1);
     if (!committed) {
       if (unpack && unpacked.ok()) (void)remove_all(dest);
       return make_error(Code::kDataLoss, "filesystem layer verification failed for digest " +
                                              job.digest + ": " + committed.error().message);
+    }
+    // A layer that does not unpack (escapes, bad diff ID) is not kept, even if its blob verified.
+    if (unpack && !unpacked) {
+      if (!had_blob) (void)::unlink(store.content().blob_path(job.digest).c_str());
+      return std::move(unpacked).error().context("extract layer " + job.digest);
     }
     emit(id, "Download complete");
     if (unpack) {
@@ -194,7 +201,12 @@ Result<Image> LocalImageStore::pull(const std::string& ref_str, const PullOption
 
   // The config: small, fetched whole and verified.
   std::string config;
-  if (content_.has(pm.config_digest)) {
+  bool config_fetched = !content_.has(pm.config_digest);
+  // A failed pull takes back the config it fetched (layers that verified stay, for a retry).
+  ScopeExit drop_config([&] {
+    if (config_fetched) (void)::unlink(content_.blob_path(pm.config_digest).c_str());
+  });
+  if (!config_fetched) {
     BERTH_TRY_ASSIGN(config, content_.read(pm.config_digest));
   } else {
     BERTH_TRY_ASSIGN(BlobWriter w, content_.writer());
@@ -237,7 +249,7 @@ Result<Image> LocalImageStore::pull(const std::string& ref_str, const PullOption
     }
     if (j.need_blob)
       emit(short_id(d.digest), "Pulling fs layer");
-    else if (!is_foreign_layer(d.media_type) && !j.need_unpack)
+    else if (!is_foreign_layer(d.media_type))
       emit(short_id(d.digest), "Already exists");
     jobs.push_back(j);
   }
@@ -264,10 +276,8 @@ Result<Image> LocalImageStore::pull(const std::string& ref_str, const PullOption
         else
           st = std::move(size).error();
       }
-      if (st && j.need_unpack) {
-        note_layer(j.chain_id, j.diff_id, j.parent_chain, j.unpacked_size);
-        emit(short_id(j.digest), "Pull complete");
-      }
+      if (st && j.need_unpack) note_layer(j.chain_id, j.diff_id, j.parent_chain, j.unpacked_size);
+      if (st && j.need_blob) emit(short_id(j.digest), "Pull complete");
       if (!st) {
         std::lock_guard lock(err_mu);
         if (!first_error || first_error->code == Code::kCancelled) first_error = st.error();
@@ -303,6 +313,7 @@ Result<Image> LocalImageStore::pull(const std::string& ref_str, const PullOption
   by_digest.digest = top->digest;
   tags.push_back(by_digest);
   BERTH_TRY_CTX(record_image(rec, tags), "pull " + ref.familiar());
+  drop_config.dismiss();
   emit("", "Digest: " + top->digest);
   bool fresh = downloaded || old_id != rec.id;
   emit("", std::string(fresh ? "Status: Downloaded newer image for "

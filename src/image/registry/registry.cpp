@@ -230,6 +230,8 @@ Result<HttpResponse> Registry::send(HttpRequest req, const std::string& scope,
 Error Registry::http_error(const HttpRequest& req, const HttpResponse& resp,
                            const std::string& what) {
   std::string why = internal::error_from_body(resp.body);
+  if (why.empty() && resp.status == 401) why = "unauthorized: authentication required";
+  if (why.empty() && resp.status == 403) why = "denied: requested access to the resource is denied";
   if (why.empty())
     why = "unexpected status " + std::to_string(resp.status) + " from " + req.method +
           " request to " + req.url;
