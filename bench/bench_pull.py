@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Cold pull of a ~200 MB image of several gzip layers from a local docker-registry (plain
 HTTP on 127.0.0.1), in one run: `berth pull` (download, verify, unpack), `skopeo copy` to a
 directory (download and verify only, no unpacking), and `docker pull` when a dockerd is
