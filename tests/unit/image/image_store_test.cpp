@@ -109,7 +109,11 @@ TEST_F(ImageStoreTest, LayerDirsHoldBusybox) {
   ASSERT_TRUE(dirs.ok()) << dirs.error().message;
   ASSERT_EQ(dirs->size(), 1u);
   const std::string& d = (*dirs)[0];
-  EXPECT_EQ(d, tmp_.path() + "/a/root/layers/" + img->diff_ids[0].substr(7));
+  // A short link (l/<12 hex>) to layers/<chain-id>, so lowerdir= fits a page for 100+ layers.
+  EXPECT_EQ(d, tmp_.path() + "/a/root/l/" + img->diff_ids[0].substr(7, 12));
+  char target[256] = {0};
+  ASSERT_GT(::readlink(d.c_str(), target, sizeof target - 1), 0);
+  EXPECT_EQ(std::string(target), "../layers/" + img->diff_ids[0].substr(7));
   struct stat bb, sh;
   ASSERT_EQ(::stat((d + "/bin/busybox").c_str(), &bb), 0);
   EXPECT_EQ(bb.st_mode & 07777, 0755u);
