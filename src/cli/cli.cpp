@@ -61,7 +61,8 @@ void print_usage() {
                   "A Docker-compatible container engine\n\n"
                   "Commands:\n"
                   "  run, create, start, ps, logs, stop, kill, rm, wait,\n"
-                  "  images, load, save, inspect, version, info, image bootstrap\n\n"
+                  "  images, load, save, inspect, version, info, image bootstrap,\n"
+                  "  pull, push, tag, rmi, login, logout, history, system df\n\n"
                   "Global Options:\n"
                   "  -H, --host string   Daemon socket to connect to (env BERTH_HOST)\n"
                   "  -v, --version       Print version information and quit\n");

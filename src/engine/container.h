@@ -38,6 +38,7 @@ struct Container {
   Json host_config;  // Docker's HostConfig
   ContainerState state;
   int restart_count = 0;
+  bool manually_stopped = false;  // docker stop/kill: restart policies leave it alone
 
   bool tty() const;
   bool auto_remove() const;

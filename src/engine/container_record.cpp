@@ -36,6 +36,7 @@ Json container_to_record(const Container& c) {
               {"config", c.config},
               {"host_config", c.host_config},
               {"restart_count", c.restart_count},
+              {"manually_stopped", c.manually_stopped},
               {"state",
                {{"status", status_name(c.state.status)},
                 {"pid", c.state.pid},
@@ -59,6 +60,7 @@ Result<Container> container_from_record(const std::string& text) {
   c.config = j.value("config", Json::object());
   c.host_config = j.value("host_config", Json::object());
   c.restart_count = j.value("restart_count", 0);
+  c.manually_stopped = j.value("manually_stopped", false);
   Json s = j.value("state", Json::object());
   if (!parse_status(json_string(s, "status"), &c.state.status)) c.state.status = RunState::kDead;
   c.state.pid = s.value("pid", 0);

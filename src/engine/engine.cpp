@@ -10,6 +10,7 @@
 #include "base/strings.h"
 #include "base/time.h"
 #include "engine/engine_entry.h"
+#include "engine/host_config.h"
 #include "engine/names.h"
 #include "engine/rootfs_mount.h"
 
@@ -44,6 +45,14 @@ Engine::~Engine() = default;
 
 Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   std::unique_ptr<Engine> engine(new Engine(options));
+  if (engine->options_.init_path.empty()) {
+    for (const char* p : {"/usr/bin/tini-static", "/usr/bin/docker-init"}) {
+      if (path_exists(p)) {
+        engine->options_.init_path = p;
+        break;
+      }
+    }
+  }
   for (auto& dir : {options.data_root, options.data_root + "/containers", options.exec_root,
                     options.exec_root + "/containers", options.exec_root + "/runtime"}) {
     BERTH_TRY_CTX(make_dirs(dir, 0710), "open engine");
@@ -184,6 +193,7 @@ void merge_image_config(Json& config, const image::Image& image) {
 Result<CreateResult> Engine::create_container(const CreateRequest& request) {
   Json config = request.config.is_object() ? request.config : Json::object();
   Json host_config = request.host_config.is_object() ? request.host_config : Json::object();
+  BERTH_TRY(validate_host_config(host_config));
   std::string image_ref = json_string(config, "Image");
   if (image_ref.empty()) return make_error(Code::kInvalidArgument, "No image specified");
   auto image = images_->get(image_ref);
@@ -239,6 +249,7 @@ Result<CreateResult> Engine::create_container(const CreateRequest& request) {
     return std::move(st).error();
   }
   entries_[c.id] = e;
+  publish(c, "create");
   return CreateResult{c.id, {}};
 }
 
@@ -265,6 +276,8 @@ Status Engine::remove_locked(const std::shared_ptr<Entry>& e) {
   (void)unmount_rootfs(rootfs_path(id));
   BERTH_TRY_CTX(db_->remove(store::Table::kContainers, id), "remove container " + id);
   entries_.erase(id);
+  ++e->restart_token;
+  publish(e->c, "destroy");
   e->removed = true;
   cv_.notify_all();
   Status st = remove_all(container_dir(id));

@@ -17,7 +17,10 @@
 #include "base/json.h"
 #include "base/unique_fd.h"
 #include "engine/container.h"
+#include "engine/events.h"
+#include "engine/exec.h"
 #include "image/image_store.h"
+#include "runtime/cgroups/cgroup.h"
 #include "store/db.h"
 
 namespace berth::engine {
@@ -28,6 +31,8 @@ struct EngineOptions {
   std::string shim_binary;              // berth-shim; default: next to the daemon binary
   std::string cgroup_parent = "berth";  // containers' cgroups go below this
   std::string busybox_path = "/bin/busybox";
+  std::string runtime_binary;  // berth-runtime; default: next to the daemon binary
+  std::string init_path;       // --init's process (tini-static); found on the host when empty
 };
 
 struct CreateRequest {
@@ -75,6 +80,8 @@ class Engine {
   ~Engine();
 
   image::ImageStore& images() { return *images_; }
+  EventLog& events() { return events_; }
+  std::string runtime_root() const { return options_.exec_root + "/runtime"; }
   const EngineOptions& options() const { return options_; }
 
   Result<CreateResult> create_container(const CreateRequest& request);
@@ -85,13 +92,40 @@ class Engine {
                         const std::string& signal);
   Status kill_container(const std::string& ref, const std::string& signal);
   Status remove_container(const std::string& ref, bool force);
+  Status restart_container(const std::string& ref, std::optional<int> timeout,
+                           const std::string& signal);
+  Status pause_container(const std::string& ref);
+  Status unpause_container(const std::string& ref);
+  Status rename_container(const std::string& ref, const std::string& new_name);
+  // Changes resources (and the restart policy) of a container, live when it runs.  Returns
+  // warnings.
+  Result<std::vector<std::string>> update_container(const std::string& ref, const Json& update);
+  // Removes stopped containers matching `filters` (label, until); returns their IDs.
+  Result<std::vector<std::string>> prune_containers(const Json& filters);
+  // `ps` inside the container: Docker's {"Titles": [...], "Processes": [[...]]}.
+  Result<Json> top(const std::string& ref, const std::string& ps_args);
+  // docker exec: create records the process; start runs it (berth-runtime exec) and hands
+  // back its streams; the exit code lands in the record when it ends.
+  Result<std::string> create_exec(const std::string& ref, const Json& config);
+  Result<ExecSession> start_exec(const std::string& exec_id, bool detach);
+  Result<ExecRecord> get_exec(const std::string& exec_id);
+  Status resize_exec(const std::string& exec_id, int height, int width);
+  // Blocks until the exec's process ended (or `alive` says false); returns its exit code.
+  Result<int> wait_exec(const std::string& exec_id, const std::function<bool()>& alive);
+  // Resource usage of a running container's cgroup (zeros for a stopped one).
+  Result<runtime::CgroupStats> stats(const std::string& ref);
   Result<Container> get_container(const std::string& ref);
   std::vector<Container> list_containers();
   Result<std::unique_ptr<Waiter>> register_wait(const std::string& ref, WaitCondition condition);
-  // The container's attach stream (see shim/shim_client.h).  For a created container it blocks
-  // until the container starts (so nothing it prints is missed), while `alive()`.
-  Result<UniqueFd> attach(const std::string& ref, bool in, bool out, bool err,
-                          const std::function<bool()>& alive);
+  // The container's attach stream (see shim/shim_client.h), in two steps so the caller can
+  // answer its client in between: begin_attach registers (for a created container, start then
+  // connects it before the process runs, so nothing it prints is missed) or connects at once
+  // (running); finish_attach waits for the stream while `alive()`.
+  struct AttachTicket;
+  Result<std::shared_ptr<AttachTicket>> begin_attach(const std::string& ref, bool in, bool out,
+                                                     bool err);
+  Result<UniqueFd> finish_attach(const std::shared_ptr<AttachTicket>& ticket,
+                                 const std::function<bool()>& alive);
   Status resize(const std::string& ref, int height, int width);
   // Sends the log entries to `sink` until done (or, following, the container stopped or the
   // sink returned false).
@@ -123,6 +157,10 @@ class Engine {
   Status wait_exit_locked(std::unique_lock<std::mutex>& lock, const std::shared_ptr<Entry>& e,
                           int timeout_secs);
   void restore();
+  void publish(const Container& c, const std::string& action,
+               std::map<std::string, std::string> extra = {});
+  // After an exit: restart per the container's policy (REQUIRES: mu_ held).
+  void maybe_restart_locked(const std::shared_ptr<Entry>& e, int64_t ran_nanos);
   std::string unique_name();
 
   EngineOptions options_;
@@ -131,6 +169,9 @@ class Engine {
   std::mutex mu_;
   std::condition_variable cv_;
   std::map<std::string, std::shared_ptr<Entry>> entries_;  // by id
+  EventLog events_;
+  std::map<std::string, std::shared_ptr<ExecRecord>> execs_;  // by exec id
+  std::map<std::string, UniqueFd> exec_ptys_;  // exec id -> a dup of its pty master (resize)
 };
 
 // Docker's words for a container reference that matches nothing.

@@ -31,8 +31,14 @@ Status Engine::kill_container(const std::string& ref, const std::string& signal)
   int signo = signal.empty() ? SIGKILL : parse_signal(signal);
   if (signo == 0) return make_error(Code::kInvalidArgument, "Invalid signal: " + signal);
   if (!e->c.running()) return not_running("kill", ref, e->c.id);
+  std::string stop_signal = json_string(e->c.config, "StopSignal");
+  if (signo == SIGKILL || signo == (stop_signal.empty() ? SIGTERM : parse_signal(stop_signal))) {
+    e->c.manually_stopped = true;  // Docker: a kill with the stop signal counts as a stop
+    (void)persist(e->c);
+  }
   shim::ShimClient shim(shim_dir(e->c.id));
   BERTH_TRY_CTX(shim.kill(signo), "cannot kill container: " + ref);
+  publish(e->c, "kill", {{"signal", std::to_string(signo)}});
   return ok_status();
 }
 
@@ -40,17 +46,32 @@ Status Engine::stop_container(const std::string& ref, std::optional<int> timeout
                               const std::string& signal) {
   std::unique_lock lock(mu_);
   BERTH_TRY_ASSIGN(auto e, find(ref));
+  if (e->c.state.status == RunState::kRestarting) {
+    // Stopping a container between policy restarts cancels the restart.
+    ++e->restart_token;
+    e->c.manually_stopped = true;
+    e->c.state.status = RunState::kExited;
+    (void)persist(e->c);
+    publish(e->c, "stop");
+    return ok_status();
+  }
   if (!e->c.running()) return make_error(Code::kNotModified, "container already stopped");
+  e->c.manually_stopped = true;
+  (void)persist(e->c);
   std::string sig_name = signal.empty() ? json_string(e->c.config, "StopSignal") : signal;
   int signo = sig_name.empty() ? SIGTERM : parse_signal(sig_name);
   if (signo == 0) return make_error(Code::kInvalidArgument, "Invalid signal: " + sig_name);
   int secs = timeout ? *timeout : e->c.config.value("StopTimeout", 10);
   shim::ShimClient shim(shim_dir(e->c.id));
   (void)shim.kill(signo);
-  if (secs >= 0 && wait_exit_locked(lock, e, secs)) return ok_status();
-  if (secs < 0 && wait_exit_locked(lock, e, 24 * 3600)) return ok_status();
-  (void)shim.kill(SIGKILL);
-  BERTH_TRY_CTX(wait_exit_locked(lock, e, 30), "cannot stop container: " + ref);
+  publish(e->c, "kill", {{"signal", std::to_string(signo)}});
+  bool exited = wait_exit_locked(lock, e, secs >= 0 ? secs : 24 * 3600).ok();
+  if (!exited) {
+    (void)shim.kill(SIGKILL);
+    publish(e->c, "kill", {{"signal", std::to_string(SIGKILL)}});
+    BERTH_TRY_CTX(wait_exit_locked(lock, e, 30), "cannot stop container: " + ref);
+  }
+  publish(e->c, "stop");
   return ok_status();
 }
 

@@ -13,32 +13,40 @@
 
 namespace berth::engine {
 
-Result<UniqueFd> Engine::attach(const std::string& ref, bool in, bool out, bool err,
-                                const std::function<bool()>& alive) {
-  std::unique_lock lock(mu_);
+Result<std::shared_ptr<Engine::AttachTicket>> Engine::begin_attach(const std::string& ref, bool in,
+                                                                   bool out, bool err) {
+  std::lock_guard lock(mu_);
   BERTH_TRY_ASSIGN(auto e, find(ref));
+  auto ticket = std::make_shared<AttachTicket>();
+  ticket->entry = e;
+  ticket->in = in;
+  ticket->out = out;
+  ticket->err = err;
   if (e->c.running()) {
-    std::string dir = shim_dir(e->c.id);
-    lock.unlock();
-    return shim::ShimClient(dir).attach(in, out, err);
-  }
-  if (e->c.state.status != RunState::kCreated) {
+    ticket->result = shim::ShimClient(shim_dir(e->c.id)).attach(in, out, err);
+    ticket->done = true;
+    if (!ticket->result) return std::move(ticket->result).error();
+  } else if (e->c.state.status == RunState::kCreated) {
+    e->pending_attaches.push_back(ticket);
+  } else {
     return make_error(Code::kConflict, "You cannot attach to a stopped container, start it first");
   }
-  auto pending = std::make_shared<Entry::PendingAttach>();
-  pending->in = in;
-  pending->out = out;
-  pending->err = err;
-  e->pending_attaches.push_back(pending);
-  while (!pending->done) {
+  publish(e->c, "attach");
+  return ticket;
+}
+
+Result<UniqueFd> Engine::finish_attach(const std::shared_ptr<AttachTicket>& ticket,
+                                       const std::function<bool()>& alive) {
+  std::unique_lock lock(mu_);
+  while (!ticket->done) {
     cv_.wait_for(lock, std::chrono::seconds(1));
-    if (pending->done) break;
-    if (e->removed || (alive && !alive())) {
-      std::erase(e->pending_attaches, pending);
+    if (ticket->done) break;
+    if (ticket->entry->removed || (alive && !alive())) {
+      std::erase(ticket->entry->pending_attaches, ticket);
       return make_error(Code::kCancelled, "attach cancelled");
     }
   }
-  return std::move(pending->result);
+  return std::move(ticket->result);
 }
 
 namespace {

@@ -28,12 +28,19 @@ std::string self_dir() {
 
 // /etc/hostname, /etc/hosts and /etc/resolv.conf as Docker writes them for a container without
 // a network: the host's resolvers, loopback names.
-Status write_etc_files(const std::string& dir, const std::string& hostname) {
+Status write_etc_files(const std::string& dir, const Container& c) {
+  std::string hostname = json_string(c.config, "Hostname");
   BERTH_TRY(write_file_atomic(dir + "/hostname", hostname + "\n"));
   std::string hosts =
       "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
       "fe00::\tip6-localnet\nff00::\tip6-mcastprefix\nff02::1\tip6-allnodes\n"
       "ff02::2\tip6-allrouters\n";
+  // --add-host name:ip, as "ip\tname" lines after the defaults.
+  for (auto& entry : json_strings(c.host_config, "ExtraHosts")) {
+    auto colon = entry.find(':');
+    if (colon == std::string::npos) continue;
+    hosts += entry.substr(colon + 1) + "\t" + entry.substr(0, colon) + "\n";
+  }
   BERTH_TRY(write_file_atomic(dir + "/hosts", hosts));
   auto resolv = read_file("/etc/resolv.conf");
   BERTH_TRY(write_file_atomic(dir + "/resolv.conf", resolv ? *resolv : ""));
@@ -62,9 +69,10 @@ Status Engine::start_locked(std::unique_lock<std::mutex>&, const std::shared_ptr
   ScopeExit unmount_on_failure([&] {
     if (!started) (void)unmount_rootfs(layout.target);
   });
-  BERTH_TRY(write_etc_files(dir, json_string(c.config, "Hostname")));
+  BERTH_TRY(write_etc_files(dir, c));
   BERTH_TRY_ASSIGN(Json spec,
-                   build_spec(c, {layout.target, dir, "/" + options_.cgroup_parent + "/" + c.id}));
+                   build_spec(c, {layout.target, dir, "/" + options_.cgroup_parent + "/" + c.id,
+                                  options_.init_path}));
   BERTH_TRY(write_file_atomic(dir + "/config.json", spec.dump(2)));
 
   shim::ShimLaunch launch;
@@ -108,7 +116,9 @@ Status Engine::start_locked(std::unique_lock<std::mutex>&, const std::shared_ptr
   c.state.oom_killed = false;
   c.state.started_at = now_nanos();
   c.state.finished_at = 0;
+  c.manually_stopped = false;
   BERTH_TRY(persist(c));
+  publish(c, "start");
   e->monitored = true;
   std::thread([this, e] { monitor(e); }).detach();
   return ok_status();
@@ -152,6 +162,8 @@ void Engine::on_exit(const std::shared_ptr<Entry>& e, int exit_code, int64_t fin
   if (!um) log_warn(um.error().message);
   ++e->exit_generation;
   cv_.notify_all();
+  publish(c, "die", {{"exitCode", std::to_string(exit_code)}});
+  if (!c.auto_remove()) maybe_restart_locked(e, finished_at - c.state.started_at);
   if (c.auto_remove()) {
     Status rm = remove_locked(e);
     if (!rm) log_error("auto-remove " + c.id + ": " + rm.error().message);

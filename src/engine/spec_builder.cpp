@@ -4,6 +4,7 @@
 
 #include "base/file.h"
 #include "base/path.h"
+#include "engine/host_config.h"
 #include "engine/user_lookup.h"
 
 namespace berth::engine {
@@ -88,13 +89,25 @@ Result<Json> build_spec(const Container& c, const SpecPaths& paths) {
                            {"rbind", "rprivate"}));
   }
 
-  Json resources = Json::object();
-  long long memory = c.host_config.value("Memory", 0LL);
-  if (memory > 0) resources["memory"] = {{"limit", memory}};
-  long long pids = c.host_config.contains("PidsLimit") && c.host_config["PidsLimit"].is_number()
-                       ? c.host_config["PidsLimit"].get<long long>()
-                       : 0;
-  if (pids > 0) resources["pids"] = {{"limit", pids}};
+  // Docker's default device cgroup: deny all, allow the standard nodes, ptys, and mknod.
+  auto allow = [](const char* type, int major, int minor, const char* access) {
+    Json rule{{"allow", true}, {"type", type}, {"access", access}};
+    if (major >= 0) rule["major"] = major;
+    if (minor >= 0) rule["minor"] = minor;
+    return rule;
+  };
+  Json resources{{"devices", Json::array({{{"allow", false}, {"access", "rwm"}},
+                                          allow("c", -1, -1, "m"),
+                                          allow("b", -1, -1, "m"),
+                                          allow("c", 1, 3, "rwm"),
+                                          allow("c", 1, 8, "rwm"),
+                                          allow("c", 1, 7, "rwm"),
+                                          allow("c", 5, 0, "rwm"),
+                                          allow("c", 1, 5, "rwm"),
+                                          allow("c", 1, 9, "rwm"),
+                                          allow("c", 136, -1, "rwm"),
+                                          allow("c", 5, 2, "rwm"),
+                                          allow("c", 10, 200, "rwm")})}};
 
   Json linux_section{
       {"namespaces", Json::array({{{"type", "pid"}},
@@ -109,14 +122,15 @@ Result<Json> build_spec(const Container& c, const SpecPaths& paths) {
       {"readonlyPaths",
        std::vector<std::string>(std::begin(kReadonlyPaths), std::end(kReadonlyPaths))}};
 
-  return Json{
-      {"ociVersion", "1.0.2"},
-      {"process", process},
-      {"root",
-       {{"path", paths.rootfs}, {"readonly", c.host_config.value("ReadonlyRootfs", false)}}},
-      {"hostname", json_string(c.config, "Hostname")},
-      {"mounts", mounts},
-      {"linux", linux_section}};
+  Json spec{{"ociVersion", "1.0.2"},
+            {"process", process},
+            {"root",
+             {{"path", paths.rootfs}, {"readonly", c.host_config.value("ReadonlyRootfs", false)}}},
+            {"hostname", json_string(c.config, "Hostname")},
+            {"mounts", mounts},
+            {"linux", linux_section}};
+  BERTH_TRY(apply_host_config(c.host_config, {paths.rootfs, paths.init_path}, spec));
+  return spec;
 }
 
 }  // namespace berth::engine

@@ -15,6 +15,7 @@ struct SpecPaths {
   std::string rootfs;         // mounted overlay
   std::string container_dir;  // holds hostname, hosts, resolv.conf
   std::string cgroups_path;   // "/berth/<id>"
+  std::string init_path;      // tini-static for --init ("" = none available)
 };
 
 // REQUIRES: the rootfs is mounted (users and groups are read from it).

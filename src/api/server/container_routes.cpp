@@ -9,6 +9,7 @@
 #include "api/server/routes.h"
 #include "base/file.h"
 #include "base/json.h"
+#include "base/log.h"
 #include "base/strings.h"
 #include "base/time.h"
 
@@ -113,12 +114,17 @@ Status attach(Engine& engine, http::Request& request, http::ResponseWriter& w,
     return make_error(Code::kConflict, "You cannot attach to a stopped container, start it first");
   bool in = request.query_bool("stdin"), out = request.query_bool("stdout"),
        err = request.query_bool("stderr");
+  // Registered before the 101 goes out: the client starts the container right after it.
+  BERTH_TRY_ASSIGN(auto ticket, engine.begin_attach(c.id, in, out, err));
   std::string buffered;
   BERTH_TRY_ASSIGN(UniqueFd client, w.hijack(request, c.tty() ? kRaw : kMultiplexed, &buffered));
   int client_fd = client.get();
-  auto shim_fd = engine.attach(c.id, in, out, err, [client_fd] { return peer_alive(client_fd); });
+  auto shim_fd = engine.finish_attach(ticket, [client_fd] { return peer_alive(client_fd); });
   if (!shim_fd) {
-    (void)write_all(client.get(), shim_fd.error().message + "\n");
+    // Past the 101 only the stream is left to tell the client: as stderr output.
+    log_warn("attach " + c.id + ": " + shim_fd.error().message);
+    std::string text = "Error: " + shim_fd.error().message + "\n";
+    (void)write_all(client.get(), c.tty() ? text : frame(2, text));
     return ok_status();
   }
   if (!buffered.empty()) (void)write_all(shim_fd->get(), buffered);

@@ -14,6 +14,8 @@ inline constexpr const char* kBerthVersion = "0.1.0";
 void add_system_routes(Router& router, engine::Engine& engine);
 void add_container_routes(Router& router, engine::Engine& engine);
 void add_image_routes(Router& router, engine::Engine& engine);
+void add_container_manage_routes(Router& router, engine::Engine& engine);
+void add_exec_routes(Router& router, engine::Engine& engine);
 
 // All of the above.
 void add_all_routes(Router& router, engine::Engine& engine);

@@ -174,6 +174,8 @@ void add_system_routes(Router& router, engine::Engine& engine) {
 void add_all_routes(Router& router, engine::Engine& engine) {
   add_system_routes(router, engine);
   add_container_routes(router, engine);
+  add_container_manage_routes(router, engine);
+  add_exec_routes(router, engine);
   add_image_routes(router, engine);
 }
 

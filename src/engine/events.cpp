@@ -1,0 +1,109 @@
+#include "engine/events.h"
+
+#include <chrono>
+
+#include "base/time.h"
+
+namespace berth::engine {
+
+Json event_to_json(const Event& e) {
+  Json attrs = Json::object();
+  for (auto& [k, v] : e.attributes) attrs[k] = v;
+  Json j{{"Type", e.type},
+         {"Action", e.action},
+         {"Actor", {{"ID", e.id}, {"Attributes", attrs}}},
+         {"scope", "local"},
+         {"time", e.time_nanos / 1000000000LL},
+         {"timeNano", e.time_nanos}};
+  // The pre-1.22 fields the docker CLI still prints for containers.
+  if (e.type == "container") {
+    j["status"] = e.action;
+    j["id"] = e.id;
+    auto it = e.attributes.find("image");
+    if (it != e.attributes.end()) j["from"] = it->second;
+  }
+  return j;
+}
+
+void EventLog::publish(Event event) {
+  std::lock_guard lock(mu_);
+  if (event.time_nanos == 0) event.time_nanos = now_nanos();
+  event.seq = next_seq_++;
+  events_.push_back(std::move(event));
+  while (events_.size() > keep_) events_.pop_front();
+  cv_.notify_all();
+}
+
+uint64_t EventLog::last_seq() {
+  std::lock_guard lock(mu_);
+  return next_seq_ - 1;
+}
+
+bool EventLog::poll(uint64_t* cursor, int wait_ms, const std::function<bool(const Event&)>& sink) {
+  std::vector<Event> batch;
+  {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), [&] { return next_seq_ - 1 > *cursor; });
+    for (auto& e : events_)
+      if (e.seq > *cursor) batch.push_back(e);
+    if (!batch.empty()) *cursor = batch.back().seq;
+  }
+  for (auto& e : batch)
+    if (!sink(e)) return false;
+  return true;
+}
+
+namespace {
+std::vector<std::string> filter_values(const Json& filters, const char* key) {
+  std::vector<std::string> out;
+  if (!filters.is_object() || !filters.contains(key)) return out;
+  const Json& v = filters[key];
+  if (v.is_array()) {
+    for (auto& x : v)
+      if (x.is_string()) out.push_back(x);
+  } else if (v.is_object()) {
+    for (auto& [k, on] : v.items()) out.push_back(k);
+  }
+  return out;
+}
+
+bool any_of(const std::vector<std::string>& want,
+            const std::function<bool(const std::string&)>& pred) {
+  if (want.empty()) return true;
+  for (auto& w : want)
+    if (pred(w)) return true;
+  return false;
+}
+}  // namespace
+
+bool event_matches(const Event& e, const Json& filters) {
+  auto attr = [&](const char* k) {
+    auto it = e.attributes.find(k);
+    return it == e.attributes.end() ? std::string() : it->second;
+  };
+  if (!any_of(filter_values(filters, "type"), [&](const std::string& t) { return t == e.type; }))
+    return false;
+  if (!any_of(filter_values(filters, "event"), [&](const std::string& a) {
+        return a == e.action || e.action.rfind(a + ":", 0) == 0;
+      }))
+    return false;
+  if (!any_of(filter_values(filters, "container"), [&](const std::string& c) {
+        return e.type == "container" && (c == attr("name") || e.id.rfind(c, 0) == 0);
+      }))
+    return false;
+  if (!any_of(filter_values(filters, "image"), [&](const std::string& i) {
+        return attr("image") == i || (e.type == "image" && e.id.rfind(i, 0) == 0);
+      }))
+    return false;
+  if (!any_of(filter_values(filters, "label"), [&](const std::string& l) {
+        auto eq = l.find('=');
+        std::string k = l.substr(0, eq);
+        auto it = e.attributes.find(k);
+        if (it == e.attributes.end()) return false;
+        return eq == std::string::npos || it->second == l.substr(eq + 1);
+      }))
+    return false;
+  return true;
+}
+
+}  // namespace berth::engine

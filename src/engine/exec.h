@@ -1,0 +1,32 @@
+// Processes started in a running container by `docker exec`: their record (what /exec/{id}/json
+// shows) and a live session's stdio (pipes, or a pty master with a tty).
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "base/json.h"
+#include "base/unique_fd.h"
+
+namespace berth::engine {
+
+struct ExecRecord {
+  std::string id;
+  std::string container_id;
+  Json config;  // Docker's ExecConfig: Cmd, Env, User, WorkingDir, Tty, Privileged, Attach*
+  bool running = false;
+  bool started = false;
+  bool has_exit = false;
+  int exit_code = 0;
+  pid_t pid = 0;
+};
+
+// The streams of a started exec.  Without a tty: stdin (write end, if requested), stdout and
+// stderr (read ends).  With one: `pty` (the master) carries both ways.
+struct ExecSession {
+  UniqueFd stdin_fd, stdout_fd, stderr_fd, pty;
+  bool tty = false;
+};
+
+}  // namespace berth::engine

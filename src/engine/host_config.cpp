@@ -1,0 +1,433 @@
+#include "engine/host_config.h"
+
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "base/file.h"
+#include "base/path.h"
+#include "base/strings.h"
+#include "engine/user_lookup.h"
+
+namespace berth::engine {
+
+namespace {
+// linux/capability.h numbering.
+const char* kCapNames[] = {"CAP_CHOWN",
+                           "CAP_DAC_OVERRIDE",
+                           "CAP_DAC_READ_SEARCH",
+                           "CAP_FOWNER",
+                           "CAP_FSETID",
+                           "CAP_KILL",
+                           "CAP_SETGID",
+                           "CAP_SETUID",
+                           "CAP_SETPCAP",
+                           "CAP_LINUX_IMMUTABLE",
+                           "CAP_NET_BIND_SERVICE",
+                           "CAP_NET_BROADCAST",
+                           "CAP_NET_ADMIN",
+                           "CAP_NET_RAW",
+                           "CAP_IPC_LOCK",
+                           "CAP_IPC_OWNER",
+                           "CAP_SYS_MODULE",
+                           "CAP_SYS_RAWIO",
+                           "CAP_SYS_CHROOT",
+                           "CAP_SYS_PTRACE",
+                           "CAP_SYS_PACCT",
+                           "CAP_SYS_ADMIN",
+                           "CAP_SYS_BOOT",
+                           "CAP_SYS_NICE",
+                           "CAP_SYS_RESOURCE",
+                           "CAP_SYS_TIME",
+                           "CAP_SYS_TTY_CONFIG",
+                           "CAP_MKNOD",
+                           "CAP_LEASE",
+                           "CAP_AUDIT_WRITE",
+                           "CAP_AUDIT_CONTROL",
+                           "CAP_SETFCAP",
+                           "CAP_MAC_OVERRIDE",
+                           "CAP_MAC_ADMIN",
+                           "CAP_SYSLOG",
+                           "CAP_WAKE_ALARM",
+                           "CAP_BLOCK_SUSPEND",
+                           "CAP_AUDIT_READ",
+                           "CAP_PERFMON",
+                           "CAP_BPF",
+                           "CAP_CHECKPOINT_RESTORE"};
+
+long long int_field(const Json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key) || !j[key].is_number()) return 0;
+  return j[key].get<long long>();
+}
+
+std::string cap_name(const std::string& raw) {
+  std::string up;
+  for (char c : raw) up += static_cast<char>(toupper(static_cast<unsigned char>(c)));
+  if (up == "ALL") return up;
+  return up.rfind("CAP_", 0) == 0 ? up : "CAP_" + up;
+}
+
+bool known_cap(const std::string& name) {
+  return std::find(std::begin(kCapNames), std::end(kCapNames), name) != std::end(kCapNames);
+}
+
+// Sysctls a container may set: the namespaced ones (moby's ValidateSysctl).
+bool namespaced_sysctl(const std::string& key) {
+  static const char* kExact[] = {"kernel.msgmax",  "kernel.msgmnb",          "kernel.msgmni",
+                                 "kernel.sem",     "kernel.shmall",          "kernel.shmmax",
+                                 "kernel.shmmni",  "kernel.shm_rmid_forced", "kernel.domainname",
+                                 "kernel.hostname"};
+  for (auto* k : kExact)
+    if (key == k) return true;
+  return key.rfind("fs.mqueue.", 0) == 0 || key.rfind("net.", 0) == 0;
+}
+
+Json& resources(Json& spec) {
+  Json& linux_section = spec["linux"];
+  if (!linux_section.contains("resources") || !linux_section["resources"].is_object())
+    linux_section["resources"] = Json::object();
+  return linux_section["resources"];
+}
+
+void remove_mount(Json& spec, const std::string& destination) {
+  Json& mounts = spec["mounts"];
+  for (auto it = mounts.begin(); it != mounts.end();) {
+    if ((*it)["destination"] == destination)
+      it = mounts.erase(it);
+    else
+      ++it;
+  }
+}
+
+Result<Json> device_entry(const std::string& host, const std::string& in_container,
+                          const std::string& perms) {
+  struct stat st;
+  if (::stat(host.c_str(), &st) != 0)
+    return make_error(Code::kInvalidArgument,
+                      "error gathering device information while adding custom device \"" + host +
+                          "\": no such file or directory");
+  std::string type;
+  if (S_ISCHR(st.st_mode))
+    type = "c";
+  else if (S_ISBLK(st.st_mode))
+    type = "b";
+  else
+    return make_error(Code::kInvalidArgument,
+                      "error gathering device information while adding custom device \"" + host +
+                          "\": not a device node");
+  Json dev{{"path", in_container},
+           {"type", type},
+           {"major", major(st.st_rdev)},
+           {"minor", minor(st.st_rdev)},
+           {"fileMode", st.st_mode & 07777},
+           {"uid", 0},
+           {"gid", 0}};
+  Json rule{{"allow", true},
+            {"type", type},
+            {"major", major(st.st_rdev)},
+            {"minor", minor(st.st_rdev)},
+            {"access", perms.empty() ? "rwm" : perms}};
+  return Json{{"device", dev}, {"rule", rule}};
+}
+}  // namespace
+
+std::vector<std::string> daemon_capabilities() {
+  std::vector<std::string> out;
+  auto status = read_file("/proc/self/status");
+  unsigned long long mask = ~0ULL;
+  if (status) {
+    auto pos = status->find("CapBnd:");
+    if (pos != std::string::npos) mask = std::strtoull(status->c_str() + pos + 7, nullptr, 16);
+  }
+  int last_cap = 40;
+  if (auto text = read_file("/proc/sys/kernel/cap_last_cap"); text)
+    last_cap = std::atoi(text->c_str());
+  for (int i = 0; i <= last_cap && i < static_cast<int>(std::size(kCapNames)); ++i)
+    if (mask & (1ULL << i)) out.push_back(kCapNames[i]);
+  return out;
+}
+
+Status validate_host_config(const Json& hc) {
+  if (!hc.is_object()) return ok_status();
+  long long memory = int_field(hc, "Memory");
+  long long swap = int_field(hc, "MemorySwap");
+  long long reservation = int_field(hc, "MemoryReservation");
+  if (memory > 0 && memory < 6 * 1024 * 1024)
+    return make_error(Code::kInvalidArgument, "Minimum memory limit allowed is 6MB");
+  if (memory > 0 && swap > 0 && swap < memory)
+    return make_error(Code::kInvalidArgument,
+                      "Minimum memoryswap limit should be larger than memory limit, see usage");
+  if (memory == 0 && swap > 0)
+    return make_error(
+        Code::kInvalidArgument,
+        "You should always set the Memory limit when using Memoryswap limit, see usage");
+  if (memory > 0 && reservation > memory)
+    return make_error(
+        Code::kInvalidArgument,
+        "Minimum memory limit can not be less than memory reservation limit, see usage");
+  if (reservation > 0 && reservation < 6 * 1024 * 1024)
+    return make_error(Code::kInvalidArgument, "Minimum memory reservation allowed is 6MB");
+  long long nano = int_field(hc, "NanoCpus");
+  if (nano > 0 && int_field(hc, "CpuPeriod") > 0)
+    return make_error(Code::kInvalidArgument,
+                      "Conflicting options: Nano CPUs and CPU Period cannot both be set");
+  if (nano > 0 && int_field(hc, "CpuQuota") > 0)
+    return make_error(Code::kInvalidArgument,
+                      "Conflicting options: Nano CPUs and CPU Quota cannot both be set");
+  long ncpu = ::sysconf(_SC_NPROCESSORS_ONLN);
+  if (nano < 0 || nano > ncpu * 1000000000LL) {
+    return make_error(Code::kInvalidArgument, "Range of CPUs is from 0.01 to " +
+                                                  std::to_string(ncpu) + ".00, as there are only " +
+                                                  std::to_string(ncpu) + " CPUs available");
+  }
+  long long period = int_field(hc, "CpuPeriod");
+  if (period != 0 && (period < 1000 || period > 1000000))
+    return make_error(
+        Code::kInvalidArgument,
+        "CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)");
+  long long quota = int_field(hc, "CpuQuota");
+  if (quota > 0 && quota < 1000)
+    return make_error(Code::kInvalidArgument, "CPU cfs quota can not be less than 1ms (i.e. 1000)");
+  long long blkio = int_field(hc, "BlkioWeight");
+  if (blkio != 0 && (blkio < 10 || blkio > 1000))
+    return make_error(Code::kInvalidArgument, "Range of blkio weight is from 10 to 1000");
+  if (int_field(hc, "ShmSize") < 0)
+    return make_error(Code::kInvalidArgument, "SHM size can not be less than 0");
+  long long oom_adj = int_field(hc, "OomScoreAdj");
+  if (oom_adj < -1000 || oom_adj > 1000)
+    return make_error(Code::kInvalidArgument, "Invalid value " + std::to_string(oom_adj) +
+                                                  ", range for oom score adj is [-1000, 1000]");
+  for (const char* key : {"CapAdd", "CapDrop"}) {
+    for (auto& raw : json_strings(hc, key)) {
+      std::string name = cap_name(raw);
+      if (name != "ALL" && !known_cap(name))
+        return make_error(Code::kInvalidArgument, "unknown capability: \"" + name + "\"");
+    }
+  }
+  for (auto& opt : json_strings(hc, "SecurityOpt")) {
+    std::string key = opt.substr(0, opt.find_first_of("=:"));
+    if (key != "seccomp" && key != "no-new-privileges" && key != "apparmor" && key != "label" &&
+        key != "systempaths")
+      return make_error(Code::kInvalidArgument, "invalid --security-opt 2: \"" + opt + "\"");
+  }
+  if (hc.contains("Sysctls") && hc["Sysctls"].is_object()) {
+    std::string net_mode = json_string(hc, "NetworkMode");
+    for (auto& [key, value] : hc["Sysctls"].items()) {
+      if (!namespaced_sysctl(key))
+        return make_error(Code::kInvalidArgument, "sysctl '" + key + "' is not allowed");
+      if (key.rfind("net.", 0) == 0 && net_mode == "host")
+        return make_error(Code::kInvalidArgument,
+                          "sysctl '" + key + "' not allowed in host network namespace");
+    }
+  }
+  if (hc.value("AutoRemove", false) && hc.contains("RestartPolicy") &&
+      hc["RestartPolicy"].is_object()) {
+    std::string policy = json_string(hc["RestartPolicy"], "Name");
+    if (!policy.empty() && policy != "no")
+      return make_error(Code::kInvalidArgument,
+                        "can't create 'AutoRemove' container with restart policy");
+  }
+  if (hc.contains("RestartPolicy") && hc["RestartPolicy"].is_object()) {
+    std::string policy = json_string(hc["RestartPolicy"], "Name");
+    if (!policy.empty() && policy != "no" && policy != "always" && policy != "unless-stopped" &&
+        policy != "on-failure")
+      return make_error(Code::kInvalidArgument, "invalid restart policy '" + policy + "'");
+    if (policy != "on-failure" && int_field(hc["RestartPolicy"], "MaximumRetryCount") != 0)
+      return make_error(
+          Code::kInvalidArgument,
+          "invalid restart policy: maximum retry count can only be used with 'on-failure'");
+    if (int_field(hc["RestartPolicy"], "MaximumRetryCount") < 0)
+      return make_error(Code::kInvalidArgument,
+                        "invalid restart policy: maximum retry count cannot be negative");
+  }
+  for (auto& dev : hc.value("Devices", Json::array())) {
+    std::string host = json_string(dev, "PathOnHost");
+    if (host.empty() || host[0] != '/')
+      return make_error(Code::kInvalidArgument, "invalid device path " + host);
+  }
+  return ok_status();
+}
+
+Status apply_host_config(const Json& hc, const HostConfigContext& ctx, Json& spec) {
+  if (!hc.is_object()) return ok_status();
+  Json& process = spec["process"];
+  Json& res = resources(spec);
+  bool privileged = hc.value("Privileged", false);
+
+  // Memory
+  long long memory = int_field(hc, "Memory");
+  long long swap = int_field(hc, "MemorySwap");
+  long long reservation = int_field(hc, "MemoryReservation");
+  Json mem = res.value("memory", Json::object());
+  if (memory > 0) mem["limit"] = memory;
+  if (swap != 0)
+    mem["swap"] = swap;  // -1: unlimited
+  else if (memory > 0)
+    mem["swap"] = memory * 2;  // Docker's default: as much swap as memory
+  if (reservation > 0) mem["reservation"] = reservation;
+  if (hc.value("OomKillDisable", false)) mem["disableOOMKiller"] = true;
+  if (!mem.empty()) res["memory"] = mem;
+
+  // CPU
+  Json cpu = Json::object();
+  long long nano = int_field(hc, "NanoCpus");
+  if (nano > 0) {
+    cpu["period"] = 100000;
+    cpu["quota"] = nano * 100000 / 1000000000LL;
+  }
+  if (long long v = int_field(hc, "CpuShares"); v > 0) cpu["shares"] = v;
+  if (long long v = int_field(hc, "CpuQuota"); v != 0) cpu["quota"] = v;
+  if (long long v = int_field(hc, "CpuPeriod"); v > 0) cpu["period"] = v;
+  if (auto v = json_string(hc, "CpusetCpus"); !v.empty()) cpu["cpus"] = v;
+  if (auto v = json_string(hc, "CpusetMems"); !v.empty()) cpu["mems"] = v;
+  if (!cpu.empty()) res["cpu"] = cpu;
+
+  if (long long pids = int_field(hc, "PidsLimit"); pids > 0) res["pids"] = {{"limit", pids}};
+  if (long long w = int_field(hc, "BlkioWeight"); w > 0) res["blockIO"] = {{"weight", w}};
+
+  // ulimits -> rlimits
+  Json rlimits = Json::array();
+  for (auto& u : hc.value("Ulimits", Json::array())) {
+    std::string name = json_string(u, "Name");
+    std::string up;
+    for (char c : name) up += static_cast<char>(toupper(static_cast<unsigned char>(c)));
+    rlimits.push_back(
+        {{"type", "RLIMIT_" + up}, {"soft", int_field(u, "Soft")}, {"hard", int_field(u, "Hard")}});
+  }
+  if (!rlimits.empty()) process["rlimits"] = rlimits;
+  if (hc.contains("OomScoreAdj") && hc["OomScoreAdj"].is_number())
+    process["oomScoreAdj"] = hc["OomScoreAdj"];
+
+  // /dev/shm size
+  if (long long shm = int_field(hc, "ShmSize"); shm > 0) {
+    for (auto& m : spec["mounts"]) {
+      if (m["destination"] == "/dev/shm") {
+        m["options"] = {"nosuid", "noexec", "nodev", "mode=1777", "size=" + std::to_string(shm)};
+      }
+    }
+  }
+
+  // Capabilities
+  std::vector<std::string> caps =
+      process["capabilities"]["bounding"].get<std::vector<std::string>>();
+  if (privileged) caps = daemon_capabilities();
+  for (auto& raw : json_strings(hc, "CapAdd")) {
+    std::string name = cap_name(raw);
+    if (name == "ALL") {
+      caps = daemon_capabilities();
+      break;
+    }
+    if (std::find(caps.begin(), caps.end(), name) == caps.end()) caps.push_back(name);
+  }
+  for (auto& raw : json_strings(hc, "CapDrop")) {
+    std::string name = cap_name(raw);
+    if (name == "ALL")
+      caps.clear();
+    else
+      caps.erase(std::remove(caps.begin(), caps.end(), name), caps.end());
+  }
+  process["capabilities"] = {{"bounding", caps}, {"effective", caps}, {"permitted", caps}};
+
+  // Security options
+  bool seccomp_unconfined = privileged;
+  for (auto& opt : json_strings(hc, "SecurityOpt")) {
+    auto sep = opt.find_first_of("=:");
+    std::string key = opt.substr(0, sep);
+    std::string value = sep == std::string::npos ? "" : opt.substr(sep + 1);
+    if (key == "no-new-privileges") {
+      process["noNewPrivileges"] = value.empty() || value == "true";
+    } else if (key == "seccomp") {
+      if (value == "unconfined") {
+        seccomp_unconfined = true;
+      } else {
+        BERTH_TRY_ASSIGN(Json profile, parse_json(value, "seccomp profile"));
+        spec["linux"]["seccomp"] = profile;  // Docker's profile format; the runtime converts
+      }
+    } else if (key == "apparmor") {
+      process["apparmorProfile"] = value;
+    } else if (key == "label") {
+      // SELinux labels: the runtime applies them where SELinux is enabled.
+      if (value.rfind("type:", 0) == 0)
+        process["selinuxLabel"] = "system_u:system_r:" + value.substr(5) + ":s0";
+    }
+  }
+  if (seccomp_unconfined) spec["linux"].erase("seccomp");
+
+  if (privileged) {
+    // No masked or read-only paths, /sys writable, every host device.
+    spec["linux"]["maskedPaths"] = Json::array();
+    spec["linux"]["readonlyPaths"] = Json::array();
+    for (auto& m : spec["mounts"]) {
+      if (m["destination"] == "/sys") m["options"] = {"nosuid", "noexec", "nodev"};
+    }
+    res["devices"] = Json::array({{{"allow", true}, {"access", "rwm"}}});
+  }
+
+  // Read-only rootfs
+  if (hc.value("ReadonlyRootfs", false)) spec["root"]["readonly"] = true;
+
+  // --tmpfs
+  if (hc.contains("Tmpfs") && hc["Tmpfs"].is_object()) {
+    for (auto& [dest, opts] : hc["Tmpfs"].items()) {
+      std::vector<std::string> options = {"noexec", "nosuid", "nodev"};
+      if (opts.is_string() && !opts.get<std::string>().empty())
+        for (auto& o : split(opts.get<std::string>(), ',')) options.push_back(o);
+      remove_mount(spec, dest);
+      spec["mounts"].push_back(
+          {{"destination", dest}, {"type", "tmpfs"}, {"source", "tmpfs"}, {"options", options}});
+    }
+  }
+
+  // Sysctls
+  if (hc.contains("Sysctls") && hc["Sysctls"].is_object()) {
+    Json sysctl = Json::object();
+    for (auto& [k, v] : hc["Sysctls"].items())
+      sysctl[k] = v.is_string() ? v.get<std::string>() : v.dump();
+    spec["linux"]["sysctl"] = sysctl;
+  }
+
+  // Devices
+  Json devices = spec["linux"].value("devices", Json::array());
+  Json rules = res.value("devices", Json::array());
+  for (auto& d : hc.value("Devices", Json::array())) {
+    std::string host = json_string(d, "PathOnHost");
+    std::string in = json_string(d, "PathInContainer", host);
+    if (in.empty()) in = host;
+    BERTH_TRY_ASSIGN(Json entry,
+                     device_entry(host, in, json_string(d, "CgroupPermissions", "rwm")));
+    devices.push_back(entry["device"]);
+    rules.push_back(entry["rule"]);
+  }
+  if (!devices.empty()) spec["linux"]["devices"] = devices;
+  if (!rules.empty()) res["devices"] = rules;
+
+  // --group-add
+  Json gids = process["user"].value("additionalGids", Json::array());
+  for (auto& g : json_strings(hc, "GroupAdd")) {
+    long long n;
+    if (parse_int64(g, &n)) {
+      gids.push_back(n);
+      continue;
+    }
+    BERTH_TRY_ASSIGN(ResolvedUser u, resolve_user(ctx.rootfs, "0:" + g));
+    gids.push_back(u.gid);
+  }
+  process["user"]["additionalGids"] = gids;
+
+  // --init: tini as pid 1, bind-mounted read-only from the host
+  if (hc.value("Init", false) && !ctx.init_path.empty()) {
+    spec["mounts"].push_back({{"destination", "/sbin/docker-init"},
+                              {"type", "bind"},
+                              {"source", ctx.init_path},
+                              {"options", {"bind", "ro"}}});
+    Json args = Json::array({"/sbin/docker-init", "--"});
+    for (auto& a : process["args"]) args.push_back(a);
+    process["args"] = args;
+  }
+  return ok_status();
+}
+
+}  // namespace berth::engine
