@@ -1,0 +1,392 @@
+#include "network/controller.h"
+
+#include <algorithm>
+
+#include "base/file.h"
+#include "base/log.h"
+#include "base/random_id.h"
+#include "base/strings.h"
+#include "base/time.h"
+#include "network/netlink.h"
+
+namespace berth::network {
+
+namespace {
+constexpr const char* kBridgeNameOpt = "com.docker.network.bridge.name";
+
+Json ipam_config(const Subnet& subnet, uint32_t gateway, const std::string& range) {
+  Json c{{"Subnet", subnet.str()}, {"Gateway", format_ip(gateway)}};
+  if (!range.empty()) c["IPRange"] = range;
+  return c;
+}
+
+Json new_record(const std::string& name, const std::string& id, Json ipam_configs, bool internal,
+                Json labels, Json options, const std::string& bridge) {
+  return Json{{"Name", name},
+              {"Id", id},
+              {"Created", format_rfc3339_nano(now_nanos())},
+              {"Scope", "local"},
+              {"Driver", name == "host"   ? "host"
+                         : name == "none" ? "null"
+                                          : "bridge"},
+              {"EnableIPv4", true},
+              {"EnableIPv6", false},
+              {"IPAM", {{"Driver", "default"}, {"Options", nullptr}, {"Config", ipam_configs}}},
+              {"Internal", internal},
+              {"Attachable", false},
+              {"Ingress", false},
+              {"ConfigFrom", {{"Network", ""}}},
+              {"ConfigOnly", false},
+              {"Options", options},
+              {"Labels", labels},
+              {"_bridge", bridge},
+              {"_taken", Json::object()},
+              {"_cursor", 0}};
+}
+}  // namespace
+
+Json network_view(const Json& record) {
+  Json out = Json::object();
+  for (auto& [k, v] : record.items())
+    if (k.empty() || k[0] != '_') out[k] = v;
+  return out;
+}
+
+Result<std::unique_ptr<Controller>> Controller::open(store::Db& db,
+                                                     const ControllerOptions& options,
+                                                     DnsResolver resolver) {
+  std::unique_ptr<Controller> c(new Controller(db, options));
+  if (c->options_.nft_table.empty()) c->options_.nft_table = "berth_" + options.bridge;
+  for (auto& ch : c->options_.nft_table)
+    if (!isalnum(static_cast<unsigned char>(ch)) && ch != '_') ch = '_';
+  BERTH_TRY_CTX(make_dirs(options.netns_dir, 0711), "open networks");
+  BERTH_TRY_ASSIGN(auto rows, db.list(store::Table::kNetworks));
+  for (auto& [id, text] : rows) {
+    auto j = parse_json(text, "network record");
+    if (j) c->networks_[id] = *j;
+  }
+  BERTH_TRY(c->ensure_defaults());
+  auto resolv = read_file("/etc/resolv.conf");
+  c->dns_ =
+      std::make_unique<DnsServer>(std::move(resolver), nameservers(resolv ? *resolv : "", false));
+  return c;
+}
+
+Controller::~Controller() = default;
+
+Status Controller::save(const Json& network) {
+  std::string id = network["Id"];
+  BERTH_TRY(db_.put(store::Table::kNetworks, id, dump_json(network)));
+  networks_[id] = network;
+  return ok_status();
+}
+
+Status Controller::ensure_defaults() {
+  std::string bip = options_.bip.empty() ? "172.17.0.1/16" : options_.bip;
+  BERTH_TRY_ASSIGN(Subnet subnet, parse_subnet(bip, false));
+  BERTH_TRY_ASSIGN(uint32_t gateway, parse_ip(bip.substr(0, bip.find('/'))));
+  for (const char* name : {"bridge", "host", "none"}) {
+    auto existing = get(name);
+    if (existing) {
+      // --bip or --bridge changed since: the default bridge follows the daemon's flags.
+      if (std::string(name) != "bridge" ||
+          ((*existing)["_bridge"] == options_.bridge &&
+           (*existing)["IPAM"]["Config"][0]["Subnet"] == subnet.str()))
+        continue;
+      if (!(*existing)["_taken"].empty()) continue;
+      networks_.erase((*existing)["Id"].get<std::string>());
+      (void)db_.remove(store::Table::kNetworks, (*existing)["Id"]);
+    }
+    Json configs = Json::array();
+    Json opts = Json::object();
+    if (std::string(name) == "bridge") {
+      configs.push_back(ipam_config(subnet, gateway, ""));
+      opts = {{"com.docker.network.bridge.default_bridge", "true"},
+              {"com.docker.network.bridge.enable_icc", "true"},
+              {"com.docker.network.bridge.enable_ip_masquerade", "true"},
+              {"com.docker.network.bridge.host_binding_ipv4", "0.0.0.0"},
+              {kBridgeNameOpt, options_.bridge},
+              {"com.docker.network.driver.mtu", "1500"}};
+    }
+    Json rec = new_record(name, random_hex_id(), configs, false, Json::object(), opts,
+                          std::string(name) == "bridge" ? options_.bridge : "");
+    if (std::string(name) == "bridge") rec["_taken"][format_ip(gateway)] = "gateway";
+    BERTH_TRY(save(rec));
+  }
+  return ok_status();
+}
+
+Result<Json> Controller::get(const std::string& ref) {
+  for (auto& [id, n] : networks_)
+    if (n["Name"] == ref || id == ref) return n;
+  const Json* found = nullptr;
+  for (auto& [id, n] : networks_) {
+    if (!ref.empty() && id.rfind(ref, 0) == 0) {
+      if (found)
+        return make_error(Code::kInvalidArgument,
+                          "network " + ref + " is ambiguous (2 matches found on name)");
+      found = &n;
+    }
+  }
+  if (!found) return make_error(Code::kNotFound, "network " + ref + " not found");
+  return *found;
+}
+
+std::vector<Json> Controller::list() {
+  std::vector<Json> out;
+  for (auto& [id, n] : networks_) out.push_back(n);
+  return out;
+}
+
+Result<Subnet> Controller::pick_subnet() {
+  std::vector<Subnet> used;
+  for (auto& [id, n] : networks_)
+    for (auto& c : n["IPAM"]["Config"])
+      if (auto s = parse_subnet(json_string(c, "Subnet"), false); s) used.push_back(*s);
+  std::vector<Subnet> candidates;
+  if (!options_.default_pool.empty()) {
+    BERTH_TRY_ASSIGN(Subnet base, parse_subnet(options_.default_pool, false));
+    int size = base.prefix < 24 ? 24 : base.prefix;
+    for (uint32_t b = base.base; base.contains(b) && candidates.size() < 4096;
+         b += uint32_t{1} << (32 - size))
+      candidates.push_back({b, size});
+  } else {
+    for (uint32_t i = 18; i <= 31; ++i) candidates.push_back({(172u << 24) | (i << 16), 16});
+    for (uint32_t i = 0; i < 256; i += 16)
+      candidates.push_back({(192u << 24) | (168u << 16) | (i << 8), 20});
+  }
+  for (auto& c : candidates)
+    if (std::none_of(used.begin(), used.end(), [&](const Subnet& u) { return u.overlaps(c); }))
+      return c;
+  return make_error(Code::kUnavailable, "all predefined address pools have been fully subnetted");
+}
+
+Result<Json> Controller::create(const Json& req) {
+  std::string name = json_string(req, "Name");
+  if (name.empty()) return make_error(Code::kInvalidArgument, "network name cannot be empty");
+  if (get(name)) {
+    if (predefined(name))
+      return make_error(Code::kPermissionDenied,
+                        "operation is not permitted on predefined " + name + " network ");
+    return make_error(Code::kConflict, "network with name " + name + " already exists");
+  }
+  std::string driver = json_string(req, "Driver", "bridge");
+  if (driver.empty()) driver = "bridge";
+  if (driver != "bridge") return make_error(Code::kNotFound, "plugin \"" + driver + "\" not found");
+  Json opts = req.value("Options", Json::object());
+  if (!opts.is_object()) opts = Json::object();
+  std::string id = random_hex_id();
+  std::string bridge = json_string(opts, kBridgeNameOpt, "br-" + id.substr(0, 12));
+  if (bridge.size() > 15)
+    return make_error(Code::kInvalidArgument, "bridge name " + bridge + " is too long");
+  for (auto& [nid, n] : networks_)
+    if (n["_bridge"] == bridge)
+      return make_error(Code::kConflict, "bridge name " + bridge + " already in use");
+  Json configs = Json::array();
+  Json taken = Json::object();
+  Json in_configs = Json::array();
+  if (req.contains("IPAM") && req["IPAM"].is_object() && req["IPAM"].contains("Config") &&
+      req["IPAM"]["Config"].is_array())
+    in_configs = req["IPAM"]["Config"];
+  if (in_configs.empty()) in_configs.push_back(Json::object());
+  for (auto& c : in_configs) {
+    Subnet subnet;
+    std::string s = json_string(c, "Subnet");
+    if (s.empty()) {
+      BERTH_TRY_ASSIGN(subnet, pick_subnet());
+    } else {
+      BERTH_TRY_ASSIGN(subnet, parse_subnet(s));
+      for (auto& [nid, n] : networks_)
+        for (auto& oc : n["IPAM"]["Config"])
+          if (auto o = parse_subnet(json_string(oc, "Subnet"), false); o && o->overlaps(subnet))
+            return make_error(Code::kPermissionDenied,
+                              "invalid pool request: Pool overlaps with other one on this "
+                              "address space");
+    }
+    uint32_t gateway = subnet.first_host();
+    if (auto g = json_string(c, "Gateway"); !g.empty()) {
+      BERTH_TRY_ASSIGN(gateway, parse_ip(g));
+      if (!subnet.contains(gateway))
+        return make_error(Code::kInvalidArgument, "no matching subnet for gateway " + g);
+    }
+    std::string range = json_string(c, "IPRange");
+    if (!range.empty()) {
+      BERTH_TRY_ASSIGN(Subnet r, parse_subnet(range));
+      if (!subnet.contains(r.base) || r.prefix < subnet.prefix)
+        return make_error(Code::kInvalidArgument, "invalid ip-range " + range +
+                                                      ": it must be within subnet " + subnet.str());
+    }
+    taken[format_ip(gateway)] = "gateway";
+    configs.push_back(ipam_config(subnet, gateway, range));
+  }
+  Json labels = req.value("Labels", Json::object());
+  if (!labels.is_object()) labels = Json::object();
+  Json rec = new_record(name, id, configs, req.value("Internal", false), labels, opts, bridge);
+  rec["Attachable"] = req.value("Attachable", false);
+  rec["_taken"] = taken;
+  BERTH_TRY(save(rec));
+  return rec;
+}
+
+Status Controller::remove(const Json& network) {
+  std::string id = network["Id"];
+  std::string bridge = json_string(network, "_bridge");
+  BERTH_TRY(db_.remove(store::Table::kNetworks, id));
+  networks_.erase(id);
+  if (!bridge.empty() && user_defined(network)) {
+    Status st = delete_link(bridge);
+    if (!st) log_warn(st.error().message);
+  }
+  return sync_firewall();
+}
+
+Result<uint32_t> Controller::allocate(const std::string& network_id, const std::string& owner,
+                                      uint32_t preferred) {
+  auto it = networks_.find(network_id);
+  if (it == networks_.end())
+    return make_error(Code::kNotFound, "network " + network_id + " not found");
+  Json n = it->second;
+  std::set<uint32_t> taken;
+  for (auto& [ip, who] : n["_taken"].items())
+    if (auto v = parse_ip(ip); v) taken.insert(*v);
+  Json& cfg = n["IPAM"]["Config"][0];
+  BERTH_TRY_ASSIGN(Subnet subnet, parse_subnet(json_string(cfg, "Subnet"), false));
+  Subnet range = subnet;
+  if (auto r = json_string(cfg, "IPRange"); !r.empty()) {
+    BERTH_TRY_ASSIGN(range, parse_subnet(r, false));
+  }
+  uint32_t cursor = n.value("_cursor", 0u);
+  BERTH_TRY_ASSIGN(uint32_t ip, allocate_ip(subnet, range, taken, preferred, &cursor));
+  if (!preferred) n["_cursor"] = cursor;
+  n["_taken"][format_ip(ip)] = owner;
+  BERTH_TRY(save(n));
+  return ip;
+}
+
+void Controller::release(const std::string& network_id, uint32_t ip) {
+  auto it = networks_.find(network_id);
+  if (it == networks_.end()) return;
+  Json n = it->second;
+  n["_taken"].erase(format_ip(ip));
+  Status st = save(n);
+  if (!st) log_warn("release " + format_ip(ip) + ": " + st.error().message);
+}
+
+Status Controller::create_sandbox(const std::string& id) {
+  (void)remove_netns(netns_path(id));
+  return create_netns(netns_path(id));
+}
+
+void Controller::remove_sandbox(const std::string& id) {
+  dns_->remove(id);
+  Status st = remove_netns(netns_path(id));
+  if (!st) log_warn(st.error().message);
+}
+
+Result<std::string> Controller::attach(const std::string& id, const Json& network, uint32_t ip,
+                                       const std::string& inner_name, bool default_route) {
+  Json cfg = network["IPAM"]["Config"][0];
+  BERTH_TRY_ASSIGN(Subnet subnet, parse_subnet(json_string(cfg, "Subnet"), false));
+  BERTH_TRY_ASSIGN(uint32_t gateway, parse_ip(json_string(cfg, "Gateway")));
+  std::string bridge = network["_bridge"];
+  BERTH_TRY(ensure_bridge(bridge, gateway, subnet.prefix));
+  BERTH_TRY(sync_firewall());
+  VethRequest r;
+  r.netns_path = netns_path(id);
+  r.bridge = bridge;
+  r.host_name = "veth" + random_hex_id().substr(0, 7);
+  r.inner_name = inner_name;
+  r.ip = ip;
+  r.prefix = subnet.prefix;
+  r.gateway = gateway;
+  r.default_route = default_route && !network.value("Internal", false);
+  r.mac = mac_for_ip(ip);
+  BERTH_TRY(create_veth(r));
+  return r.host_name;
+}
+
+void Controller::detach(const std::string& veth) {
+  if (veth.empty()) return;
+  Status st = delete_link(veth);
+  if (!st) log_warn(st.error().message);
+}
+
+Result<Json> Controller::publish(const std::string& id, const std::string& name,
+                                 const std::string& container_ip, const std::string& bridge,
+                                 const Json& bindings, const Json& exposed, bool publish_all) {
+  Json wanted = bindings.is_object() ? bindings : Json::object();
+  if (publish_all && exposed.is_object())
+    for (auto& [port, _] : exposed.items())
+      if (!wanted.contains(port) || wanted[port].is_null() || wanted[port].empty())
+        wanted[port] = Json::array({Json{{"HostIp", ""}, {"HostPort", ""}}});
+  Published pub;
+  Json ports = Json::object();
+  if (exposed.is_object())
+    for (auto& [port, _] : exposed.items()) ports[port] = nullptr;
+  for (auto& [key, list] : wanted.items()) {
+    std::string port_s = key.substr(0, key.find('/'));
+    std::string proto = key.find('/') == std::string::npos ? "tcp" : key.substr(key.find('/') + 1);
+    long long cport = 0;
+    if (!parse_int64(port_s, &cport))
+      return make_error(Code::kInvalidArgument, "invalid port specification: \"" + key + "\"");
+    if (!list.is_array()) continue;
+    Json out = Json::array();
+    for (auto& b : list) {
+      std::string host_ip = json_string(b, "HostIp");
+      std::string hp = json_string(b, "HostPort");
+      long long lo = 0, hi = 0;
+      if (!hp.empty()) {
+        auto dash = hp.find('-');
+        if (!parse_int64(hp.substr(0, dash), &lo) ||
+            (dash != std::string::npos && !parse_int64(hp.substr(dash + 1), &hi)))
+          return make_error(Code::kInvalidArgument, "invalid port specification: \"" + hp + "\"");
+        if (dash == std::string::npos) hi = lo;
+      }
+      Result<ReservedPort> held = make_error(Code::kInternal, "no port");
+      for (long long p = lo; p <= hi; ++p) {
+        held = reserve_port(proto, host_ip, static_cast<int>(p));
+        if (held || lo == hi) break;
+      }
+      std::string shown = (host_ip.empty() ? "0.0.0.0" : host_ip) + ":" + hp;
+      if (!held) {
+        return make_error(Code::kInternal,
+                          "driver failed programming external connectivity on endpoint " + name +
+                              " (" + id + "): Bind for " + shown +
+                              " failed: port is already "
+                              "allocated");
+      }
+      PortRule rule{proto, host_ip, held->port, container_ip, static_cast<int>(cport), bridge};
+      pub.rules.push_back(rule);
+      out.push_back({{"HostIp", host_ip.empty() ? "0.0.0.0" : host_ip},
+                     {"HostPort", std::to_string(held->port)}});
+      pub.held.push_back(std::move(*held));
+    }
+    ports[key] = out;
+  }
+  published_[id] = std::move(pub);
+  BERTH_TRY(sync_firewall());
+  return ports;
+}
+
+void Controller::unpublish(const std::string& id) {
+  if (published_.erase(id)) (void)sync_firewall();
+}
+
+Status Controller::sync_firewall() {
+  if (!options_.iptables) return ok_status();
+  FirewallState s;
+  for (auto& [id, n] : networks_) {
+    std::string bridge = json_string(n, "_bridge");
+    if (bridge.empty() || !link_exists(bridge)) continue;
+    s.bridges.push_back(
+        {bridge, json_string(n["IPAM"]["Config"][0], "Subnet"), n.value("Internal", false)});
+  }
+  for (auto& [id, p] : published_) s.ports.insert(s.ports.end(), p.rules.begin(), p.rules.end());
+  return apply_firewall(options_.nft_table, s);
+}
+
+void Controller::teardown_firewall() {
+  if (options_.iptables) (void)delete_firewall(options_.nft_table);
+}
+
+}  // namespace berth::network

@@ -1,0 +1,95 @@
+// Networks as the daemon keeps them: records in the metadata database (Docker's network JSON
+// plus the IPAM state: taken addresses and the allocation cursor), their Linux bridges, the
+// containers' network namespaces and veths, published ports (held host sockets + nftables) and
+// the embedded DNS server.  Not thread-safe: the engine calls it under its own mutex.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "base/json.h"
+#include "network/dns.h"
+#include "network/firewall.h"
+#include "network/ipam.h"
+#include "network/port_reserve.h"
+#include "store/db.h"
+
+namespace berth::network {
+
+struct ControllerOptions {
+  std::string bridge = "berth0";
+  std::string bip;           // "172.17.0.1/16"
+  std::string default_pool;  // "172.18.0.0/16" style base; /16 networks are carved from it
+  bool iptables = true;
+  std::string nft_table;  // derived from the bridge name when empty
+  std::string netns_dir;  // <exec-root>/netns
+};
+
+class Controller {
+ public:
+  static Result<std::unique_ptr<Controller>> open(store::Db& db, const ControllerOptions& options,
+                                                  DnsResolver resolver);
+  ~Controller();
+
+  // Docker's POST /networks/create body; returns the stored record.
+  Result<Json> create(const Json& request);
+  Result<Json> get(const std::string& ref);  // name, ID or unique ID prefix
+  std::vector<Json> list();
+  Status remove(const Json& network);  // REQUIRES: no endpoints (the engine checks)
+  static bool predefined(const std::string& name) {
+    return name == "bridge" || name == "host" || name == "none";
+  }
+  static bool user_defined(const Json& network) {
+    return !predefined(json_string(network, "Name"));
+  }
+
+  // IPAM: an address of the network for `owner` (preferred 0 = any), persisted.
+  Result<uint32_t> allocate(const std::string& network_id, const std::string& owner,
+                            uint32_t preferred);
+  void release(const std::string& network_id, uint32_t ip);
+
+  // A container's sandbox: its netns and one veth per network.
+  std::string netns_path(const std::string& id) const { return options_.netns_dir + "/" + id; }
+  Status create_sandbox(const std::string& id);
+  void remove_sandbox(const std::string& id);
+  // Brings the network's bridge up (lazily) and plugs a veth into the sandbox: returns the
+  // host-side veth name.
+  Result<std::string> attach(const std::string& id, const Json& network, uint32_t ip,
+                             const std::string& inner_name, bool default_route);
+  void detach(const std::string& veth);
+
+  // Published ports of container `id` at `container_ip` behind `bridge`: Docker's
+  // HostConfig.PortBindings (+ ExposedPorts with -P); returns NetworkSettings.Ports.
+  Result<Json> publish(const std::string& id, const std::string& name,
+                       const std::string& container_ip, const std::string& bridge,
+                       const Json& bindings, const Json& exposed, bool publish_all);
+  void unpublish(const std::string& id);
+  Status sync_firewall();
+  void teardown_firewall();
+
+  DnsServer& dns() { return *dns_; }
+  const ControllerOptions& options() const { return options_; }
+
+ private:
+  Controller(store::Db& db, ControllerOptions options) : db_(db), options_(std::move(options)) {}
+  Status ensure_defaults();
+  Result<Subnet> pick_subnet();
+  Status save(const Json& network);
+  store::Db& db_;
+  ControllerOptions options_;
+  std::map<std::string, Json> networks_;  // by ID
+  struct Published {
+    std::vector<PortRule> rules;
+    std::vector<ReservedPort> held;
+  };
+  std::map<std::string, Published> published_;  // by container ID
+  std::unique_ptr<DnsServer> dns_;
+};
+
+// Docker's GET /networks/{id} shape (without Containers) from a stored record.
+Json network_view(const Json& record);
+
+}  // namespace berth::network
