@@ -1,0 +1,226 @@
+// berth build [OPTIONS] PATH | - : tars the context (minus .dockerignore), POST /build with
+// Docker's query parameters, prints the daemon's step stream; `berth builder prune`.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "base/file.h"
+#include "base/json.h"
+#include "base/random_id.h"
+#include "base/strings.h"
+#include "cli/build_context.h"
+#include "cli/commands.h"
+#include "cli/json_stream.h"
+#include "cli/usage.h"
+
+namespace berth::cli {
+namespace {
+
+std::string real_path(const std::string& p) {
+  char buf[PATH_MAX];
+  return ::realpath(p.c_str(), buf) ? std::string(buf) : p;
+}
+
+bool looks_like_tar(const std::string& head) {
+  if (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1f &&
+      static_cast<unsigned char>(head[1]) == 0x8b)
+    return true;
+  return head.size() >= 262 && head.compare(257, 5, "ustar") == 0;
+}
+
+}  // namespace
+
+int cmd_build(Context& ctx, const Args& args) {
+  const char* usage = "build [OPTIONS] PATH | URL | -";
+  Flags flags;
+  flags.add_string("file", 'f', "", "Name of the Dockerfile (Default is 'PATH/Dockerfile')");
+  flags.add_list("tag", 't', "Name and optionally a tag in the \"name:tag\" format");
+  flags.add_list("build-arg", 0, "Set build-time variables");
+  flags.add_list("label", 0, "Set metadata for an image");
+  flags.add_list("cache-from", 0, "Images to consider as cache sources");
+  flags.add_string("target", 0, "", "Set the target build stage to build.");
+  flags.add_bool("no-cache", 0, "Do not use cache when building the image");
+  flags.add_bool("pull", 0, "Always attempt to pull a newer version of the image");
+  flags.add_bool("quiet", 'q', "Suppress the build output and print image ID on success");
+  flags.add_string("iidfile", 0, "", "Write the image ID to the file");
+  flags.add_string("network", 0, "", "Set the networking mode for the RUN instructions");
+  flags.add_string("platform", 0, "", "Set platform if server is multi-platform capable");
+  flags.add_string("progress", 0, "auto", "Set type of progress output");
+  flags.add_bool("rm", 0, "Remove intermediate containers after a successful build");
+  flags.add_bool("force-rm", 0, "Always remove intermediate containers");
+  int rc = parse_flags(flags, "build", usage, args);
+  if (rc >= 0) return rc;
+  if (flags.args().size() != 1) return args_error("build", usage, "requires 1 argument");
+  std::string path = flags.args()[0];
+  std::string file = flags.get_string("file");
+
+  // The tar goes to an unlinked temp file, then up as the request body.
+  char tmpl[] = "/tmp/berth-build-XXXXXX";
+  int tfd = ::mkstemp(tmpl);
+  if (tfd < 0) {
+    print_error(sys_error("create temp file").message);
+    return 1;
+  }
+  UniqueFd tar(tfd);
+  ::unlink(tmpl);
+  std::string dockerfile_param = "Dockerfile";
+  if (path == "-") {
+    auto in = read_all(0);
+    if (!in.ok()) {
+      print_error(in.error().message);
+      return 1;
+    }
+    if (looks_like_tar(*in)) {
+      (void)write_all(tar.get(), *in);
+      if (!file.empty()) dockerfile_param = file;
+    } else {
+      // A Dockerfile on stdin, no context.
+      TarWriter tw(tar.get());
+      struct stat st {};
+      st.st_mode = S_IFREG | 0644;
+      (void)tw.add("Dockerfile", st, "", "", &*in);
+      (void)tw.finish();
+    }
+  } else {
+    if (!is_directory(path)) {
+      print_error("unable to prepare context: path \"" + path + "\" not found");
+      return 1;
+    }
+    std::string root = real_path(path);
+    std::string df_text;
+    bool df_outside = false;
+    std::string df_rel = "Dockerfile";
+    if (file == "-") {
+      auto in = read_all(0);
+      if (!in.ok()) return 1;
+      df_text = *in;
+      df_outside = true;
+    } else if (!file.empty()) {
+      std::string abs = real_path(file);
+      if (!path_exists(abs)) {
+        print_error(
+            "unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat " +
+            abs + ": no such file or directory");
+        return 1;
+      }
+      if (abs.compare(0, root.size() + 1, root + "/") == 0) {
+        df_rel = abs.substr(root.size() + 1);
+      } else {
+        auto t = read_file(abs);
+        if (!t.ok()) {
+          print_error(t.error().message);
+          return 1;
+        }
+        df_text = *t;
+        df_outside = true;
+      }
+    }
+    auto ignore_text = read_file(root + "/.dockerignore");
+    auto ignore = IgnoreMatcher::parse(ignore_text.ok() ? *ignore_text : "");
+    if (!ignore.ok()) {
+      print_error(ignore.error().message);
+      return 1;
+    }
+    Status st = write_context_tar(tar.get(), root, *ignore, {df_rel, ".dockerignore"});
+    if (st.ok() && df_outside) {
+      df_rel = ".dockerfile." + random_hex_id().substr(0, 20);
+      struct stat sb {};
+      sb.st_mode = S_IFREG | 0644;
+      st = TarWriter(tar.get()).add(df_rel, sb, "", "", &df_text);
+    }
+    if (st.ok()) st = TarWriter(tar.get()).finish();
+    if (!st) {
+      print_error("error checking context: " + st.error().message);
+      return 1;
+    }
+    dockerfile_param = df_rel;
+  }
+  ::lseek(tar.get(), 0, SEEK_SET);
+
+  using api::http::percent_encode;
+  std::string target = "/build?dockerfile=" + percent_encode(dockerfile_param) + "&rm=1";
+  for (auto& t : flags.get_list("tag")) target += "&t=" + percent_encode(t);
+  Json build_args = Json::object();
+  for (auto& a : flags.get_list("build-arg")) {
+    size_t eq = a.find('=');
+    if (eq != std::string::npos) {
+      build_args[a.substr(0, eq)] = a.substr(eq + 1);
+    } else if (const char* v = std::getenv(a.c_str())) {
+      build_args[a] = v;
+    } else {
+      build_args[a] = nullptr;
+    }
+  }
+  if (!build_args.empty()) target += "&buildargs=" + percent_encode(dump_json(build_args));
+  Json labels = Json::object();
+  for (auto& l : flags.get_list("label")) {
+    size_t eq = l.find('=');
+    labels[l.substr(0, eq)] = eq == std::string::npos ? "" : l.substr(eq + 1);
+  }
+  if (!labels.empty()) target += "&labels=" + percent_encode(dump_json(labels));
+  if (!flags.get_list("cache-from").empty())
+    target += "&cachefrom=" + percent_encode(dump_json(Json(flags.get_list("cache-from"))));
+  if (!flags.get_string("target").empty())
+    target += "&target=" + percent_encode(flags.get_string("target"));
+  if (flags.get_bool("no-cache")) target += "&nocache=1";
+  if (flags.get_bool("pull")) target += "&pull=1";
+  if (flags.get_bool("quiet")) target += "&q=1";
+  if (!flags.get_string("network").empty())
+    target += "&networkmode=" + percent_encode(flags.get_string("network"));
+  if (!flags.get_string("platform").empty())
+    target += "&platform=" + percent_encode(flags.get_string("platform"));
+
+  if (!ctx.connect().ok()) return 1;
+  auto resp = ctx.client.stream_upload("POST", target, tar.get(), "application/x-tar");
+  if (!resp.ok()) {
+    print_error("error during connect: " + resp.error().message);
+    return 1;
+  }
+  if (!is_success(resp->status)) {
+    auto body = resp->read_all();
+    print_daemon_error(resp->status, body.value_or(""));
+    return 1;
+  }
+  std::string id;
+  rc = print_json_stream(*resp, &id);
+  if (rc != 0) return rc;
+  if (!flags.get_string("iidfile").empty() && !id.empty()) {
+    auto st = write_file(flags.get_string("iidfile"), id);
+    if (!st) {
+      print_error(st.error().message);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+// berth builder prune [-f] [-a]: POST /build/prune.
+int cmd_builder(Context& ctx, const Args& args) {
+  if (args.empty() || args[0] != "prune") {
+    print_error("\nUsage:  berth builder prune [OPTIONS]");
+    return 1;
+  }
+  Flags flags;
+  flags.add_bool("force", 'f', "Do not prompt for confirmation");
+  flags.add_bool("all", 'a', "Remove all unused build cache, not just dangling ones");
+  int rc = parse_flags(flags, "builder prune", "builder prune [OPTIONS]",
+                       Args(args.begin() + 1, args.end()));
+  if (rc >= 0) return rc;
+  if (!ctx.connect().ok()) return 1;
+  auto resp = ctx.call("POST", "/build/prune", "");
+  if (!resp.ok()) return 1;
+  if (!is_success(resp->status)) {
+    print_daemon_error(*resp);
+    return 1;
+  }
+  auto j = parse_body(resp->body, "prune response");
+  if (!j.ok()) return 1;
+  int64_t bytes = j->value("SpaceReclaimed", int64_t{0});
+  (void)write_all(1, "Total:\t" + std::to_string(bytes) + "B\n");
+  return 0;
+}
+
+}  // namespace berth::cli

@@ -1,0 +1,226 @@
+// The build context as the docker CLI sends it: the directory as a tar, minus what
+// .dockerignore excludes (moby/patternmatcher's rules: `**`, `!` exceptions, the last matching
+// pattern wins, a pattern matching a parent dir excludes what is below), with the Dockerfile
+// and .dockerignore always included.
+#include "cli/build_context.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <regex>
+
+#include "base/file.h"
+#include "base/strings.h"
+
+namespace berth::cli {
+namespace {
+
+std::string clean(const std::string& p) {
+  std::vector<std::string> parts;
+  for (auto& s : split(p, '/')) {
+    if (s.empty() || s == ".") continue;
+    if (s == "..") {
+      if (!parts.empty()) parts.pop_back();
+      continue;
+    }
+    parts.push_back(s);
+  }
+  return join(parts, "/");
+}
+
+std::string to_regex(const std::string& pattern) {
+  std::string re = "^";
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    char c = pattern[i];
+    if (c == '*') {
+      if (i + 1 < pattern.size() && pattern[i + 1] == '*') {
+        ++i;
+        while (i + 1 < pattern.size() && pattern[i + 1] == '/') ++i;
+        re += i + 1 >= pattern.size() ? ".*" : "(.*/)?";
+      } else {
+        re += "[^/]*";
+      }
+    } else if (c == '?') {
+      re += "[^/]";
+    } else if (c == '[') {
+      size_t end = pattern.find(']', i + 1);
+      if (end == std::string::npos) {
+        re += "\\[";
+        continue;
+      }
+      std::string cls = pattern.substr(i + 1, end - i - 1);
+      if (!cls.empty() && cls[0] == '^') cls[0] = '^';
+      re += "[" + cls + "]";
+      i = end;
+    } else if (c == '\\' && i + 1 < pattern.size()) {
+      re += "\\";
+      re += pattern[++i];
+    } else if (std::strchr(".+()|{}$^", c)) {
+      re += "\\";
+      re += c;
+    } else {
+      re += c;
+    }
+  }
+  return re + "$";
+}
+
+void put_octal(char* field, size_t width, uint64_t value) {
+  std::snprintf(field, width, "%0*llo", static_cast<int>(width - 1),
+                static_cast<unsigned long long>(value));
+}
+
+std::string pax_record(const std::string& key, const std::string& value) {
+  std::string body = " " + key + "=" + value + "\n";
+  size_t len = body.size() + 1;
+  while (std::to_string(len).size() + body.size() != len) ++len;
+  return std::to_string(len) + body;
+}
+
+std::string header(const std::string& name, int mode, uint64_t size, int64_t mtime, char type,
+                   const std::string& link) {
+  std::string block(512, '\0');
+  char* h = block.data();
+  std::memcpy(h, name.data(), std::min<size_t>(name.size(), 100));
+  put_octal(h + 100, 8, static_cast<uint64_t>(mode & 07777));
+  put_octal(h + 108, 8, 0);
+  put_octal(h + 116, 8, 0);
+  put_octal(h + 124, 12, size);
+  put_octal(h + 136, 12, static_cast<uint64_t>(mtime < 0 ? 0 : mtime));
+  h[156] = type;
+  std::memcpy(h + 157, link.data(), std::min<size_t>(link.size(), 100));
+  std::memcpy(h + 257,
+              "ustar\0"
+              "00",
+              8);
+  std::memset(h + 148, ' ', 8);
+  unsigned sum = 0;
+  for (unsigned char ch : block) sum += ch;
+  std::snprintf(h + 148, 8, "%06o", sum);
+  return block;
+}
+
+}  // namespace
+
+Result<IgnoreMatcher> IgnoreMatcher::parse(const std::string& text) {
+  IgnoreMatcher m;
+  for (auto line : split(text, '\n')) {
+    line = trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    Pattern p;
+    if (line[0] == '!') {
+      p.exclusion = true;
+      line = trim(line.substr(1));
+    }
+    std::string cleaned = clean(line);
+    if (cleaned.empty()) continue;
+    p.text = cleaned;
+    p.depth = static_cast<int>(split(cleaned, '/').size());
+    p.re = std::regex(to_regex(cleaned), std::regex::ECMAScript);
+    m.has_exclusions_ = m.has_exclusions_ || p.exclusion;
+    m.patterns_.push_back(std::move(p));
+  }
+  return m;
+}
+
+bool IgnoreMatcher::excluded(const std::string& rel) const {
+  bool matched = false;
+  auto parts = split(rel, '/');
+  for (auto& p : patterns_) {
+    bool m = std::regex_match(rel, p.re);
+    // A pattern also matches what is below a directory it matches.
+    for (size_t n = 1; !m && n < parts.size() && static_cast<int>(n) <= p.depth; ++n) {
+      std::vector<std::string> prefix(parts.begin(), parts.begin() + static_cast<long>(n));
+      m = std::regex_match(join(prefix, "/"), p.re);
+    }
+    if (m) matched = !p.exclusion;
+  }
+  return matched;
+}
+
+Status TarWriter::add(const std::string& name, const struct stat& st, const std::string& link,
+                      const std::string& data_path, const std::string* inline_data) {
+  char type = S_ISDIR(st.st_mode) ? '5' : S_ISLNK(st.st_mode) ? '2' : '0';
+  std::string n = S_ISDIR(st.st_mode) ? name + "/" : name;
+  uint64_t size =
+      inline_data ? inline_data->size() : (type == '0' ? static_cast<uint64_t>(st.st_size) : 0);
+  std::string pax;
+  if (n.size() > 100) pax += pax_record("path", n);
+  if (link.size() > 100) pax += pax_record("linkpath", link);
+  if (!pax.empty()) {
+    BERTH_TRY(write_all(fd_, header("././@PaxHeader", 0644, pax.size(), 0, 'x', "")));
+    pax.resize((pax.size() + 511) / 512 * 512, '\0');
+    BERTH_TRY(write_all(fd_, pax));
+  }
+  BERTH_TRY(write_all(fd_, header(n, st.st_mode, size, st.st_mtime, type, link)));
+  if (size == 0) return ok_status();
+  uint64_t written = 0;
+  if (inline_data) {
+    BERTH_TRY(write_all(fd_, *inline_data));
+    written = inline_data->size();
+  } else {
+    int in = ::open(data_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (in < 0) return sys_error("open " + data_path);
+    char buf[65536];
+    while (written < size) {
+      ssize_t r = ::read(in, buf, std::min<uint64_t>(sizeof buf, size - written));
+      if (r <= 0) break;
+      Status s = write_all(fd_, std::string_view(buf, static_cast<size_t>(r)));
+      if (!s) {
+        ::close(in);
+        return s;
+      }
+      written += static_cast<uint64_t>(r);
+    }
+    ::close(in);
+    if (written < size) BERTH_TRY(write_all(fd_, std::string(size - written, '\0')));
+  }
+  if (size % 512) BERTH_TRY(write_all(fd_, std::string(512 - size % 512, '\0')));
+  return ok_status();
+}
+
+Status TarWriter::finish() { return write_all(fd_, std::string(1024, '\0')); }
+
+Status write_context_tar(int fd, const std::string& dir, const IgnoreMatcher& ignore,
+                         const std::vector<std::string>& always) {
+  TarWriter tw(fd);
+  std::function<Status(const std::string&)> walk = [&](const std::string& rel) -> Status {
+    std::string host = rel.empty() ? dir : dir + "/" + rel;
+    BERTH_TRY_ASSIGN(auto names, list_dir(host));
+    std::sort(names.begin(), names.end());
+    for (auto& n : names) {
+      std::string r = rel.empty() ? n : rel + "/" + n;
+      std::string p = dir + "/" + r;
+      struct stat st;
+      if (::lstat(p.c_str(), &st) != 0) return sys_error("stat " + p);
+      bool keep = std::find(always.begin(), always.end(), r) != always.end();
+      bool excl = !keep && ignore.excluded(r);
+      if (S_ISDIR(st.st_mode)) {
+        if (excl && !ignore.has_exclusions()) continue;
+        if (!excl) BERTH_TRY(tw.add(r, st, "", ""));
+        BERTH_TRY(walk(r));
+        continue;
+      }
+      if (excl) continue;
+      std::string link;
+      if (S_ISLNK(st.st_mode)) {
+        char buf[4096];
+        ssize_t len = ::readlink(p.c_str(), buf, sizeof buf);
+        if (len < 0) return sys_error("readlink " + p);
+        link.assign(buf, static_cast<size_t>(len));
+      } else if (!S_ISREG(st.st_mode)) {
+        continue;  // sockets, fifos, devices are not sent
+      }
+      BERTH_TRY(tw.add(r, st, link, p));
+    }
+    return ok_status();
+  };
+  BERTH_TRY(walk(""));
+  return ok_status();
+}
+
+}  // namespace berth::cli

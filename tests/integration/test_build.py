@@ -1,0 +1,274 @@
+"""The Dockerfile builder: the tests/build corpus (each image run and inspected), the docker CLI's
+classic builder against berthd, the cache proofs, bad input and .dockerignore."""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import http.server
+import uuid
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CORPUS = os.path.join(REPO, "tests", "build")
+
+
+@pytest.fixture
+def tags(berth):
+    made = []
+
+    def new(prefix="bt"):
+        t = f"{prefix}-{uuid.uuid4().hex[:8]}:latest"
+        made.append(t)
+        return t
+    yield new
+    for t in made:
+        berth("rmi", "-f", t)
+
+
+def inspect(berth, ref):
+    r = berth("image", "inspect", ref, check=True)
+    return json.loads(r.stdout)[0]
+
+
+def run(berth, ref, *cmd):
+    r = berth("run", "--rm", ref, *cmd)
+    return r
+
+
+def build(berth, ctx, *args, check=True, input=None):
+    return berth("build", *args, ctx, check=check, input=input, timeout=180)
+
+
+def test_basic_corpus(berth, tags):
+    t = tags()
+    r = build(berth, os.path.join(CORPUS, "basic"), "-t", t, "--build-arg", "GREETING=hi",
+              "--label", "extra=yes")
+    assert "Successfully tagged" in r.stdout
+    img = inspect(berth, t)
+    c = img["Config"]
+    assert "APP_HOME=/app" in c["Env"] and "MODE=prod mode" in c["Env"]
+    assert c["Labels"]["org.example.title"] == 'Basic "case"'
+    assert c["Labels"]["version"] == "1.0"
+    assert c["Labels"]["maintainer"] == "Jane <jane@example.com>"
+    assert c["Labels"]["extra"] == "yes"
+    assert c["WorkingDir"] == "/app/sub"
+    assert set(c["ExposedPorts"]) == {"80/tcp", "8080/udp"}
+    assert "/data" in c["Volumes"]
+    assert c["User"] == "1000:1000"
+    assert c["StopSignal"] == "SIGUSR1"
+    assert c["Healthcheck"]["Test"] == ["CMD-SHELL", "true"]
+    assert c["Healthcheck"]["Interval"] == 5_000_000_000 and c["Healthcheck"]["Retries"] == 2
+    assert c["OnBuild"] == ["RUN echo onbuild > /onbuild.txt"]
+    assert c["Entrypoint"] == ["/bin/sh", "-c"] and c["Cmd"] == ["cat /greeting"]
+    # GREETING came from --build-arg and is not in the image's environment.
+    assert not any(e.startswith("GREETING=") for e in c["Env"])
+    out = run(berth, t)
+    assert out.stdout == "hi from prod mode\n", out.stderr
+    hist = berth("history", "--no-trunc", "--format", "{{.CreatedBy}}", t, check=True).stdout
+    assert "|1 GREETING=hi /bin/sh -c echo" in hist
+    # An ONBUILD trigger runs in a child build.
+    child = tags()
+    d = tempfile.mkdtemp()
+    try:
+        with open(os.path.join(d, "Dockerfile"), "w") as f:
+            f.write(f"FROM {t}\nUSER 0\nENTRYPOINT []\nCMD [\"cat\", \"/onbuild.txt\"]\n")
+        build(berth, d, "-t", child)
+        assert run(berth, child).stdout == "onbuild\n"
+        assert inspect(berth, child)["Config"].get("OnBuild") in (None, [])
+    finally:
+        shutil.rmtree(d)
+
+
+def test_multistage_only_needed_stages(berth, tags):
+    t = tags()
+    r = build(berth, os.path.join(CORPUS, "multistage"), "-t", t)
+    assert "exit 7" not in r.stdout  # the unused stage is never built
+    assert run(berth, t).stdout == "compiled\nother\n"
+    # --target builds that stage (and fails here: the stage exits 7).
+    t2 = tags()
+    r = build(berth, os.path.join(CORPUS, "multistage"), "-t", t2, "--target", "unused", check=False)
+    assert r.returncode != 0 and "returned a non-zero code: 7" in r.stderr
+    assert berth("image", "inspect", t2).returncode != 0
+
+
+def test_copy_semantics(berth, tags):
+    t = tags()
+    build(berth, os.path.join(CORPUS, "copy"), "-t", t)
+    def sh(cmd):
+        r = run(berth, t, "sh", "-c", cmd)
+        assert r.returncode == 0, r.stderr
+        return r.stdout
+    assert sh("ls /wild") == "a.txt\nb.txt\n"
+    assert sh("ls /class") == "a.txt\nb.txt\n"
+    assert sh("cat /copied-dir/x.txt /copied-dir/nested/n.txt /copied-dir2/x.txt") == "x\nn\nx\n"
+    assert sh("cat /renamed.txt") == "a\n"
+    assert sh("cat /owned.stat") == "1000:1000 640\n"
+    assert sh("cat '/json form/c.md'") == "c\n"
+    assert sh("ls /excl") == "a.txt\narch.tar.gz\nb.txt\ndir\n"
+    assert sh("cat /extracted/inner/file.txt") == "from-tar\n"
+
+
+def test_heredocs(berth, tags):
+    t = tags()
+    build(berth, os.path.join(CORPUS, "heredoc"), "-t", t)
+    assert run(berth, t).stdout == "one\ntwo\nkey=value\nliteral $HOME\n"
+
+
+def test_dockerignore(berth, tags):
+    t = tags()
+    build(berth, os.path.join(CORPUS, "ignore"), "-t", t)
+    files = sorted(run(berth, t).stdout.split())
+    assert files == ["/ctx/.dockerignore", "/ctx/Dockerfile", "/ctx/keep/file",
+                     "/ctx/logs/important.log"]
+
+
+def test_docker_cli_classic_builder(docker, tags, daemon):
+    t = tags()
+    d = tempfile.mkdtemp()
+    try:
+        with open(os.path.join(d, "Dockerfile"), "w") as f:
+            f.write("FROM busybox\nCOPY msg /msg\nRUN echo ran >> /log\nCMD [\"cat\", \"/msg\", \"/log\"]\n")
+        with open(os.path.join(d, "msg"), "w") as f:
+            f.write("from docker\n")
+        env = dict(os.environ, DOCKER_BUILDKIT="0", DOCKER_HOST=daemon.host,
+                   DOCKER_CONFIG=os.path.join(daemon.base, "docker-config"))
+        r = subprocess.run(["docker", "build", "-t", t, "--iidfile", os.path.join(d, "iid"), d],
+                           capture_output=True, text=True, env=env, timeout=180)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert "Successfully tagged" in r.stdout
+        iid = open(os.path.join(d, "iid")).read().strip()
+        assert iid.startswith("sha256:")
+        out = docker("run", "--rm", t, check=True)
+        assert out.stdout == "from docker\nran\n"
+        r = subprocess.run(["docker", "build", "-q", "-t", t, d], capture_output=True, text=True,
+                           env=env, timeout=180)
+        assert r.returncode == 0 and r.stdout.strip() == iid, r.stdout + r.stderr
+    finally:
+        shutil.rmtree(d)
+
+
+def test_cache(berth, tags, daemon):
+    t = tags()
+    d = tempfile.mkdtemp()
+    try:
+        with open(os.path.join(d, "Dockerfile"), "w") as f:
+            f.write("FROM busybox\nCOPY a /a\nRUN date +%s%N > /stamp\nCOPY b /b\nRUN cat /a /b > /ab\n")
+        for n in "ab":
+            with open(os.path.join(d, n), "w") as f:
+                f.write(n + "\n")
+        first = build(berth, d, "-t", t)
+        assert "Running in" in first.stdout
+        id1 = inspect(berth, t)["Id"]
+        second = build(berth, d, "-t", t)
+        assert "Running in" not in second.stdout and second.stdout.count("Using cache") == 4
+        assert inspect(berth, t)["Id"] == id1
+        # mtime only: still cached.
+        os.utime(os.path.join(d, "a"), (1, 1))
+        third = build(berth, d, "-t", t)
+        assert "Running in" not in third.stdout and inspect(berth, t)["Id"] == id1
+        # one file changes: exactly the steps after it rerun.
+        stamp = run(berth, t, "cat", "/stamp").stdout
+        with open(os.path.join(d, "b"), "w") as f:
+            f.write("B\n")
+        fourth = build(berth, d, "-t", t)
+        assert fourth.stdout.count("Using cache") == 2 and fourth.stdout.count("Running in") == 1
+        assert run(berth, t, "cat", "/stamp").stdout == stamp
+        assert run(berth, t, "cat", "/ab").stdout == "a\nB\n"
+        # --no-cache runs everything again.
+        fifth = build(berth, d, "-t", t, "--no-cache")
+        assert fifth.stdout.count("Running in") == 2 and "Using cache" not in fifth.stdout
+        # The cache survives a daemon restart.
+        daemon.stop()
+        daemon.start()
+        sixth = build(berth, d, "-t", t)
+        assert "Running in" not in sixth.stdout
+        # builder prune empties it.
+        assert berth("builder", "prune", "-f", check=True).returncode == 0
+        seventh = build(berth, d, "-t", t)
+        assert seventh.stdout.count("Running in") == 2
+    finally:
+        shutil.rmtree(d)
+
+
+def test_reproducible_with_source_date_epoch(berth, tags):
+    d = tempfile.mkdtemp()
+    try:
+        with open(os.path.join(d, "Dockerfile"), "w") as f:
+            f.write("FROM busybox\nCOPY f /f\nRUN echo x > /x\nENV A=b\n")
+        with open(os.path.join(d, "f"), "w") as f:
+            f.write("f\n")
+        ids = []
+        for _ in range(2):
+            t = tags()
+            build(berth, d, "-t", t, "--no-cache", "--build-arg", "SOURCE_DATE_EPOCH=1700000000")
+            ids.append(inspect(berth, t)["Id"])
+        assert ids[0] == ids[1]
+    finally:
+        shutil.rmtree(d)
+
+
+@pytest.mark.parametrize("dockerfile,message", [
+    ("FROM busybox\nFOO bar\n", "Dockerfile:2:1: unknown instruction: FOO"),
+    ("FROM busybox\nCOPY missing /x\n", "Dockerfile:2:1: COPY failed: file not found"),
+    ("FROM busybox\nRUN exit 3\n", "Dockerfile:2:1: The command '/bin/sh -c exit 3' returned a non-zero code: 3"),
+    ("FROM busybox\nARG\n", "Dockerfile:2:1: ARG requires exactly one argument"),
+    ("FROM busybox AS a\nCOPY --from=b /x /x\nFROM busybox AS b\nCOPY --from=a /y /y\n",
+     "circular dependency detected on stage"),
+])
+def test_bad_input(berth, tags, dockerfile, message):
+    t = tags()
+    d = tempfile.mkdtemp()
+    try:
+        with open(os.path.join(d, "Dockerfile"), "w") as f:
+            f.write(dockerfile)
+        r = build(berth, d, "-t", t, check=False)
+        assert r.returncode != 0
+        assert message in r.stderr, r.stderr
+        assert berth("image", "inspect", t).returncode != 0
+    finally:
+        shutil.rmtree(d)
+
+
+def test_dockerfile_outside_context_and_stdin(berth, tags):
+    t = tags()
+    d = tempfile.mkdtemp()
+    df = tempfile.NamedTemporaryFile("w", suffix=".Dockerfile", delete=False)
+    try:
+        with open(os.path.join(d, "hello"), "w") as f:
+            f.write("hi\n")
+        df.write("FROM busybox\nCOPY hello /hello\nCMD [\"cat\", \"/hello\"]\n")
+        df.close()
+        build(berth, d, "-f", df.name, "-t", t)
+        assert run(berth, t).stdout == "hi\n"
+        t2 = tags()
+        r = berth("build", "-t", t2, "-", input="FROM busybox\nCMD [\"echo\", \"stdin\"]\n", check=True)
+        assert run(berth, t2).stdout == "stdin\n"
+    finally:
+        shutil.rmtree(d)
+        os.unlink(df.name)
+
+
+def test_add_url(berth, tags):
+    d = tempfile.mkdtemp()
+    srv_dir = tempfile.mkdtemp()
+    with open(os.path.join(srv_dir, "payload.txt"), "w") as f:
+        f.write("over http\n")
+    handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=srv_dir, **k)
+    httpd = http.server.HTTPServer(("127.0.0.1", 0), handler)
+    th = threading.Thread(target=httpd.serve_forever, daemon=True)
+    th.start()
+    try:
+        port = httpd.server_address[1]
+        with open(os.path.join(d, "Dockerfile"), "w") as f:
+            f.write(f"FROM busybox\nADD http://127.0.0.1:{port}/payload.txt /dl/\nCMD [\"cat\", \"/dl/payload.txt\"]\n")
+        t = tags()
+        build(berth, d, "-t", t)
+        assert run(berth, t).stdout == "over http\n"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        shutil.rmtree(d)
+        shutil.rmtree(srv_dir)
