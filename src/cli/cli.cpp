@@ -26,6 +26,7 @@ const std::map<std::string, CommandFn>& commands() {
       {"image", cmd_image},     {"pull", cmd_pull},       {"push", cmd_push},
       {"tag", cmd_tag},         {"rmi", cmd_rmi},         {"login", cmd_login},
       {"logout", cmd_logout},   {"history", cmd_image_history}, {"system", cmd_system},
+      {"build", cmd_build},     {"builder", cmd_builder},
   };
   return kCommands;
 }

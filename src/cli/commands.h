@@ -36,6 +36,8 @@ int cmd_diff(Context& ctx, const Args& args);
 int cmd_export(Context& ctx, const Args& args);
 int cmd_cp(Context& ctx, const Args& args);
 int cmd_commit(Context& ctx, const Args& args);
+int cmd_build(Context& ctx, const Args& args);
+int cmd_builder(Context& ctx, const Args& args);
 int cmd_events(Context& ctx, const Args& args);
 int cmd_container_prune(Context& ctx, const Args& args);
 int cmd_images(Context& ctx, const Args& args);

@@ -115,6 +115,18 @@ struct HistoryEntry {
   std::string comment;
 };
 
+// What `docker commit` and each build step turn into an image (ImageStore::commit).
+struct CommitOptions {
+  std::string parent;       // image ID or reference the new image builds on; "" = none (scratch)
+  std::string layer_tar;    // an uncompressed tar of the diff (moved into the store); "" = none
+  std::string config_json;  // the new image's "config" object; "" = the parent's
+  std::string created_by;   // the history entry's created_by
+  std::string comment;      // the history entry's (and the image's) comment
+  std::string author;
+  int64_t created = -1;  // unix seconds; -1 = now
+  std::vector<std::string> tags;  // references to point at the new image
+};
+
 // Docker's familiar form of a reference: "busybox" -> "busybox:latest",
 // "docker.io/library/busybox:1" -> "busybox:1", "host:5000/a:b" unchanged.  InvalidArgument with
 // Docker's message ("invalid reference format", "...must be lowercase") for a bad name.
@@ -152,6 +164,11 @@ class ImageStore {
 
   // Points the reference `ref` at `image_id`, moving it from any other image.
   virtual Status tag(const std::string& image_id, const std::string& ref) = 0;
+
+  // Records a child of options.parent: its layers plus options.layer_tar (stored uncompressed,
+  // as Docker's own builds are), a config with options' changes and a history entry
+  // (empty_layer when there is no layer), a schema 2 manifest; tags it.
+  virtual Result<Image> commit(const CommitOptions& options) = 0;
 
   // Registries: endpoints, insecure list and CA dirs (from daemon flags).
   virtual void set_registry_settings(const RegistrySettings& settings) = 0;

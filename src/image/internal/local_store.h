@@ -33,6 +33,7 @@ class LocalImageStore : public ImageStore {
   Result<std::vector<std::string>> load(int tar_fd, const ProgressFn& progress) override;
   Status save(const std::vector<std::string>& refs, int out_fd) override;
   Status tag(const std::string& image_id, const std::string& ref) override;
+  Result<Image> commit(const CommitOptions& options) override;
   void set_registry_settings(const RegistrySettings& settings) override;
   Result<Image> pull(const std::string& ref, const PullOptions& options,
                      const EventFn& progress) override;
