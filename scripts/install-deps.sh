@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache lld pkg-config clang-format
   libssl-dev libsqlite3-dev libarchive-dev nlohmann-json3-dev libseccomp-dev libcap-dev
+  libnl-3-dev libnl-route-3-dev libnftables-dev nftables
   libgtest-dev
   busybox-static tini crun runc docker.io
   python3 python3-pytest python3-docker curl iproute2

@@ -24,6 +24,8 @@ struct ContainerState {
   std::string error;
   int64_t started_at = 0;   // unix nanos; 0 = never
   int64_t finished_at = 0;  // unix nanos; 0 = never
+  // Docker's State.Health ({Status, FailingStreak, Log}); null without a healthcheck.
+  Json health;
 };
 
 struct Container {
@@ -39,6 +41,13 @@ struct Container {
   ContainerState state;
   int restart_count = 0;
   bool manually_stopped = false;  // docker stop/kill: restart policies leave it alone
+  // Docker's MountPoints, resolved at create (engine_volume.cpp): Type, Name, Source,
+  // Destination, Mode, RW, Propagation, plus CopyData/Anonymous/TmpfsOptions for the engine.
+  Json mount_points = Json::array();
+  // Network endpoints by network name (engine_network.cpp): NetworkID, EndpointID, IPAddress,
+  // IPPrefixLen, Gateway, MacAddress, Aliases, IPAMConfig; kept while stopped (static IPs).
+  Json networks = Json::object();
+  Json ports = Json::object();  // published ports while running: "80/tcp" -> [{HostIp, HostPort}]
 
   bool tty() const;
   bool auto_remove() const;

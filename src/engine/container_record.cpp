@@ -37,6 +37,9 @@ Json container_to_record(const Container& c) {
               {"host_config", c.host_config},
               {"restart_count", c.restart_count},
               {"manually_stopped", c.manually_stopped},
+              {"mount_points", c.mount_points},
+              {"networks", c.networks},
+              {"ports", c.ports},
               {"state",
                {{"status", status_name(c.state.status)},
                 {"pid", c.state.pid},
@@ -44,7 +47,8 @@ Json container_to_record(const Container& c) {
                 {"oom_killed", c.state.oom_killed},
                 {"error", c.state.error},
                 {"started_at", c.state.started_at},
-                {"finished_at", c.state.finished_at}}}};
+                {"finished_at", c.state.finished_at},
+                {"health", c.state.health}}}};
 }
 
 Result<Container> container_from_record(const std::string& text) {
@@ -61,6 +65,9 @@ Result<Container> container_from_record(const std::string& text) {
   c.host_config = j.value("host_config", Json::object());
   c.restart_count = j.value("restart_count", 0);
   c.manually_stopped = j.value("manually_stopped", false);
+  c.mount_points = j.value("mount_points", Json::array());
+  c.networks = j.value("networks", Json::object());
+  c.ports = j.value("ports", Json::object());
   Json s = j.value("state", Json::object());
   if (!parse_status(json_string(s, "status"), &c.state.status)) c.state.status = RunState::kDead;
   c.state.pid = s.value("pid", 0);
@@ -69,6 +76,7 @@ Result<Container> container_from_record(const std::string& text) {
   c.state.error = json_string(s, "error");
   c.state.started_at = s.value("started_at", int64_t{0});
   c.state.finished_at = s.value("finished_at", int64_t{0});
+  c.state.health = s.value("health", Json(nullptr));
   if (c.id.empty()) return make_error(Code::kDataLoss, "container record without id");
   return c;
 }

@@ -13,6 +13,7 @@
 #include "engine/host_config.h"
 #include "engine/names.h"
 #include "engine/rootfs_mount.h"
+#include "network/controller.h"
 
 namespace berth::engine {
 
@@ -59,6 +60,8 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   }
   BERTH_TRY_ASSIGN(engine->db_, store::Db::open(options.data_root + "/berth.db"));
   BERTH_TRY_ASSIGN(engine->images_, image::ImageStore::open(options.data_root, *engine->db_));
+  BERTH_TRY_ASSIGN(engine->volumes_,
+                   volume::VolumeStore::open(*engine->db_, options.data_root + "/volumes"));
   BERTH_TRY_ASSIGN(auto records, engine->db_->list(store::Table::kContainers));
   for (auto& [id, text] : records) {
     auto c = container_from_record(text);
@@ -70,6 +73,7 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
     e->c = std::move(*c);
     engine->entries_[id] = e;
   }
+  BERTH_TRY_CTX(engine->open_networks(), "open networks");
   engine->restore();
   return engine;
 }
@@ -154,6 +158,13 @@ namespace {
 // Docker's merge of the image config into the container config (daemon/create.go merge()).
 void merge_image_config(Json& config, const image::Image& image) {
   const image::ImageConfig& ic = image.config;
+  // HEALTHCHECK from the image unless the container brings its own.
+  if (!config.contains("Healthcheck") || config["Healthcheck"].is_null()) {
+    auto parsed = parse_json(image.config_json, "image config");
+    if (parsed && parsed->contains("config") && (*parsed)["config"].is_object() &&
+        (*parsed)["config"].contains("Healthcheck"))
+      config["Healthcheck"] = (*parsed)["config"]["Healthcheck"];
+  }
   bool has_entrypoint = config.contains("Entrypoint") && !config["Entrypoint"].is_null();
   bool has_cmd = config.contains("Cmd") && config["Cmd"].is_array() && !config["Cmd"].empty();
   if (!has_entrypoint) {
@@ -239,6 +250,11 @@ Result<CreateResult> Engine::create_container(const CreateRequest& request) {
   if (json_string(config, "Hostname").empty()) config["Hostname"] = c.id.substr(0, 12);
   c.config = std::move(config);
   c.host_config = std::move(host_config);
+  if (request.networking_config.is_object() &&
+      request.networking_config.contains("EndpointsConfig"))
+    c.host_config["_EndpointsConfig"] = request.networking_config["EndpointsConfig"];
+  BERTH_TRY(resolve_networks(c));
+  BERTH_TRY(resolve_mounts(c, image->config.volumes));
 
   RootfsLayout layout{container_dir(c.id) + "/diff", container_dir(c.id) + "/work",
                       rootfs_path(c.id)};
@@ -276,6 +292,7 @@ Status Engine::remove_locked(const std::shared_ptr<Entry>& e) {
   (void)unmount_rootfs(rootfs_path(id));
   BERTH_TRY_CTX(db_->remove(store::Table::kContainers, id), "remove container " + id);
   entries_.erase(id);
+  if (e->c.auto_remove()) remove_anonymous_volumes(e->c);
   ++e->restart_token;
   publish(e->c, "destroy");
   e->removed = true;

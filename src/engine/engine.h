@@ -22,6 +22,11 @@
 #include "image/image_store.h"
 #include "runtime/cgroups/cgroup.h"
 #include "store/db.h"
+#include "volume/volume.h"
+
+namespace berth::network {
+class Controller;
+}
 
 namespace berth::engine {
 
@@ -33,12 +38,18 @@ struct EngineOptions {
   std::string busybox_path = "/bin/busybox";
   std::string runtime_binary;  // berth-runtime; default: next to the daemon binary
   std::string init_path;       // --init's process (tini-static); found on the host when empty
+  // Networking (dockerd's --bridge, --bip, --default-address-pool, --iptables).
+  std::string bridge = "berth0";  // the default bridge network's Linux bridge
+  std::string bip;                // gateway/prefix of the default bridge ("" = 172.17.0.1/16)
+  std::string default_pool;       // base/size for new networks ("" = 172.18.0.0/16 upwards)
+  bool iptables = true;           // NAT and port publishing rules (nftables)
 };
 
 struct CreateRequest {
-  std::string name;  // "" = generate one
-  Json config;       // Docker's container Config
-  Json host_config;  // Docker's HostConfig
+  std::string name;        // "" = generate one
+  Json config;             // Docker's container Config
+  Json host_config;        // Docker's HostConfig
+  Json networking_config;  // Docker's NetworkingConfig (EndpointsConfig by network name)
 };
 
 struct CreateResult {
@@ -73,6 +84,15 @@ struct LogOptions {
 
 // One log entry: stream 1 = stdout, 2 = stderr.
 using LogSink = std::function<bool(int stream, const std::string& data, int64_t time_nanos)>;
+
+// docker commit: the container's changes as a new image (engine_commit.cpp).
+struct CommitRequest {
+  std::string container;
+  std::string repo, tag;  // "" = untagged; tag "" = latest
+  std::string comment, author;
+  bool pause = true;
+  std::vector<std::string> changes;  // Dockerfile instructions: "CMD [\"x\"]", "ENV A=b"
+};
 
 class Engine {
  public:
@@ -112,6 +132,20 @@ class Engine {
   Status resize_exec(const std::string& exec_id, int height, int width);
   // Blocks until the exec's process ended (or `alive` says false); returns its exit code.
   Result<int> wait_exec(const std::string& exec_id, const std::function<bool()>& alive);
+  // Files: /changes (Docker's [{"Path", "Kind": 0 modified | 1 added | 2 deleted}]), export,
+  // and docker cp's archive endpoints.  A stopped container's rootfs is mounted for the call.
+  Result<Json> changes(const std::string& ref);
+  Status export_rootfs(const std::string& ref, int out_fd);
+  struct PathStat {
+    std::string name;
+    int64_t size = 0;
+    uint32_t mode = 0;  // Go's os.FileMode bits, as the docker CLI decodes them
+    std::string mtime;  // RFC 3339
+    std::string link_target;
+  };
+  Result<PathStat> stat_path(const std::string& ref, const std::string& path);
+  Status archive_get(const std::string& ref, const std::string& path, int out_fd);
+  Status archive_put(const std::string& ref, const std::string& path, int in_fd, bool copy_uid_gid);
   // Resource usage of a running container's cgroup (zeros for a stopped one).
   Result<runtime::CgroupStats> stats(const std::string& ref);
   Result<Container> get_container(const std::string& ref);
@@ -130,6 +164,31 @@ class Engine {
   // Sends the log entries to `sink` until done (or, following, the container stopped or the
   // sink returned false).
   Status read_logs(const std::string& ref, const LogOptions& options, const LogSink& sink);
+
+  // Commits the container's overlay upper dir (pausing a running one when asked); returns the
+  // new image ID.
+  Result<std::string> commit_container(const CommitRequest& request);
+  // Writes the container's changes as a layer tar at `tar_path` (overlay whiteouts become .wh.
+  // entries; mtimes clamped to `clamp_mtime` when >= 0).  False when nothing changed.
+  Result<bool> export_changes(const std::string& ref, const std::string& tar_path,
+                              int64_t clamp_mtime = -1);
+  store::Db& db() { return *db_; }
+
+  // Volumes (engine_volume.cpp); Docker's wording in errors.
+  Result<volume::Volume> create_volume(const volume::CreateOptions& options);
+  Result<volume::Volume> get_volume(const std::string& name);
+  Result<Json> list_volumes(const Json& filters);  // Docker's Volume objects
+  Status remove_volume(const std::string& name, bool force);
+  Result<Json> prune_volumes(const Json& filters);  // {"VolumesDeleted", "SpaceReclaimed"}
+  // Networks (engine_network*.cpp): Docker's JSON shapes in and out.
+  Result<Json> create_network(const Json& request);  // {"Id", "Warning"}
+  Result<Json> inspect_network(const std::string& ref);
+  Result<Json> list_networks(const Json& filters);
+  Status remove_network(const std::string& ref);
+  Result<Json> prune_networks(const Json& filters);  // {"NetworksDeleted"}
+  Status connect_network(const std::string& net, const std::string& container,
+                         const Json& endpoint_config);
+  Status disconnect_network(const std::string& net, const std::string& container, bool force);
 
   // Paths
   std::string container_dir(const std::string& id) const;
@@ -157,6 +216,25 @@ class Engine {
   Status wait_exit_locked(std::unique_lock<std::mutex>& lock, const std::shared_ptr<Entry>& e,
                           int timeout_secs);
   void restore();
+  // The HEALTHCHECK loop of a started container (engine_health.cpp); ends with that run.
+  void start_health_monitor(const std::shared_ptr<Entry>& e);
+  Result<std::pair<int, std::string>> run_probe(const std::string& id, const Json& test,
+                                                int64_t timeout_nanos);
+  // Volumes (engine_volume.cpp); REQUIRES: mu_ held.
+  Status resolve_mounts(Container& c, const std::vector<std::string>& image_volumes);
+  Status mount_volumes(const Container& c, const std::string& rootfs, Json& spec);
+  void release_volumes(const Container& c);
+  std::vector<std::string> volume_users(const std::string& name);
+  void remove_anonymous_volumes(const Container& c);
+  bool volume_matches(const volume::Volume& v, const Json& filters);
+  // Networks (engine_network*.cpp); REQUIRES: mu_ held.
+  Status open_networks();                 // default networks, rules and DNS of running containers
+  Status resolve_networks(Container& c);  // create: endpoints from NetworkMode/EndpointsConfig
+  Status setup_network(Container& c, Json& spec);  // start: netns, veths, ports, /etc files
+  void teardown_network(Container& c);             // exit: the reverse
+  // Runs `fn(rootfs)` with the container's rootfs mounted (mounting a stopped one meanwhile).
+  Status with_rootfs(const std::string& ref,
+                     const std::function<Status(const Container&, const std::string&)>& fn);
   void publish(const Container& c, const std::string& action,
                std::map<std::string, std::string> extra = {});
   // After an exit: restart per the container's policy (REQUIRES: mu_ held).
@@ -166,6 +244,8 @@ class Engine {
   EngineOptions options_;
   std::unique_ptr<store::Db> db_;
   std::unique_ptr<image::ImageStore> images_;
+  std::unique_ptr<volume::VolumeStore> volumes_;
+  std::unique_ptr<network::Controller> net_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::map<std::string, std::shared_ptr<Entry>> entries_;  // by id

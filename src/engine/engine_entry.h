@@ -26,7 +26,9 @@ struct Engine::Entry {
   std::vector<std::shared_ptr<AttachTicket>> pending_attaches;
   // Restart policy back-off: the next delay (ms), doubled per restart, reset after 10 s up.
   int restart_delay_ms = 0;
-  uint64_t restart_token = 0;  // a scheduled restart runs only if this is unchanged
+  uint64_t restart_token = 0;
+  int temp_mounts = 0;  // calls that mounted a stopped container's rootfs (cp, export, diff)  // a
+                        // scheduled restart runs only if this is unchanged
 };
 
 }  // namespace berth::engine

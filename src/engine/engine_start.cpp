@@ -14,6 +14,7 @@
 #include "engine/engine_entry.h"
 #include "engine/rootfs_mount.h"
 #include "engine/spec_builder.h"
+#include "network/controller.h"
 
 namespace berth::engine {
 
@@ -73,6 +74,14 @@ Status Engine::start_locked(std::unique_lock<std::mutex>&, const std::shared_ptr
   BERTH_TRY_ASSIGN(Json spec,
                    build_spec(c, {layout.target, dir, "/" + options_.cgroup_parent + "/" + c.id,
                                   options_.init_path}));
+  BERTH_TRY(setup_network(c, spec));
+  ScopeExit network_on_failure([&] {
+    if (!started) teardown_network(c);
+  });
+  BERTH_TRY(mount_volumes(c, layout.target, spec));
+  ScopeExit volumes_on_failure([&] {
+    if (!started) release_volumes(c);
+  });
   BERTH_TRY(write_file_atomic(dir + "/config.json", spec.dump(2)));
 
   shim::ShimLaunch launch;
@@ -121,6 +130,7 @@ Status Engine::start_locked(std::unique_lock<std::mutex>&, const std::shared_ptr
   publish(c, "start");
   e->monitored = true;
   std::thread([this, e] { monitor(e); }).detach();
+  start_health_monitor(e);
   return ok_status();
 }
 
@@ -160,6 +170,9 @@ void Engine::on_exit(const std::shared_ptr<Entry>& e, int exit_code, int64_t fin
   if (!st) log_error("record exit of " + c.id + ": " + st.error().message);
   Status um = unmount_rootfs(rootfs_path(c.id));
   if (!um) log_warn(um.error().message);
+  teardown_network(c);
+  release_volumes(c);
+  (void)persist(c);
   ++e->exit_generation;
   cv_.notify_all();
   publish(c, "die", {{"exitCode", std::to_string(exit_code)}});
@@ -187,6 +200,7 @@ void Engine::restore() {
       e->c.state.pid = *pid;
       e->monitored = true;
       std::thread([this, e] { monitor(e); }).detach();
+      start_health_monitor(e);
       continue;
     }
     auto status = shim::read_exit_file(shim_dir(e->c.id));

@@ -11,6 +11,8 @@
 #include "base/path.h"
 #include "base/strings.h"
 #include "engine/user_lookup.h"
+#include "oci/spec_json.h"
+#include "runtime/seccomp.h"
 
 namespace berth::engine {
 
@@ -333,6 +335,7 @@ Status apply_host_config(const Json& hc, const HostConfigContext& ctx, Json& spe
 
   // Security options
   bool seccomp_unconfined = privileged;
+  std::string seccomp_profile;  // Docker's profile format; "" = Docker's default
   for (auto& opt : json_strings(hc, "SecurityOpt")) {
     auto sep = opt.find_first_of("=:");
     std::string key = opt.substr(0, sep);
@@ -340,12 +343,10 @@ Status apply_host_config(const Json& hc, const HostConfigContext& ctx, Json& spe
     if (key == "no-new-privileges") {
       process["noNewPrivileges"] = value.empty() || value == "true";
     } else if (key == "seccomp") {
-      if (value == "unconfined") {
+      if (value == "unconfined")
         seccomp_unconfined = true;
-      } else {
-        BERTH_TRY_ASSIGN(Json profile, parse_json(value, "seccomp profile"));
-        spec["linux"]["seccomp"] = profile;  // Docker's profile format; the runtime converts
-      }
+      else
+        seccomp_profile = value;  // the docker CLI sends the file's JSON, not its path
     } else if (key == "apparmor") {
       process["apparmorProfile"] = value;
     } else if (key == "label") {
@@ -354,7 +355,16 @@ Status apply_host_config(const Json& hc, const HostConfigContext& ctx, Json& spe
         process["selinuxLabel"] = "system_u:system_r:" + value.substr(5) + ":s0";
     }
   }
-  if (seccomp_unconfined) spec["linux"].erase("seccomp");
+  if (!seccomp_unconfined) {
+    // As dockerd: the profile's rules for this container's capabilities, as linux.seccomp.
+    auto seccomp = runtime::seccomp_from_docker_profile(
+        seccomp_profile.empty() ? runtime::docker_default_seccomp_profile()
+                                : std::string_view(seccomp_profile),
+        caps);
+    if (!seccomp) return std::move(seccomp).error().context("opening seccomp profile failed");
+    BERTH_TRY_ASSIGN(spec["linux"]["seccomp"],
+                     parse_json(oci::seccomp_to_json(*seccomp), "seccomp profile"));
+  }
 
   if (privileged) {
     // No masked or read-only paths, /sys writable, every host device.

@@ -73,6 +73,12 @@ class Daemon:
         self.socket = os.path.join(self.exec_root, "berth.sock")
         self.host = "unix://" + self.socket
         self.cgroup_parent = self.prefix
+        # Its own bridge, subnet and nftables table, so it never touches the host's or another
+        # run's networking.
+        tag = uuid.uuid4().hex[:8]
+        self.bridge = "bt" + tag
+        self.bip = f"10.{int(tag[:2], 16) % 200 + 20}.{int(tag[2:4], 16)}.1/24"
+        self.nft_table = "berth_" + self.bridge
         self.log_path = os.path.join(base, "berthd.log")
         self.proc = None
 
@@ -84,7 +90,8 @@ class Daemon:
         self.proc = subprocess.Popen(
             [binary("berthd"), "-H", self.host, "--data-root", self.data_root,
              "--exec-root", self.exec_root, "--pidfile", os.path.join(self.base, "berthd.pid"),
-             "--cgroup-parent", self.cgroup_parent, "--config-file", os.path.join(self.base, "daemon.json")],
+             "--cgroup-parent", self.cgroup_parent, "--config-file", os.path.join(self.base, "daemon.json"),
+             "--bridge", self.bridge, "--bip", self.bip],
             stdout=log, stderr=log, stdin=subprocess.DEVNULL)
         deadline = time.time() + 20
         while time.time() < deadline:
@@ -160,6 +167,8 @@ class Daemon:
             subprocess.run(["umount", "-l", m], capture_output=True)
         for d in cgroup_dirs(self.cgroup_parent):
             remove_cgroup_tree(d)
+        subprocess.run(["ip", "link", "del", self.bridge], capture_output=True)
+        subprocess.run(["nft", "delete", "table", "ip", self.nft_table], capture_output=True)
 
 
 @pytest.fixture(scope="session")

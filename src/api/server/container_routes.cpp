@@ -77,6 +77,7 @@ Status create(Engine& engine, http::Request& request, http::ResponseWriter& w) {
   create.host_config = body.value("HostConfig", Json::object());
   if (create.host_config.is_null()) create.host_config = Json::object();
   body.erase("HostConfig");
+  create.networking_config = body.value("NetworkingConfig", Json::object());
   body.erase("NetworkingConfig");
   create.config = std::move(body);
   BERTH_TRY_ASSIGN(auto result, engine.create_container(create));

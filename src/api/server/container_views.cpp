@@ -14,6 +14,54 @@ std::string shell_command(const engine::Container& c) {
   return out;
 }
 
+// MountPoints without the engine's own keys.
+Json mounts_view(const engine::Container& c) {
+  Json out = Json::array();
+  for (auto& mp : c.mount_points) {
+    Json m = Json::object();
+    for (const char* k :
+         {"Type", "Name", "Source", "Destination", "Driver", "Mode", "RW", "Propagation"})
+      if (mp.contains(k)) m[k] = mp[k];
+    if (m["Type"] == "bind" || m["Type"] == "tmpfs") m.erase("Name"), m.erase("Driver");
+    out.push_back(m);
+  }
+  return out;
+}
+
+Json networks_view(const engine::Container& c) {
+  Json out = Json::object();
+  for (auto& [name, ep] : c.networks.items()) {
+    Json e = Json::object();
+    for (auto& [k, v] : ep.items())
+      if (!k.empty() && k[0] != '_') e[k] = v;
+    out[name] = e;
+  }
+  return out;
+}
+
+// Ports of `docker ps`: one entry per published binding, or the exposed port alone.
+Json summary_ports(const engine::Container& c) {
+  Json out = Json::array();
+  for (auto& [key, list] : c.ports.items()) {
+    long long port = 0;
+    parse_int64(key.substr(0, key.find('/')), &port);
+    std::string proto = key.find('/') == std::string::npos ? "tcp" : key.substr(key.find('/') + 1);
+    if (!list.is_array() || list.empty()) {
+      out.push_back({{"PrivatePort", port}, {"Type", proto}});
+      continue;
+    }
+    for (auto& b : list) {
+      long long hp = 0;
+      parse_int64(json_string(b, "HostPort"), &hp);
+      out.push_back({{"IP", json_string(b, "HostIp")},
+                     {"PrivatePort", port},
+                     {"PublicPort", hp},
+                     {"Type", proto}});
+    }
+  }
+  return out;
+}
+
 Json null_if_empty(const Json& j, const char* key) {
   if (!j.is_object() || !j.contains(key)) return nullptr;
   return j[key];
@@ -23,8 +71,17 @@ Json null_if_empty(const Json& j, const char* key) {
 std::string container_status_text(const engine::Container& c) {
   int64_t now = now_nanos();
   switch (c.state.status) {
-    case engine::RunState::kRunning:
-      return "Up " + human_duration((now - c.state.started_at) / 1000000000LL);
+    case engine::RunState::kRunning: {
+      std::string up = "Up " + human_duration((now - c.state.started_at) / 1000000000LL);
+      if (c.state.health.is_object()) {
+        std::string h = c.state.health.value("Status", "");
+        if (h == "starting")
+          up += " (health: starting)";
+        else if (!h.empty())
+          up += " (" + h + ")";
+      }
+      return up;
+    }
     case engine::RunState::kPaused:
       return "Up " + human_duration((now - c.state.started_at) / 1000000000LL) + " (Paused)";
     case engine::RunState::kExited:
@@ -52,13 +109,13 @@ Json container_summary(const engine::Container& c) {
               {"ImageID", c.image_id},
               {"Command", shell_command(c)},
               {"Created", c.created / 1000000000LL},
-              {"Ports", Json::array()},
+              {"Ports", summary_ports(c)},
               {"Labels", labels},
               {"State", engine::status_name(c.state.status)},
               {"Status", container_status_text(c)},
               {"HostConfig", {{"NetworkMode", network_mode}}},
-              {"NetworkSettings", {{"Networks", Json::object()}}},
-              {"Mounts", Json::array()}};
+              {"NetworkSettings", {{"Networks", networks_view(c)}}},
+              {"Mounts", mounts_view(c)}};
 }
 
 Json container_inspect(const engine::Container& c, const engine::Engine& engine) {
@@ -76,6 +133,7 @@ Json container_inspect(const engine::Container& c, const engine::Engine& engine)
       {"Error", s.error},
       {"StartedAt", time_or_zero(s.started_at)},
       {"FinishedAt", time_or_zero(s.finished_at)}};
+  if (s.health.is_object()) state["Health"] = s.health;
   Json config = c.config;
   for (const char* key :
        {"AttachStdin", "AttachStdout", "AttachStderr", "Tty", "OpenStdin", "StdinOnce"})
@@ -93,39 +151,47 @@ Json container_inspect(const engine::Container& c, const engine::Engine& engine)
   if (!host_config.contains("RestartPolicy"))
     host_config["RestartPolicy"] = {{"Name", "no"}, {"MaximumRetryCount", 0}};
   if (!host_config.contains("AutoRemove")) host_config["AutoRemove"] = false;
-  return Json{{"Id", c.id},
-              {"Created", format_rfc3339_nano(c.created)},
-              {"Path", c.path},
-              {"Args", c.args},
-              {"State", state},
-              {"Image", c.image_id},
-              {"ResolvConfPath", dir + "/resolv.conf"},
-              {"HostnamePath", dir + "/hostname"},
-              {"HostsPath", dir + "/hosts"},
-              {"LogPath", dir + "/" + c.id + "-json.log"},
-              {"Name", "/" + c.name},
-              {"RestartCount", c.restart_count},
-              {"Driver", "overlay2"},
-              {"Platform", "linux"},
-              {"MountLabel", ""},
-              {"ProcessLabel", ""},
-              {"AppArmorProfile", ""},
-              {"ExecIDs", nullptr},
-              {"HostConfig", host_config},
-              {"GraphDriver",
-               {{"Name", "overlay2"},
-                {"Data",
-                 {{"MergedDir", dir + "/rootfs"},
-                  {"UpperDir", dir + "/diff"},
-                  {"WorkDir", dir + "/work"}}}}},
-              {"Mounts", Json::array()},
-              {"Config", config},
-              {"NetworkSettings",
-               {{"Bridge", ""},
-                {"SandboxID", ""},
-                {"SandboxKey", ""},
-                {"Ports", Json::object()},
-                {"Networks", Json::object()}}}};
+  return Json{
+      {"Id", c.id},
+      {"Created", format_rfc3339_nano(c.created)},
+      {"Path", c.path},
+      {"Args", c.args},
+      {"State", state},
+      {"Image", c.image_id},
+      {"ResolvConfPath", dir + "/resolv.conf"},
+      {"HostnamePath", dir + "/hostname"},
+      {"HostsPath", dir + "/hosts"},
+      {"LogPath", dir + "/" + c.id + "-json.log"},
+      {"Name", "/" + c.name},
+      {"RestartCount", c.restart_count},
+      {"Driver", "overlay2"},
+      {"Platform", "linux"},
+      {"MountLabel", ""},
+      {"ProcessLabel", ""},
+      {"AppArmorProfile", ""},
+      {"ExecIDs", nullptr},
+      {"HostConfig", host_config},
+      {"GraphDriver",
+       {{"Name", "overlay2"},
+        {"Data",
+         {{"MergedDir", dir + "/rootfs"},
+          {"UpperDir", dir + "/diff"},
+          {"WorkDir", dir + "/work"}}}}},
+      {"Mounts", mounts_view(c)},
+      {"Config", config},
+      {"NetworkSettings",
+       {{"Bridge", ""},
+        {"SandboxID", c.running() && !c.networks.empty() ? c.id : ""},
+        {"SandboxKey",
+         c.running() && !c.networks.empty() ? engine.options().exec_root + "/netns/" + c.id : ""},
+        {"Ports", c.ports},
+        {"IPAddress",
+         c.networks.contains("bridge") ? json_string(c.networks["bridge"], "IPAddress") : ""},
+        {"Gateway",
+         c.networks.contains("bridge") ? json_string(c.networks["bridge"], "Gateway") : ""},
+        {"MacAddress",
+         c.networks.contains("bridge") ? json_string(c.networks["bridge"], "MacAddress") : ""},
+        {"Networks", networks_view(c)}}}};
 }
 
 }  // namespace berth::api::server

@@ -21,6 +21,10 @@ const char* kUsage =
     "Usage:\tberthd [OPTIONS]\n\n"
     "A container engine that speaks Docker's Engine API\n\n"
     "Options:\n"
+    "      --bip string             Specify default-bridge IP (default \"172.17.0.1/16\")\n"
+    "  -b, --bridge string          Attach containers to a network bridge (default \"berth0\")\n"
+    "      --default-address-pool string  Default address pool for local networks\n"
+    "      --iptables               Enable addition of nftables rules (default true)\n"
     "      --cgroup-parent string   Parent cgroup for all containers (default \"berth\")\n"
     "      --config-file string     Daemon configuration file (default "
     "\"/etc/berth/daemon.json\")\n"
@@ -50,6 +54,9 @@ Status apply_config_file(const std::string& path, DaemonOptions* o, bool require
   if (j.contains("pidfile")) o->pidfile = json_string(j, "pidfile");
   if (j.contains("log-level")) o->log_level = json_string(j, "log-level");
   if (j.contains("cgroup-parent")) o->engine.cgroup_parent = json_string(j, "cgroup-parent");
+  if (j.contains("bridge")) o->engine.bridge = json_string(j, "bridge");
+  if (j.contains("bip")) o->engine.bip = json_string(j, "bip");
+  if (j.contains("iptables") && j["iptables"].is_boolean()) o->engine.iptables = j["iptables"];
   return ok_status();
 }
 }  // namespace
@@ -86,6 +93,7 @@ Result<DaemonOptions> parse_daemon_args(int argc, char** argv, bool* exit_now) {
     }
     if (name == "-H") name = "--host";
     if (name == "-l") name = "--log-level";
+    if (name == "-b") name = "--bridge";
     flags.emplace_back(name, value);
   }
   for (auto& [name, value] : flags)
@@ -107,6 +115,17 @@ Result<DaemonOptions> parse_daemon_args(int argc, char** argv, bool* exit_now) {
       o.engine.cgroup_parent = value;
     else if (name == "--shim-binary")
       o.engine.shim_binary = value;
+    else if (name == "--bridge")
+      o.engine.bridge = value;
+    else if (name == "--bip")
+      o.engine.bip = value;
+    else if (name == "--default-address-pool")
+      o.engine.default_pool = value.substr(
+          value.find("base=") == std::string::npos ? 0 : value.find("base=") + 5,
+          value.find(',') == std::string::npos ? std::string::npos
+                                               : value.find(',') - value.find("base=") - 5);
+    else if (name == "--iptables")
+      o.engine.iptables = value != "false";
     else if (name == "--config-file")
       continue;
     else

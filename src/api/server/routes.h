@@ -16,6 +16,12 @@ void add_container_routes(Router& router, engine::Engine& engine);
 void add_image_routes(Router& router, engine::Engine& engine);
 void add_container_manage_routes(Router& router, engine::Engine& engine);
 void add_exec_routes(Router& router, engine::Engine& engine);
+void add_container_files_routes(Router& router, engine::Engine& engine);
+void add_network_routes(Router& router, engine::Engine& engine);
+void add_volume_routes(Router& router, engine::Engine& engine);
+// POST /commit (commit_routes.cpp); POST /build, /build/prune (build_routes.cpp).
+void add_commit_routes(Router& router, engine::Engine& engine);
+void add_build_routes(Router& router, engine::Engine& engine);
 
 // All of the above.
 void add_all_routes(Router& router, engine::Engine& engine);

@@ -176,7 +176,12 @@ void add_all_routes(Router& router, engine::Engine& engine) {
   add_container_routes(router, engine);
   add_container_manage_routes(router, engine);
   add_exec_routes(router, engine);
+  add_container_files_routes(router, engine);
+  add_network_routes(router, engine);
+  add_volume_routes(router, engine);
   add_image_routes(router, engine);
+  add_commit_routes(router, engine);
+  add_build_routes(router, engine);
 }
 
 }  // namespace berth::api::server
