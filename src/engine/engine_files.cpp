@@ -84,24 +84,50 @@ Result<Json> Engine::changes(const std::string& ref) {
       if (path_exists(l + rel)) return true;
     return false;
   };
-  std::function<Status(const std::string&)> walk = [&](const std::string& rel) -> Status {
+  // Mount points the runtime made (Docker keeps them in an -init layer that diff never shows):
+  // left out while empty.
+  static const char* kMountPoints[] = {
+      "/etc/hosts", "/etc/hostname", "/etc/resolv.conf", "/.dockerenv", "/proc",
+      "/sys",       "/dev",          "/dev/pts",         "/dev/shm",    "/etc/mtab"};
+  auto mount_point = [&](const std::string& rel, const struct stat& st) {
+    for (const char* m : kMountPoints) {
+      if (rel != m) continue;
+      if (S_ISREG(st.st_mode)) return st.st_size == 0;
+      if (S_ISDIR(st.st_mode)) {
+        auto names = list_dir(upper + rel);
+        return names && names->empty();
+      }
+      return S_ISLNK(st.st_mode);
+    }
+    return false;
+  };
+  // Returns whether anything at or below `rel` was reported.
+  std::function<Result<bool>(const std::string&)> walk =
+      [&](const std::string& rel) -> Result<bool> {
     BERTH_TRY_ASSIGN(auto names, list_dir(upper + rel));
     std::sort(names.begin(), names.end());
+    bool any = false;
     for (auto& name : names) {
       std::string child = rel + "/" + name;
       struct stat st;
-      if (::lstat((upper + child).c_str(), &st) != 0) continue;
-      int kind;
-      if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0))
-        kind = 2;  // overlay whiteout
-      else
-        kind = in_lower(child) ? 0 : 1;
-      out.push_back({{"Path", child}, {"Kind", kind}});
-      if (S_ISDIR(st.st_mode)) BERTH_TRY(walk(child));
+      if (::lstat((upper + child).c_str(), &st) != 0 || mount_point(child, st)) continue;
+      bool whiteout = S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0);
+      bool existed = in_lower(child);
+      size_t at = out.size();
+      bool below = false;
+      if (S_ISDIR(st.st_mode)) {
+        BERTH_TRY_ASSIGN(below, walk(child));
+      }
+      // A directory copied up only to hold changes is "C"; an unchanged copy-up is not shown.
+      if (S_ISDIR(st.st_mode) && existed && !below) continue;
+      int kind = whiteout ? 2 : (existed ? 0 : 1);
+      out.insert(out.begin() + static_cast<long>(at), Json{{"Path", child}, {"Kind", kind}});
+      any = true;
     }
-    return ok_status();
+    return any;
   };
-  BERTH_TRY(walk(""));
+  auto walked = walk("");
+  if (!walked) return std::move(walked).error().context("changes of container " + ref);
   return out;
 }
 

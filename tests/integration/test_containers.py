@@ -1,0 +1,229 @@
+"""Issue 5's daemon side through the real docker CLI and the Python SDK: exec, pause, rename,
+restart, update, top, stats, events, diff, cp, export, healthchecks, restart policies, prune."""
+import io
+import json
+import os
+import subprocess
+import tarfile
+import time
+
+import pytest
+
+
+def wait_for(pred, timeout=15, step=0.1):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        v = pred()
+        if v:
+            return v
+        time.sleep(step)
+    return pred()
+
+
+def test_exec_exit_code_stdin_user_env_workdir(docker, name):
+    docker("run", "-d", "--name", name, "busybox", "sleep", "60", check=True)
+    try:
+        r = docker("exec", name, "sh", "-c", "echo out; echo err >&2; exit 4")
+        assert (r.returncode, r.stdout, r.stderr) == (4, "out\n", "err\n")
+        r = docker("exec", "-i", name, "cat", input="piped\n", check=True)
+        assert r.stdout == "piped\n"
+        r = docker("exec", "-u", "nobody", "-e", "X=1", "-w", "/tmp", name, "sh", "-c",
+                   "id -u; echo $X; pwd", check=True)
+        assert r.stdout.split() == ["65534", "1", "/tmp"]
+        r = docker("exec", "-d", name, "sh", "-c", "echo bg > /tmp/bg", check=True)
+        assert wait_for(lambda: docker("exec", name, "cat", "/tmp/bg").stdout == "bg\n")
+    finally:
+        docker("rm", "-f", name)
+
+
+def test_exec_on_stopped_container_is_refused(docker, name):
+    docker("create", "--name", name, "busybox", "true", check=True)
+    r = docker("exec", name, "true")
+    assert r.returncode != 0 and "is not running" in r.stderr
+    docker("rm", name, check=True)
+
+
+def test_pause_unpause_rename_restart(docker, name):
+    docker("run", "-d", "--name", name, "busybox", "sleep", "60", check=True)
+    try:
+        docker("pause", name, check=True)
+        r = docker("inspect", "-f", "{{.State.Status}} {{.State.Paused}}", name, check=True)
+        assert r.stdout.strip() == "paused true"
+        assert "(Paused)" in docker("ps", "--format", "{{.Status}}", "-f", f"name={name}").stdout
+        r = docker("pause", name)
+        assert r.returncode != 0 and "already paused" in r.stderr
+        docker("unpause", name, check=True)
+        assert docker("inspect", "-f", "{{.State.Status}}", name).stdout.strip() == "running"
+        docker("rename", name, name + "-new", check=True)
+        assert docker("inspect", "-f", "{{.Name}}", name + "-new").stdout.strip() == "/" + name + "-new"
+        pid1 = docker("inspect", "-f", "{{.State.Pid}}", name + "-new").stdout.strip()
+        docker("restart", "-t", "1", name + "-new", check=True)
+        r = docker("inspect", "-f", "{{.State.Status}} {{.State.Pid}}", name + "-new", check=True)
+        status, pid2 = r.stdout.split()
+        assert status == "running" and pid2 != pid1
+    finally:
+        docker("rm", "-f", name, name + "-new")
+
+
+def test_update_memory_of_running_container(docker, name):
+    docker("run", "-d", "--name", name, "-m", "32m", "busybox", "sleep", "60", check=True)
+    try:
+        docker("update", "--memory", "64m", "--memory-swap", "128m", name, check=True)
+        assert docker("inspect", "-f", "{{.HostConfig.Memory}}", name).stdout.strip() == str(64 << 20)
+        cid = docker("inspect", "-f", "{{.Id}}", name).stdout.strip()
+        limits = [open(os.path.join(root, "memory.limit_in_bytes")).read().strip()
+                  for root, _, files in os.walk("/sys/fs/cgroup/memory") if root.endswith(cid)
+                  and "memory.limit_in_bytes" in files]
+        assert limits == [str(64 << 20)]
+    finally:
+        docker("rm", "-f", name)
+
+
+def test_invalid_resources_get_dockers_errors(docker):
+    r = docker("run", "--rm", "-m", "1m", "busybox", "true")
+    assert r.returncode == 125 and "Minimum memory limit allowed is 6MB" in r.stderr
+    r = docker("run", "--rm", "--cpus", "64", "busybox", "true")
+    assert r.returncode == 125 and "Range of CPUs is from 0.01 to" in r.stderr
+
+
+def test_top_stats_events(docker, name):
+    since = str(time.time() - 1)
+    docker("run", "-d", "--name", name, "busybox", "sleep", "60", check=True)
+    try:
+        r = docker("top", name, check=True)
+        assert r.stdout.splitlines()[0].split()[:2] == ["UID", "PID"] and "sleep 60" in r.stdout
+        r = docker("stats", "--no-stream", "--format", "{{.Name}} {{.PIDs}}", name, check=True)
+        assert r.stdout.strip() == f"{name} 1"
+        docker("stop", "-t", "1", name, check=True)
+        r = docker("events", "--since", since, "--until", str(time.time() + 1), "--filter",
+                   f"container={name}", "--format", "{{.Action}}", check=True)
+        actions = r.stdout.split()
+        for want in ("create", "start", "kill", "die", "stop"):
+            assert want in actions, actions
+    finally:
+        docker("rm", "-f", name)
+
+
+def test_diff_cp_export(docker, name, tmp_path):
+    docker("run", "--name", name, "busybox", "sh", "-c", "echo x > /etc/newfile; rm /bin/vi",
+           check=True)
+    try:
+        r = docker("diff", name, check=True)
+        assert r.stdout.splitlines() == ["C /bin", "D /bin/vi", "C /etc", "A /etc/newfile"]
+        src = tmp_path / "in.txt"
+        src.write_text("into the container\n")
+        docker("cp", str(src), f"{name}:/tmp/in.txt", check=True)
+        docker("cp", f"{name}:/tmp/in.txt", str(tmp_path / "back.txt"), check=True)
+        assert (tmp_path / "back.txt").read_text() == "into the container\n"
+        r = docker("cp", f"{name}:/nope", str(tmp_path / "x"))
+        assert r.returncode != 0 and "Could not find the file /nope" in r.stderr
+        out = tmp_path / "export.tar"
+        docker("export", "-o", str(out), name, check=True)
+        with tarfile.open(out) as t:
+            names = t.getnames()
+        assert "etc/newfile" in names and "bin/busybox" in names and "bin/vi" not in names
+    finally:
+        docker("rm", "-f", name)
+
+
+def test_cp_cannot_escape_rootfs(docker, name, tmp_path):
+    # A symlink inside the container pointing at the host's /etc resolves inside the rootfs.
+    docker("run", "--name", name, "busybox", "ln", "-s", "/etc", "/escape", check=True)
+    try:
+        marker = tmp_path / "marker"
+        marker.write_text("m\n")
+        docker("cp", str(marker), f"{name}:/escape/berth-escape-marker", check=True)
+        assert not os.path.exists("/etc/berth-escape-marker")
+        r = docker("cp", f"{name}:/etc/berth-escape-marker", str(tmp_path / "got"), check=True)
+        assert (tmp_path / "got").read_text() == "m\n"
+    finally:
+        docker("rm", "-f", name)
+
+
+def test_healthcheck_status_and_event(docker, name):
+    docker("run", "-d", "--name", name, "--health-cmd", "test -f /tmp/ok", "--health-interval",
+           "1s", "--health-retries", "1", "busybox", "sleep", "60", check=True)
+    try:
+        assert wait_for(lambda: docker("inspect", "-f", "{{.State.Health.Status}}", name)
+                        .stdout.strip() == "unhealthy")
+        assert "(unhealthy)" in docker("ps", "--format", "{{.Status}}", "-f", f"name={name}").stdout
+        # Unhealthy is not restarted by the engine.
+        assert docker("inspect", "-f", "{{.RestartCount}}", name).stdout.strip() == "0"
+        docker("exec", name, "touch", "/tmp/ok", check=True)
+        assert wait_for(lambda: docker("inspect", "-f", "{{.State.Health.Status}}", name)
+                        .stdout.strip() == "healthy")
+    finally:
+        docker("rm", "-f", name)
+
+
+def test_restart_policy_on_failure(docker, name):
+    docker("run", "-d", "--name", name, "--restart", "on-failure:2", "busybox", "sh", "-c",
+           "exit 1", check=True)
+    try:
+        assert wait_for(lambda: docker("inspect", "-f", "{{.RestartCount}} {{.State.Status}}",
+                                       name).stdout.strip() == "2 exited", timeout=20)
+    finally:
+        docker("rm", "-f", name)
+
+
+def test_stop_prevents_restart_always(docker, name):
+    docker("run", "-d", "--name", name, "--restart", "always", "busybox", "sleep", "60", check=True)
+    try:
+        docker("stop", "-t", "1", name, check=True)
+        time.sleep(1)
+        assert docker("inspect", "-f", "{{.State.Status}}", name).stdout.strip() == "exited"
+    finally:
+        docker("rm", "-f", name)
+
+
+def test_prune_removes_only_stopped(docker, name):
+    docker("run", "--name", name + "-done", "busybox", "true", check=True)
+    docker("run", "-d", "--name", name + "-live", "busybox", "sleep", "60", check=True)
+    try:
+        r = docker("container", "prune", "-f", check=True)
+        assert "Total reclaimed space" in r.stdout
+        names = docker("ps", "-a", "--format", "{{.Names}}").stdout.split()
+        assert name + "-live" in names and name + "-done" not in names
+    finally:
+        docker("rm", "-f", name + "-done", name + "-live")
+
+
+def test_python_sdk_container_calls(daemon, tmp_path):
+    code = f"""
+import docker, io, tarfile, json
+c = docker.DockerClient(base_url='{daemon.host}')
+ctr = c.containers.run('busybox', 'sh -c "echo started; sleep 60"', detach=True)
+try:
+    r = ctr.exec_run('sh -c "echo hi; exit 2"')
+    assert (r.exit_code, r.output) == (2, b'hi\\n'), r
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode='w') as t:
+        data = b'payload\\n'
+        info = tarfile.TarInfo('put.txt'); info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+    assert ctr.put_archive('/tmp', buf.getvalue())
+    stream, stat = ctr.get_archive('/tmp/put.txt')
+    raw = b''.join(stream)
+    with tarfile.open(fileobj=io.BytesIO(raw)) as t:
+        assert t.extractfile('put.txt').read() == b'payload\\n'
+    assert stat['name'] == 'put.txt'
+    top = ctr.top()
+    assert 'PID' in top['Titles']
+    s = ctr.stats(stream=False)
+    assert s['pids_stats']['current'] >= 1 and 'cpu_stats' in s
+    logs = ctr.logs(stream=True)
+    assert next(logs) == b'started\\n'
+    img = ctr.commit(repository='sdk-commit', tag='v1')
+    assert img.id.startswith('sha256:')
+    ctr.kill()
+    assert ctr.wait()['StatusCode'] == 137
+finally:
+    ctr.remove(force=True)
+    try:
+        c.images.remove('sdk-commit:v1')
+    except Exception:
+        pass
+print('ok')
+"""
+    r = subprocess.run(["/usr/bin/python3", "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr + daemon.log()
