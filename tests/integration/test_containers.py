@@ -227,3 +227,77 @@ print('ok')
 """
     r = subprocess.run(["/usr/bin/python3", "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr + daemon.log()
+
+
+def test_interactive_tty_prompt_output_and_resize(daemon):
+    import pty
+    import fcntl
+    import struct
+    import termios
+    env = dict(os.environ, DOCKER_HOST=daemon.host,
+               DOCKER_CONFIG=os.path.join(daemon.base, "docker-config"))
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvpe("docker", ["docker", "run", "-it", "--rm", "busybox", "sh"], env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    out = b""
+
+    def read_until(token, timeout=20):
+        nonlocal out
+        deadline = time.time() + timeout
+        while token not in out and time.time() < deadline:
+            try:
+                import select
+                if select.select([fd], [], [], 0.2)[0]:
+                    out += os.read(fd, 4096)
+            except OSError:
+                break
+        return token in out
+
+    try:
+        assert read_until(b"# "), out  # the shell's prompt
+        os.write(fd, b"echo $((6*7))\n")
+        assert read_until(b"42"), out
+        # A window change reaches the container's tty through /resize.
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 41, 123, 0, 0))
+        os.kill(pid, 28)  # SIGWINCH: the CLI sends the new size
+        time.sleep(0.5)
+        os.write(fd, b"stty size\n")
+        assert read_until(b"41 123"), out
+        os.write(fd, b"exit 3\n")
+        _, status = os.waitpid(pid, 0)
+        pid = 0
+        assert os.WEXITSTATUS(status) == 3
+    finally:
+        if pid:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        os.close(fd)
+
+
+def test_daemon_sigkill_during_busy_run_of_50(daemon, docker, name):
+    names = [f"{name}-{i}" for i in range(50)]
+    procs = [subprocess.Popen(["docker", "run", "-d", "--name", n, "--restart",
+                               "always" if i % 10 == 0 else "no", "busybox", "sh", "-c",
+                               f"echo log-{i}; " + ("sleep 60" if i % 2 == 0 else "exit 0")],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env=dict(os.environ, DOCKER_HOST=daemon.host))
+             for i, n in enumerate(names)]
+    for p in procs:
+        p.wait(120)
+    daemon.kill()
+    daemon.start()
+    try:
+        r = docker("ps", "-a", "--format", "{{.Names}} {{.State}}", check=True)
+        states = dict(line.split() for line in r.stdout.splitlines() if line.startswith(name))
+        assert set(states) == set(names)
+        for i, n in enumerate(names):
+            want = "running" if i % 2 == 0 else "exited"
+            assert states[n] == want, (n, states[n])
+            assert docker("logs", n, check=True).stdout == f"log-{i}\n"
+        # Still managed: a restart policy applies after the restart.
+        docker("kill", "-s", "KILL", names[10], check=True)
+        docker("start", names[10], check=True)
+        assert docker("inspect", "-f", "{{.State.Status}}", names[10]).stdout.strip() == "running"
+    finally:
+        docker("rm", "-f", *names)
