@@ -353,7 +353,7 @@ class StageRunner {
     spec.image_id = st_.image_id;
     Json config = st_.cfg.config;
     config["Cmd"] = cmd;
-    config["Entrypoint"] = nullptr;
+    config["Entrypoint"] = Json::array();  // [] overrides the image's; null would inherit it
     config["Image"] = st_.image_id;
     config["Healthcheck"] = nullptr;
     for (auto& u : st_.used) {

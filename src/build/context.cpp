@@ -34,9 +34,9 @@ Status extract_context(int fd, const std::string& dir) {
     return make_error(Code::kInvalidArgument,
                       std::string("read build context: ") + archive_error_string(a.get()));
   std::unique_ptr<archive, WriteFree> w(archive_write_disk_new());
-  archive_write_disk_set_options(
-      w.get(), ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-                   ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
+  archive_write_disk_set_options(w.get(), ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM |
+                                              ARCHIVE_EXTRACT_SECURE_SYMLINKS |
+                                              ARCHIVE_EXTRACT_SECURE_NODOTDOT);
   archive_entry* e;
   while (true) {
     int r = archive_read_next_header(a.get(), &e);

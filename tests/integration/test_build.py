@@ -61,7 +61,7 @@ def test_basic_corpus(berth, tags):
     assert c["StopSignal"] == "SIGUSR1"
     assert c["Healthcheck"]["Test"] == ["CMD-SHELL", "true"]
     assert c["Healthcheck"]["Interval"] == 5_000_000_000 and c["Healthcheck"]["Retries"] == 2
-    assert c["OnBuild"] == ["RUN echo onbuild > /onbuild.txt"]
+    assert c["OnBuild"] == ["RUN echo onbuild > /tmp/onbuild.txt"]
     assert c["Entrypoint"] == ["/bin/sh", "-c"] and c["Cmd"] == ["cat /greeting"]
     # GREETING came from --build-arg and is not in the image's environment.
     assert not any(e.startswith("GREETING=") for e in c["Env"])
@@ -74,7 +74,7 @@ def test_basic_corpus(berth, tags):
     d = tempfile.mkdtemp()
     try:
         with open(os.path.join(d, "Dockerfile"), "w") as f:
-            f.write(f"FROM {t}\nUSER 0\nENTRYPOINT []\nCMD [\"cat\", \"/onbuild.txt\"]\n")
+            f.write(f"FROM {t}\nUSER 0\nENTRYPOINT []\nCMD [\"cat\", \"/tmp/onbuild.txt\"]\n")
         build(berth, d, "-t", child)
         assert run(berth, child).stdout == "onbuild\n"
         assert inspect(berth, child)["Config"].get("OnBuild") in (None, [])
