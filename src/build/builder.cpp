@@ -330,9 +330,7 @@ class StageRunner {
     std::string network = flag_value(ins.flags, "network");
     for (auto& f : ins.flags) {
       if (f.compare(0, 10, "--network=") == 0) continue;
-      if (f.compare(0, 8, "--mount=") == 0)
-        return make_error(Code::kNotImplemented,
-                          "RUN --mount is not supported by this builder yet");
+      if (f.compare(0, 8, "--mount=") == 0) continue;
       if (f.compare(0, 11, "--security=") == 0) continue;
       return make_error(Code::kInvalidArgument, "unknown flag: " + f.substr(2, f.find('=') - 2));
     }
@@ -345,8 +343,8 @@ class StageRunner {
       for (auto& u : st_.used) prefix += " " + u;
       created_by = prefix + " " + created_by;
     }
-    std::string key = key_of(
-        st_.image_id, "RUN\n" + created_by + "\n" + network + "\n" + dump_json(st_.cfg.config));
+    std::string key = key_of(st_.image_id, "RUN\n" + created_by + "\n" + join(ins.flags, " ") +
+                                               "\n" + dump_json(st_.cfg.config));
     if (use_cache(key)) return ok_status();
 
     Backend::RunSpec spec;
@@ -368,6 +366,11 @@ class StageRunner {
         set_env(config, p, *it->second);
     spec.config = config;
     spec.network_none = network == "none" || bc_.options.network_mode == "none";
+    std::vector<std::string> unmount;
+    ScopeExit undo_mounts([&] {
+      for (auto& m : unmount) bc_.backend.unmount_image(m);
+    });
+    for (auto& m : flag_values(ins.flags, "mount")) BERTH_TRY(add_mount(m, spec, unmount));
     spec.clamp_mtime = bc_.options.source_date_epoch;
     spec.layer_tar = bc_.backend.tmp_dir() + "/build-" + random_hex_id().substr(0, 16) + ".tar";
     ScopeExit remove_tar([&] { (void)::unlink(spec.layer_tar.c_str()); });
@@ -380,6 +383,54 @@ class StageRunner {
           "The command '" + shown + "' returned a non-zero code: " + std::to_string(rr.exit_code));
     BERTH_TRY(commit(key, rr.changed ? spec.layer_tar : "", created_by));
     bc_.print(" ---> " + short_id(st_.image_id) + "\n");
+    return ok_status();
+  }
+
+  // RUN --mount=type=bind|cache|tmpfs,target=...[,source=][,from=][,id=][,rw]
+  Status add_mount(const std::string& text, Backend::RunSpec& spec,
+                   std::vector<std::string>& unmount) {
+    std::map<std::string, std::string> kv;
+    for (auto& part : split(text, ',')) {
+      size_t eq = part.find('=');
+      kv[part.substr(0, eq)] = eq == std::string::npos ? "true" : part.substr(eq + 1);
+    }
+    std::string type = kv.count("type") ? kv["type"] : "bind";
+    std::string target = kv.count("target") ? kv["target"]
+                         : kv.count("dst")  ? kv["dst"]
+                                            : kv["destination"];
+    if (target.empty())
+      return make_error(Code::kInvalidArgument, "mount target is required: " + text);
+    if (target[0] != '/') target = json_string(st_.cfg.config, "WorkingDir", "/") + "/" + target;
+    bool rw = kv.count("rw") || kv.count("readwrite");
+    if (type == "tmpfs") {
+      spec.tmpfs.push_back(target);
+    } else if (type == "cache") {
+      std::string id = kv.count("id") ? kv["id"] : target;
+      spec.binds.push_back(bc_.backend.cache_mount_dir(sha256_hex(id).substr(0, 32)) + ":" +
+                           target);
+    } else if (type == "bind") {
+      std::string root = bc_.context_dir;
+      if (kv.count("from")) {
+        int dep = internal::stage_index(bc_.df, kv["from"]);
+        std::string image_id;
+        if (dep >= 0) {
+          std::lock_guard lock(bc_.stages_mu);
+          image_id = bc_.stage_images[std::to_string(dep)];
+        } else {
+          BERTH_TRY_ASSIGN(image::Image img, bc_.backend.images().get(kv["from"]));
+          image_id = img.id;
+        }
+        BERTH_TRY_ASSIGN(root, bc_.backend.mount_image(image_id));
+        unmount.push_back(root);
+      }
+      std::string src = kv.count("source") ? kv["source"] : kv["src"];
+      for (auto& c : split(src, '/'))
+        if (c == "..")
+          return make_error(Code::kInvalidArgument, "mount source outside the context: " + src);
+      spec.binds.push_back(root + "/" + src + ":" + target + (rw ? "" : ":ro"));
+    } else {
+      return make_error(Code::kNotImplemented, "RUN --mount=type=" + type + " is not supported");
+    }
     return ok_status();
   }
 

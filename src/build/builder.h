@@ -26,13 +26,17 @@ class Backend {
   virtual image::ImageStore& images() = 0;
   // A directory on the image store's filesystem for layer tars (moved into the store).
   virtual std::string tmp_dir() = 0;
+  // A persistent directory for RUN --mount=type=cache (kept across builds, gone on prune).
+  virtual std::string cache_mount_dir(const std::string& id) = 0;
 
   struct RunSpec {
     std::string image_id;  // "" = scratch
     Json config;           // Docker's container Config: Cmd, Env, User, WorkingDir, ...
     bool network_none = false;
-    int64_t clamp_mtime = -1;  // SOURCE_DATE_EPOCH
-    std::string layer_tar;     // where to write the changes
+    int64_t clamp_mtime = -1;        // SOURCE_DATE_EPOCH
+    std::string layer_tar;           // where to write the changes
+    std::vector<std::string> binds;  // RUN --mount=type=bind|cache: "host:container[:ro]"
+    std::vector<std::string> tmpfs;  // RUN --mount=type=tmpfs targets
   };
   struct RunResult {
     int exit_code = 0;

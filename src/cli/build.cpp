@@ -14,6 +14,7 @@
 #include "cli/build_context.h"
 #include "cli/commands.h"
 #include "cli/json_stream.h"
+#include "cli/tar.h"
 #include "cli/usage.h"
 
 namespace berth::cli {
@@ -29,6 +30,61 @@ bool looks_like_tar(const std::string& head) {
       static_cast<unsigned char>(head[1]) == 0x8b)
     return true;
   return head.size() >= 262 && head.compare(257, 5, "ustar") == 0;
+}
+
+// --output type=local,dest=DIR | type=tar,dest=FILE | DIR: the image's filesystem, through a
+// created (never started) container's export.
+int export_output(Context& ctx, const std::string& spec, const std::string& image_id) {
+  std::string type = "local", dest;
+  if (spec.find('=') == std::string::npos) {
+    dest = spec;
+  } else {
+    for (auto& part : split(spec, ',')) {
+      size_t eq = part.find('=');
+      std::string k = part.substr(0, eq), v = eq == std::string::npos ? "" : part.substr(eq + 1);
+      if (k == "type") type = v;
+      if (k == "dest") dest = v;
+    }
+  }
+  if (dest.empty() || (type != "local" && type != "tar")) {
+    print_error("invalid --output " + spec + ": want type=local|tar,dest=PATH");
+    return 1;
+  }
+  Json body = {{"Image", image_id}, {"Cmd", {"true"}}};
+  auto created = ctx.call("POST", "/containers/create", dump_json(body));
+  if (!created.ok() || !is_success(created->status)) {
+    if (created.ok()) print_daemon_error(*created);
+    return 1;
+  }
+  auto j = parse_body(created->body, "create response");
+  if (!j.ok()) return 1;
+  std::string id = json_string(*j, "Id");
+  int rc = 0;
+  auto resp = ctx.client.stream("GET", "/containers/" + id + "/export");
+  if (!resp.ok() || !is_success(resp->status)) {
+    print_error("export " + image_id + " failed");
+    rc = 1;
+  } else if (type == "tar") {
+    UniqueFd out(dest == "-"
+                     ? ::dup(1)
+                     : ::open(dest.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    char buf[65536];
+    while (out.get() >= 0) {
+      auto n = resp->read_some(buf, sizeof buf);
+      if (!n.ok() || *n == 0) break;
+      if (!write_all(out.get(), std::string_view(buf, *n)).ok()) break;
+    }
+    if (out.get() < 0) rc = 1;
+  } else {
+    (void)make_dirs(dest);
+    auto r = extract_tar([&](char* b, size_t n) { return resp->read_some(b, n); }, dest, "", "");
+    if (!r.ok()) {
+      print_error(r.error().message);
+      rc = 1;
+    }
+  }
+  (void)ctx.call("DELETE", "/containers/" + id + "?force=1", "");
+  return rc;
 }
 
 }  // namespace
@@ -49,6 +105,7 @@ int cmd_build(Context& ctx, const Args& args) {
   flags.add_string("network", 0, "", "Set the networking mode for the RUN instructions");
   flags.add_string("platform", 0, "", "Set platform if server is multi-platform capable");
   flags.add_string("progress", 0, "auto", "Set type of progress output");
+  flags.add_string("output", 'o', "", "Output destination (format: \"type=local,dest=path\")");
   flags.add_bool("rm", 0, "Remove intermediate containers after a successful build");
   flags.add_bool("force-rm", 0, "Always remove intermediate containers");
   int rc = parse_flags(flags, "build", usage, args);
@@ -187,6 +244,10 @@ int cmd_build(Context& ctx, const Args& args) {
   std::string id;
   rc = print_json_stream(*resp, &id);
   if (rc != 0) return rc;
+  if (!flags.get_string("output").empty() && !id.empty()) {
+    rc = export_output(ctx, flags.get_string("output"), id);
+    if (rc != 0) return rc;
+  }
   if (!flags.get_string("iidfile").empty() && !id.empty()) {
     auto st = write_file(flags.get_string("iidfile"), id);
     if (!st) {

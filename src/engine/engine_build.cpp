@@ -29,6 +29,12 @@ class EngineBackend : public build::Backend {
     return d;
   }
 
+  std::string cache_mount_dir(const std::string& id) override {
+    std::string d = e_.options().data_root + "/build-cache-mounts/" + id;
+    (void)make_dirs(d);
+    return d;
+  }
+
   Result<RunResult> run(const RunSpec& spec,
                         const std::function<void(const std::string&)>& output) override {
     CreateRequest req;
@@ -38,6 +44,11 @@ class EngineBackend : public build::Backend {
     req.config["Labels"] = Json::object();  // the image's labels are not the step's
     req.host_config = Json::object();
     if (spec.network_none) req.host_config["NetworkMode"] = "none";
+    if (!spec.binds.empty()) req.host_config["Binds"] = spec.binds;
+    if (!spec.tmpfs.empty()) {
+      req.host_config["Tmpfs"] = Json::object();
+      for (auto& t : spec.tmpfs) req.host_config["Tmpfs"][t] = "";
+    }
     BERTH_TRY_ASSIGN(CreateResult created, e_.create_container(req));
     RunResult rr;
     rr.container_id = created.id;
@@ -101,6 +112,7 @@ class EngineBackend : public build::Backend {
       BERTH_TRY(e_.db().remove(store::Table::kMeta, k));
       values.push_back(v);
     }
+    (void)remove_all(e_.options().data_root + "/build-cache-mounts");
     return values;
   }
 

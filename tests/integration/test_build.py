@@ -272,3 +272,44 @@ def test_add_url(berth, tags):
         httpd.server_close()
         shutil.rmtree(d)
         shutil.rmtree(srv_dir)
+
+
+def test_run_mounts_and_cache_proof(berth, tags):
+    """A RUN appending to a cache mount proves whether it ran: the cached rebuild appends nothing."""
+    d = tempfile.mkdtemp()
+    try:
+        with open(os.path.join(d, "Dockerfile"), "w") as f:
+            f.write("FROM busybox\n"
+                    "RUN --mount=type=cache,target=/cache echo run >> /cache/log && wc -l < /cache/log > /count\n"
+                    "RUN --mount=type=bind,source=data,target=/mnt cat /mnt/v > /from-bind\n"
+                    "RUN --mount=type=tmpfs,target=/scratch touch /scratch/x && test ! -e /x\n"
+                    "RUN --network=none echo offline > /net\n")
+        os.makedirs(os.path.join(d, "data"))
+        with open(os.path.join(d, "data", "v"), "w") as f:
+            f.write("bound\n")
+        t = tags()
+        build(berth, d, "-t", t)
+        assert run(berth, t, "cat", "/count", "/from-bind", "/net").stdout.split() == ["1", "bound", "offline"]
+        r = build(berth, d, "-t", t)
+        assert "Running in" not in r.stdout
+        build(berth, d, "-t", t, "--no-cache")
+        assert run(berth, t, "cat", "/count").stdout.strip() == "2"  # ran exactly twice in all
+    finally:
+        shutil.rmtree(d)
+
+
+def test_output_local_and_tar(berth, tags):
+    d = tempfile.mkdtemp()
+    try:
+        with open(os.path.join(d, "Dockerfile"), "w") as f:
+            f.write("FROM busybox AS b\nRUN echo art > /artifact\nFROM scratch\nCOPY --from=b /artifact /artifact\n")
+        out = os.path.join(d, "out")
+        build(berth, d, "-o", f"type=local,dest={out}")
+        assert open(os.path.join(out, "artifact")).read() == "art\n"
+        tarpath = os.path.join(d, "out.tar")
+        build(berth, d, "--output", f"type=tar,dest={tarpath}")
+        import tarfile
+        with tarfile.open(tarpath) as tf:
+            assert "artifact" in [m.name.lstrip("./") for m in tf.getmembers()]
+    finally:
+        shutil.rmtree(d)
