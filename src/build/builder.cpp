@@ -147,7 +147,7 @@ class StageRunner {
         if (got.error().code != Code::kNotFound) return at_line(bc_, ins, got.error());
         image::PullOptions po;
         po.auth = bc_.options.auth;
-        auto pulled = bc_.backend.images().pull(*base, po, nullptr);
+        auto pulled = bc_.backend.images().pull(*base, po, [](const image::ProgressEvent&) {});
         if (!pulled) {
           auto local = bc_.options.pull ? bc_.backend.images().get(*base) : got;
           if (!local)
@@ -472,7 +472,7 @@ class StageRunner {
         if (!img) {
           image::PullOptions po;
           po.auth = bc_.options.auth;
-          img = bc_.backend.images().pull(fw, po, nullptr);
+          img = bc_.backend.images().pull(fw, po, [](const image::ProgressEvent&) {});
         }
         if (!img) return std::move(img).error().context("COPY --from=" + fw);
         image_id = img->id;
