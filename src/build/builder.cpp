@@ -219,7 +219,8 @@ class StageRunner {
     if (cfg.ok() && cfg->contains("config") && (*cfg)["config"].is_object())
       st_.cfg.config = (*cfg)["config"];
     st_.image_id = hit;
-    bc_.print(" ---> Using cache\n ---> " + short_id(hit) + "\n");
+    bc_.print(" ---> Using cache\n");
+    bc_.print(" ---> " + short_id(hit) + "\n");
     ++bc_.cached;
     return true;
   }

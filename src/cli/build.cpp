@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -85,6 +87,52 @@ int export_output(Context& ctx, const std::string& spec, const std::string& imag
   }
   (void)ctx.call("DELETE", "/containers/" + id + "?force=1", "");
   return rc;
+}
+
+// On a terminal: each step line with the time since the build began, cached steps marked
+// CACHED, RUN output as it comes, the total at the end; elsewhere the daemon's lines as they
+// come (what `docker build` prints).
+int print_build_stream(api::StreamingResponse& resp, std::string* aux_id) {
+  using Clock = std::chrono::steady_clock;
+  auto start = Clock::now();
+  auto elapsed = [&] {
+    char t[32];
+    std::snprintf(t, sizeof t, "[%5.1fs] ",
+                  std::chrono::duration<double>(Clock::now() - start).count());
+    return std::string(t);
+  };
+  int exit_code = 0;
+  while (true) {
+    auto line = resp.read_line();
+    if (!line.ok()) break;
+    auto j = parse_json(*line, "build message");
+    if (!j.ok() || !j->is_object()) continue;
+    if (j->contains("error") || j->contains("errorDetail")) {
+      std::string msg = json_string(*j, "error");
+      if (msg.empty() && (*j)["errorDetail"].is_object())
+        msg = json_string((*j)["errorDetail"], "message");
+      print_error(msg);
+      exit_code = 1;
+      continue;
+    }
+    if (j->contains("aux") && (*j)["aux"].is_object()) {
+      if (aux_id) *aux_id = json_string((*j)["aux"], "ID");
+      continue;
+    }
+    std::string text = json_string(*j, "stream");
+    if (text.compare(0, 5, "Step ") == 0) {
+      (void)write_all(1, elapsed() + "\033[1m" + text.substr(0, text.size() - 1) + "\033[0m\n");
+    } else if (text.compare(0, 17, " ---> Using cache") == 0) {
+      (void)write_all(1, "          CACHED\n");
+    } else if (text.compare(0, 6, " ---> ") == 0) {
+      continue;
+    } else if (text.compare(0, 19, "Successfully built ") == 0) {
+      (void)write_all(1, elapsed() + text);
+    } else {
+      (void)write_all(1, text);
+    }
+  }
+  return exit_code;
 }
 
 }  // namespace
@@ -242,7 +290,8 @@ int cmd_build(Context& ctx, const Args& args) {
     return 1;
   }
   std::string id;
-  rc = print_json_stream(*resp, &id);
+  bool fancy = ::isatty(1) && !flags.get_bool("quiet") && flags.get_string("progress") != "plain";
+  rc = fancy ? print_build_stream(*resp, &id) : print_json_stream(*resp, &id);
   if (rc != 0) return rc;
   if (!flags.get_string("output").empty() && !id.empty()) {
     rc = export_output(ctx, flags.get_string("output"), id);
