@@ -43,6 +43,13 @@ bool is_comment(const std::string& line) {
 std::vector<Heredoc> find_heredocs(const std::string& rest) {
   std::vector<Heredoc> out;
   for (size_t i = rest.find("<<"); i != std::string::npos; i = rest.find("<<", i + 2)) {
+    // Not inside quotes: "a<<b" is a string, not a heredoc.
+    int dq = 0, sq = 0;
+    for (size_t k = 0; k < i; ++k) {
+      if (rest[k] == '"' && sq % 2 == 0) ++dq;
+      if (rest[k] == '\'' && dq % 2 == 0) ++sq;
+    }
+    if (dq % 2 || sq % 2) continue;
     size_t j = i + 2;
     Heredoc h;
     if (j < rest.size() && rest[j] == '-') h.chomp = true, ++j;

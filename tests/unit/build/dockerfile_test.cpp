@@ -35,6 +35,9 @@ TEST(Dockerfile, Heredoc) {
   ASSERT_EQ(run.heredocs.size(), 1u);
   EXPECT_EQ(run.heredocs[0].content, "echo hi\n");
   EXPECT_EQ(df->stages[0].instructions[1].cmd, "cmd");
+  auto quoted = parse_dockerfile("FROM busybox\nRUN echo \"a<<b\"\nCMD x\n");
+  ASSERT_TRUE(quoted.ok());
+  EXPECT_TRUE(quoted->stages[0].instructions[0].heredocs.empty());
 }
 
 TEST(Expand, Modifiers) {
