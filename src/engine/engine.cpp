@@ -60,6 +60,9 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   }
   BERTH_TRY_ASSIGN(engine->db_, store::Db::open(options.data_root + "/berth.db"));
   BERTH_TRY_ASSIGN(engine->images_, image::ImageStore::open(options.data_root, *engine->db_));
+  image::RegistrySettings registries;
+  registries.insecure_registries = options.insecure_registries;
+  engine->images_->set_registry_settings(registries);
   BERTH_TRY_ASSIGN(engine->volumes_,
                    volume::VolumeStore::open(*engine->db_, options.data_root + "/volumes"));
   BERTH_TRY_ASSIGN(auto records, engine->db_->list(store::Table::kContainers));

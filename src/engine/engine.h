@@ -36,6 +36,7 @@ struct EngineOptions {
   std::string shim_binary;              // berth-shim; default: next to the daemon binary
   std::string cgroup_parent = "berth";  // containers' cgroups go below this
   std::string busybox_path = "/bin/busybox";
+  std::vector<std::string> insecure_registries;  // --insecure-registry: plain HTTP allowed
   std::string runtime_binary;  // berth-runtime; default: next to the daemon binary
   std::string init_path;       // --init's process (tini-static); found on the host when empty
   // Networking (dockerd's --bridge, --bip, --default-address-pool, --iptables).

@@ -33,6 +33,7 @@ const char* kUsage =
     "      --exec-root string       Root directory for execution state files (default "
     "\"/run/berth\")\n"
     "  -H, --host list              Daemon socket(s) to connect to\n"
+    "      --insecure-registry list Enable insecure registry communication\n"
     "  -l, --log-level string       Set the logging level "
     "(\"debug\"|\"info\"|\"warn\"|\"error\"|\"fatal\")\n"
     "      --pidfile string         Path to use for daemon PID file (default "
@@ -54,6 +55,7 @@ Status apply_config_file(const std::string& path, DaemonOptions* o, bool require
   if (j.contains("pidfile")) o->pidfile = json_string(j, "pidfile");
   if (j.contains("log-level")) o->log_level = json_string(j, "log-level");
   if (j.contains("cgroup-parent")) o->engine.cgroup_parent = json_string(j, "cgroup-parent");
+  for (auto& r : json_strings(j, "insecure-registries")) o->engine.insecure_registries.push_back(r);
   if (j.contains("bridge")) o->engine.bridge = json_string(j, "bridge");
   if (j.contains("bip")) o->engine.bip = json_string(j, "bip");
   if (j.contains("iptables") && j["iptables"].is_boolean()) o->engine.iptables = j["iptables"];
@@ -111,6 +113,8 @@ Result<DaemonOptions> parse_daemon_args(int argc, char** argv, bool* exit_now) {
       o.pidfile = value;
     else if (name == "--log-level")
       o.log_level = value;
+    else if (name == "--insecure-registry")
+      o.engine.insecure_registries.push_back(value);
     else if (name == "--cgroup-parent")
       o.engine.cgroup_parent = value;
     else if (name == "--shim-binary")
