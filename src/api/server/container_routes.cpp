@@ -167,7 +167,9 @@ Status logs(Engine& engine, http::Request& request, http::ResponseWriter& w,
   return w.end();
 }
 
-bool matches_filters(const engine::Container& c, const Json& filters) {
+// `ancestor` matches the image by any name it was run as or by ID; `before`/`since` name
+// another container.
+bool matches_filters(const engine::Container& c, const Json& filters, Engine& engine) {
   if (!filters.is_object()) return true;
   auto values = [&](const char* key) {
     std::vector<std::string> out;
@@ -204,6 +206,25 @@ bool matches_filters(const engine::Container& c, const Json& filters) {
         return eq == std::string::npos || c.config["Labels"][k] == s.substr(eq + 1);
       }))
     return false;
+  if (!any(values("ancestor"), [&](const std::string& s) {
+        if (s == c.image_ref || c.image_id.find(s) != std::string::npos) return true;
+        auto img = engine.images().get(s);
+        return img.ok() && img->id == c.image_id;
+      }))
+    return false;
+  if (!any(values("health"), [&](const std::string& s) {
+        std::string h = c.state.health.is_object() ? c.state.health.value("Status", "") : "none";
+        return s == h;
+      }))
+    return false;
+  for (const char* key : {"before", "since"}) {
+    for (auto& ref : values(key)) {
+      auto other = engine.get_container(ref);
+      if (!other) return false;
+      if (std::string(key) == "before" ? c.created >= other->created : c.created <= other->created)
+        return false;
+    }
+  }
   if (!any(values("exited"), [&](const std::string& s) {
         return c.state.status == engine::RunState::kExited &&
                std::to_string(c.state.exit_code) == s;
@@ -226,7 +247,7 @@ Status list(Engine& engine, http::Request& request, http::ResponseWriter& w) {
   Json out = Json::array();
   for (auto& c : containers) {
     if (!all && limit < 0 && !c.running() && !filters.contains("status")) continue;
-    if (!matches_filters(c, filters)) continue;
+    if (!matches_filters(c, filters, engine)) continue;
     if (limit >= 0 && static_cast<long long>(out.size()) >= limit) break;
     out.push_back(container_summary(c));
   }
