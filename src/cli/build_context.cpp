@@ -69,9 +69,13 @@ std::string to_regex(const std::string& pattern) {
   return re + "$";
 }
 
+// A tar header number: zero-padded octal filling width-1 bytes, then NUL.
 void put_octal(char* field, size_t width, uint64_t value) {
-  std::snprintf(field, width, "%0*llo", static_cast<int>(width - 1),
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%0*llo", static_cast<int>(width - 1),
                 static_cast<unsigned long long>(value));
+  std::memcpy(field, buf, width - 1);
+  field[width - 1] = '\0';
 }
 
 std::string pax_record(const std::string& key, const std::string& value) {

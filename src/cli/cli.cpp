@@ -13,20 +13,28 @@ using CommandFn = int (*)(Context&, const Args&);
 
 const std::map<std::string, CommandFn>& commands() {
   static const std::map<std::string, CommandFn> kCommands = {
-      {"run", cmd_run},         {"create", cmd_create},   {"start", cmd_start},
-      {"ps", cmd_ps},           {"logs", cmd_logs},       {"stop", cmd_stop},
-      {"kill", cmd_kill},       {"rm", cmd_rm},           {"wait", cmd_wait},
-      {"restart", cmd_restart}, {"pause", cmd_pause},   {"unpause", cmd_unpause},
-      {"rename", cmd_rename},   {"update", cmd_update}, {"attach", cmd_attach},
-      {"exec", cmd_exec},       {"top", cmd_top},       {"stats", cmd_stats},
-      {"port", cmd_port},       {"diff", cmd_diff},     {"export", cmd_export},
-      {"cp", cmd_cp},           {"commit", cmd_commit}, {"events", cmd_events},
-      {"images", cmd_images},   {"load", cmd_load},       {"save", cmd_save},
-      {"inspect", cmd_inspect}, {"version", cmd_version}, {"info", cmd_info},
-      {"image", cmd_image},     {"pull", cmd_pull},       {"push", cmd_push},
-      {"tag", cmd_tag},         {"rmi", cmd_rmi},         {"login", cmd_login},
-      {"logout", cmd_logout},   {"history", cmd_image_history}, {"system", cmd_system},
-      {"build", cmd_build},     {"builder", cmd_builder},
+      {"run", cmd_run},         {"create", cmd_create},
+      {"start", cmd_start},     {"ps", cmd_ps},
+      {"logs", cmd_logs},       {"stop", cmd_stop},
+      {"kill", cmd_kill},       {"rm", cmd_rm},
+      {"wait", cmd_wait},       {"restart", cmd_restart},
+      {"pause", cmd_pause},     {"unpause", cmd_unpause},
+      {"rename", cmd_rename},   {"update", cmd_update},
+      {"attach", cmd_attach},   {"exec", cmd_exec},
+      {"top", cmd_top},         {"stats", cmd_stats},
+      {"port", cmd_port},       {"diff", cmd_diff},
+      {"export", cmd_export},   {"cp", cmd_cp},
+      {"commit", cmd_commit},   {"events", cmd_events},
+      {"images", cmd_images},   {"load", cmd_load},
+      {"save", cmd_save},       {"inspect", cmd_inspect},
+      {"version", cmd_version}, {"info", cmd_info},
+      {"image", cmd_image},     {"pull", cmd_pull},
+      {"push", cmd_push},       {"tag", cmd_tag},
+      {"rmi", cmd_rmi},         {"login", cmd_login},
+      {"logout", cmd_logout},   {"history", cmd_image_history},
+      {"system", cmd_system},   {"build", cmd_build},
+      {"builder", cmd_builder}, {"network", cmd_network},
+      {"volume", cmd_volume},
   };
   return kCommands;
 }
@@ -63,7 +71,8 @@ void print_usage() {
                   "Commands:\n"
                   "  run, create, start, ps, logs, stop, kill, rm, wait,\n"
                   "  images, load, save, inspect, version, info, image bootstrap,\n"
-                  "  pull, push, tag, rmi, login, logout, history, system df\n\n"
+                  "  pull, push, tag, rmi, login, logout, history, system df,\n"
+                  "  network, volume\n\n"
                   "Global Options:\n"
                   "  -H, --host string   Daemon socket to connect to (env BERTH_HOST)\n"
                   "  -v, --version       Print version information and quit\n");

@@ -58,6 +58,10 @@ int cmd_image_prune(Context& ctx, const Args& args);
 int cmd_system(Context& ctx, const Args& args);
 // `image bootstrap|ls|load|save|inspect`
 int cmd_image(Context& ctx, const Args& args);
+// `network create|ls|inspect|rm|prune|connect|disconnect`
+int cmd_network(Context& ctx, const Args& args);
+// `volume create|ls|inspect|rm|prune`
+int cmd_volume(Context& ctx, const Args& args);
 
 // The whole CLI: global flags, then the command.
 int run_berth(int argc, char** argv);

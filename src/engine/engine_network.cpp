@@ -121,7 +121,7 @@ Status Engine::open_networks() {
         const Json& oep = o.networks[net_name];
         std::string ip = json_string(oep, "IPAddress");
         if (ip.empty()) continue;
-        bool match = to_lower(o.name) == name || id.rfind(name, 0) == 0 && name.size() >= 12 ||
+        bool match = to_lower(o.name) == name || (id.rfind(name, 0) == 0 && name.size() >= 12) ||
                      to_lower(json_string(o.config, "Hostname")) == name;
         for (auto& a : json_strings(oep, "Aliases")) match = match || to_lower(a) == name;
         if (match)
@@ -394,7 +394,7 @@ Status Engine::connect_network(const std::string& net_ref, const std::string& re
   Container& c = e->c;
   std::string name = net["Name"];
   std::string mode = network_mode(c);
-  if (!sandboxed(mode) || !network::Controller::user_defined(net) && mode != name)
+  if (!sandboxed(mode) || (!network::Controller::user_defined(net) && mode != name))
     return make_error(Code::kInvalidArgument,
                       "container cannot be disconnected from host network or connected to host "
                       "network");

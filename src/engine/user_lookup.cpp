@@ -36,7 +36,7 @@ Result<ResolvedUser> resolve_user(const std::string& rootfs, const std::string& 
     name = user.substr(0, colon);
     group = user.substr(colon + 1);
   }
-  if (name.empty()) name = "0";
+  if (name.empty()) name.assign(1, '0');  // not = "0": GCC 12 -Wrestrict false positive
   auto passwd = read_db(rootfs, "/etc/passwd");
   std::string user_name;
   bool numeric = to_id(name, &out.uid);

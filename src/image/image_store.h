@@ -123,7 +123,7 @@ struct CommitOptions {
   std::string created_by;   // the history entry's created_by
   std::string comment;      // the history entry's (and the image's) comment
   std::string author;
-  int64_t created = -1;  // unix seconds; -1 = now
+  int64_t created = -1;           // unix seconds; -1 = now
   std::vector<std::string> tags;  // references to point at the new image
 };
 

@@ -54,7 +54,7 @@ Result<CreateOptions> parse_create(const Globals& g, Args& args, UniqueFd* conso
   CreateOptions o;
   o.root = g.root;
   o.cgroup_root = g.cgroup_root;
-  o.bundle = ".";
+  o.bundle.assign(1, '.');  // not = ".": GCC 12 -Wrestrict false positive (PR 105329)
   args.take_value("--bundle", "-b", &o.bundle);
   args.take_value("--pid-file", "", &o.pid_file);
   std::string console_path, ignored;
