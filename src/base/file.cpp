@@ -54,13 +54,13 @@ Status write_file(const std::string& path, std::string_view data, int mode) {
   return ok_status();
 }
 
-Status write_file_atomic(const std::string& path, std::string_view data, int mode) {
+Status write_file_atomic(const std::string& path, std::string_view data, int mode, bool sync) {
   std::string tmp = path + ".tmp-" + std::to_string(::getpid());
   {
     UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
     if (!fd) return sys_error("open " + tmp);
     auto st = write_all(fd.get(), data);
-    if (!st || ::fsync(fd.get()) != 0) {
+    if (!st || (sync && ::fsync(fd.get()) != 0)) {
       Error err = st ? sys_error("fsync " + tmp) : std::move(st).error().context("write " + tmp);
       ::unlink(tmp.c_str());
       return err;

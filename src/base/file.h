@@ -10,7 +10,10 @@
 namespace berth {
 
 Result<std::string> read_file(const std::string& path);
-Status write_file_atomic(const std::string& path, std::string_view data, int mode = 0644);
+// `sync` = false skips the fsync for files rebuilt at every use (a container's config.json,
+// /etc/hosts): still never half-written, not durable across a crash.
+Status write_file_atomic(const std::string& path, std::string_view data, int mode = 0644,
+                         bool sync = true);
 Status write_file(const std::string& path, std::string_view data, int mode = 0644);
 // mkdir -p; existing directories are fine.
 Status make_dirs(const std::string& path, int mode = 0755);

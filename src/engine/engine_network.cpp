@@ -55,7 +55,7 @@ std::string resolv_conf(const Container& c, bool embedded) {
 
 Status write_etc(const std::string& dir, const Container& c, const std::string& ip, bool embedded) {
   std::string hostname = json_string(c.config, "Hostname");
-  BERTH_TRY(write_file_atomic(dir + "/hostname", hostname + "\n"));
+  BERTH_TRY(write_file_atomic(dir + "/hostname", hostname + "\n", 0644, false));
   std::string hosts = kHostsHead;
   for (auto& entry : json_strings(c.host_config, "ExtraHosts")) {
     auto colon = entry.find(':');
@@ -63,8 +63,8 @@ Status write_etc(const std::string& dir, const Container& c, const std::string& 
       hosts += entry.substr(colon + 1) + "\t" + entry.substr(0, colon) + "\n";
   }
   if (!ip.empty()) hosts += ip + "\t" + hostname + "\n";
-  BERTH_TRY(write_file_atomic(dir + "/hosts", hosts));
-  return write_file_atomic(dir + "/resolv.conf", resolv_conf(c, embedded));
+  BERTH_TRY(write_file_atomic(dir + "/hosts", hosts, 0644, false));
+  return write_file_atomic(dir + "/resolv.conf", resolv_conf(c, embedded), 0644, false);
 }
 
 void remove_namespace(Json& spec, const char* type) {

@@ -31,7 +31,7 @@ std::string self_dir() {
 // a network: the host's resolvers, loopback names.
 Status write_etc_files(const std::string& dir, const Container& c) {
   std::string hostname = json_string(c.config, "Hostname");
-  BERTH_TRY(write_file_atomic(dir + "/hostname", hostname + "\n"));
+  BERTH_TRY(write_file_atomic(dir + "/hostname", hostname + "\n", 0644, false));
   std::string hosts =
       "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
       "fe00::\tip6-localnet\nff00::\tip6-mcastprefix\nff02::1\tip6-allnodes\n"
@@ -42,9 +42,9 @@ Status write_etc_files(const std::string& dir, const Container& c) {
     if (colon == std::string::npos) continue;
     hosts += entry.substr(colon + 1) + "\t" + entry.substr(0, colon) + "\n";
   }
-  BERTH_TRY(write_file_atomic(dir + "/hosts", hosts));
+  BERTH_TRY(write_file_atomic(dir + "/hosts", hosts, 0644, false));
   auto resolv = read_file("/etc/resolv.conf");
-  BERTH_TRY(write_file_atomic(dir + "/resolv.conf", resolv ? *resolv : ""));
+  BERTH_TRY(write_file_atomic(dir + "/resolv.conf", resolv ? *resolv : "", 0644, false));
   return ok_status();
 }
 }  // namespace
@@ -82,7 +82,7 @@ Status Engine::start_locked(std::unique_lock<std::mutex>&, const std::shared_ptr
   ScopeExit volumes_on_failure([&] {
     if (!started) release_volumes(c);
   });
-  BERTH_TRY(write_file_atomic(dir + "/config.json", spec.dump(2)));
+  BERTH_TRY(write_file_atomic(dir + "/config.json", spec.dump(2), 0644, false));
 
   shim::ShimLaunch launch;
   launch.shim_binary =

@@ -64,10 +64,11 @@ int last_cap() {
 
 Result<uint64_t> mask_of(const std::vector<std::string>& names) {
   uint64_t m = 0;
+  const int last = last_cap();  // one read of /proc per set, not one per capability
   for (auto& n : names) {
     int c = capability_number(n);
     if (c < 0) return make_error(Code::kInvalidArgument, "unknown capability " + n);
-    if (c <= last_cap()) m |= uint64_t{1} << c;
+    if (c <= last) m |= uint64_t{1} << c;
   }
   return m;
 }
