@@ -207,9 +207,11 @@ Status Engine::setup_network(Container& c, Json& spec) {
                         "cannot join network of a non running container: " + other->c.id);
     set_netns_path(spec, "/proc/" + std::to_string(other->c.state.pid) + "/ns/net");
     std::string odir = container_dir(other->c.id);
+    BERTH_TRY(write_file_atomic(dir + "/hostname", json_string(c.config, "Hostname") + "\n", 0644,
+                                false));
     for (const char* f : {"hosts", "resolv.conf"})
       if (auto text = read_file(odir + "/" + f); text)
-        BERTH_TRY(write_file_atomic(dir + "/" + f, *text));
+        BERTH_TRY(write_file_atomic(dir + "/" + f, *text, 0644, false));
     return ok_status();
   }
   BERTH_TRY(net_->create_sandbox(c.id));

@@ -27,26 +27,6 @@ std::string self_dir() {
   return path.substr(0, path.rfind('/'));
 }
 
-// /etc/hostname, /etc/hosts and /etc/resolv.conf as Docker writes them for a container without
-// a network: the host's resolvers, loopback names.
-Status write_etc_files(const std::string& dir, const Container& c) {
-  std::string hostname = json_string(c.config, "Hostname");
-  BERTH_TRY(write_file_atomic(dir + "/hostname", hostname + "\n", 0644, false));
-  std::string hosts =
-      "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-      "fe00::\tip6-localnet\nff00::\tip6-mcastprefix\nff02::1\tip6-allnodes\n"
-      "ff02::2\tip6-allrouters\n";
-  // --add-host name:ip, as "ip\tname" lines after the defaults.
-  for (auto& entry : json_strings(c.host_config, "ExtraHosts")) {
-    auto colon = entry.find(':');
-    if (colon == std::string::npos) continue;
-    hosts += entry.substr(colon + 1) + "\t" + entry.substr(0, colon) + "\n";
-  }
-  BERTH_TRY(write_file_atomic(dir + "/hosts", hosts, 0644, false));
-  auto resolv = read_file("/etc/resolv.conf");
-  BERTH_TRY(write_file_atomic(dir + "/resolv.conf", resolv ? *resolv : "", 0644, false));
-  return ok_status();
-}
 }  // namespace
 
 Status Engine::start_container(const std::string& ref) {
@@ -70,7 +50,6 @@ Status Engine::start_locked(std::unique_lock<std::mutex>&, const std::shared_ptr
   ScopeExit unmount_on_failure([&] {
     if (!started) (void)unmount_rootfs(layout.target);
   });
-  BERTH_TRY(write_etc_files(dir, c));
   BERTH_TRY_ASSIGN(Json spec,
                    build_spec(c, {layout.target, dir, "/" + options_.cgroup_parent + "/" + c.id,
                                   options_.init_path}));

@@ -7,6 +7,7 @@
 
 #include "api/server/container_views.h"
 #include "api/server/routes.h"
+#include "api/server/stream_frame.h"
 #include "base/file.h"
 #include "base/json.h"
 #include "base/log.h"
@@ -25,17 +26,6 @@ Result<Json> read_json_body(http::Request& request) {
   BERTH_TRY_ASSIGN(std::string body, request.body.read_all(16 << 20));
   if (trim(body).empty()) return Json::object();
   return parse_json(body, "request body");
-}
-
-std::string frame(int stream, const std::string& data) {
-  std::string out(8, '\0');
-  out[0] = static_cast<char>(stream);
-  uint32_t n = static_cast<uint32_t>(data.size());
-  out[4] = static_cast<char>((n >> 24) & 0xff);
-  out[5] = static_cast<char>((n >> 16) & 0xff);
-  out[6] = static_cast<char>((n >> 8) & 0xff);
-  out[7] = static_cast<char>(n & 0xff);
-  return out + data;
 }
 
 // Copies bytes both ways between the client's hijacked socket and the shim's attach socket
@@ -125,7 +115,7 @@ Status attach(Engine& engine, http::Request& request, http::ResponseWriter& w,
     // Past the 101 only the stream is left to tell the client: as stderr output.
     log_warn("attach " + c.id + ": " + shim_fd.error().message);
     std::string text = "Error: " + shim_fd.error().message + "\n";
-    (void)write_all(client.get(), c.tty() ? text : frame(2, text));
+    (void)write_all(client.get(), c.tty() ? text : docker_frame(2, text));
     return ok_status();
   }
   if (!buffered.empty()) (void)write_all(shim_fd->get(), buffered);
@@ -161,7 +151,7 @@ Status logs(Engine& engine, http::Request& request, http::ResponseWriter& w,
   Status st = engine.read_logs(c.id, o, [&](int stream, const std::string& data, int64_t t) {
     if (stream == 0) return peer_alive(fd);
     std::string line = o.timestamps ? format_rfc3339_nano(t) + " " + data : data;
-    return w.write(tty ? line : frame(stream, line)).ok();
+    return w.write(tty ? line : docker_frame(stream, line)).ok();
   });
   (void)st;
   return w.end();

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "api/server/routes.h"
+#include "api/server/stream_frame.h"
 #include "base/file.h"
 #include "base/json.h"
 #include "base/strings.h"
@@ -12,18 +13,6 @@ namespace berth::api::server {
 
 namespace {
 using engine::Engine;
-
-std::string frame(int stream, std::string_view data) {
-  std::string out(8, '\0');
-  out[0] = static_cast<char>(stream);
-  uint32_t n = static_cast<uint32_t>(data.size());
-  out[4] = static_cast<char>((n >> 24) & 0xff);
-  out[5] = static_cast<char>((n >> 16) & 0xff);
-  out[6] = static_cast<char>((n >> 8) & 0xff);
-  out[7] = static_cast<char>(n & 0xff);
-  out.append(data);
-  return out;
-}
 
 // Relays an exec's streams to the hijacked client until its output ends.
 void relay(int client, engine::ExecSession& s) {
@@ -49,7 +38,7 @@ void relay(int client, engine::ExecSession& s) {
         continue;
       }
       std::string_view data(buf, static_cast<size_t>(n));
-      if (!write_all(client, s.tty ? std::string(data) : frame(i + 1, data))) return;
+      if (!write_all(client, s.tty ? std::string(data) : docker_frame(i + 1, data))) return;
     }
     if (fds[2].fd >= 0 && (fds[2].revents & (POLLIN | POLLHUP | POLLERR))) {
       ssize_t n = ::read(client, buf, sizeof buf);
