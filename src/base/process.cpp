@@ -125,4 +125,12 @@ int exit_code_from_status(int status) {
   return 255;
 }
 
+std::string self_executable_dir() {
+  char buf[4096];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return ".";
+  std::string path(buf, static_cast<size_t>(n));
+  return path.substr(0, path.rfind('/'));
+}
+
 }  // namespace berth

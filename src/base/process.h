@@ -51,4 +51,8 @@ Result<int> run_capture(const std::vector<std::string>& argv, std::string* out);
 // Turns a waitpid status into Docker's exit code: the code, or 128 + signal number.
 int exit_code_from_status(int status);
 
+// The directory of the running binary (from /proc/self/exe), where Berth's binaries find each
+// other; "." when it cannot be read.
+std::string self_executable_dir();
+
 }  // namespace berth

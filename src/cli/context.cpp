@@ -25,14 +25,8 @@ std::pair<int, int> parse_version(const std::string& v) {
 }
 
 std::string find_berthd() {
-  char self[4096];
-  ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n > 0) {
-    std::string dir(self, static_cast<size_t>(n));
-    dir = dir.substr(0, dir.rfind('/'));
-    std::string candidate = dir + "/berthd";
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
+  std::string candidate = self_executable_dir() + "/berthd";
+  if (::access(candidate.c_str(), X_OK) == 0) return candidate;
   const char* path = std::getenv("PATH");
   for (const std::string& dir : split(path ? path : "/usr/local/bin:/usr/bin:/bin", ':')) {
     if (dir.empty()) continue;

@@ -6,6 +6,7 @@
 
 #include "base/file.h"
 #include "base/log.h"
+#include "base/process.h"
 #include "base/random_id.h"
 #include "base/strings.h"
 #include "base/time.h"
@@ -46,6 +47,11 @@ Engine::~Engine() = default;
 
 Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   std::unique_ptr<Engine> engine(new Engine(options));
+  // Berth's own binaries default to the daemon's directory; resolved once, not per start/exec.
+  if (engine->options_.shim_binary.empty())
+    engine->options_.shim_binary = self_executable_dir() + "/berth-shim";
+  if (engine->options_.runtime_binary.empty())
+    engine->options_.runtime_binary = self_executable_dir() + "/berth-runtime";
   if (engine->options_.init_path.empty()) {
     for (const char* p : {"/usr/bin/tini-static", "/usr/bin/docker-init"}) {
       if (path_exists(p)) {

@@ -27,14 +27,6 @@
 namespace berth::engine {
 
 namespace {
-std::string sibling_binary(const std::string& name) {
-  char buf[4096];
-  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) return name;
-  std::string path(buf, static_cast<size_t>(n));
-  return path.substr(0, path.rfind('/') + 1) + name;
-}
-
 // Receives the pty master berth-runtime sends over the console socket (runc's protocol).
 Result<UniqueFd> receive_console(int listen_fd, int timeout_ms) {
   struct pollfd p {
@@ -138,9 +130,8 @@ Result<ExecSession> Engine::start_exec(const std::string& exec_id, bool detach) 
   ExecSession session;
   session.tty = tty;
   SpawnOptions spawn_opts;
-  std::string runtime =
-      options_.runtime_binary.empty() ? sibling_binary("berth-runtime") : options_.runtime_binary;
-  spawn_opts.argv = {runtime, "--root", runtime_root(), "exec", "--process", process_path};
+  spawn_opts.argv = {
+      options_.runtime_binary, "--root", runtime_root(), "exec", "--process", process_path};
   UniqueFd listen_fd, child_in, child_out, child_err;
   std::string console_path;
   if (tty) {

@@ -18,16 +18,7 @@
 
 namespace berth::engine {
 
-namespace {
-std::string self_dir() {
-  char buf[4096];
-  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) return ".";
-  std::string path(buf, static_cast<size_t>(n));
-  return path.substr(0, path.rfind('/'));
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Status Engine::start_container(const std::string& ref) {
   std::unique_lock lock(mu_);
@@ -64,8 +55,7 @@ Status Engine::start_locked(std::unique_lock<std::mutex>&, const std::shared_ptr
   BERTH_TRY(write_file_atomic(dir + "/config.json", spec.dump(2), 0644, false));
 
   shim::ShimLaunch launch;
-  launch.shim_binary =
-      options_.shim_binary.empty() ? self_dir() + "/berth-shim" : options_.shim_binary;
+  launch.shim_binary = options_.shim_binary;
   launch.id = c.id;
   launch.bundle = dir;
   launch.state_dir = shim_dir(c.id);

@@ -12,54 +12,12 @@
 #include "base/strings.h"
 #include "engine/user_lookup.h"
 #include "oci/spec_json.h"
+#include "runtime/capability_names.h"
 #include "runtime/seccomp.h"
 
 namespace berth::engine {
 
 namespace {
-// linux/capability.h numbering.
-const char* kCapNames[] = {"CAP_CHOWN",
-                           "CAP_DAC_OVERRIDE",
-                           "CAP_DAC_READ_SEARCH",
-                           "CAP_FOWNER",
-                           "CAP_FSETID",
-                           "CAP_KILL",
-                           "CAP_SETGID",
-                           "CAP_SETUID",
-                           "CAP_SETPCAP",
-                           "CAP_LINUX_IMMUTABLE",
-                           "CAP_NET_BIND_SERVICE",
-                           "CAP_NET_BROADCAST",
-                           "CAP_NET_ADMIN",
-                           "CAP_NET_RAW",
-                           "CAP_IPC_LOCK",
-                           "CAP_IPC_OWNER",
-                           "CAP_SYS_MODULE",
-                           "CAP_SYS_RAWIO",
-                           "CAP_SYS_CHROOT",
-                           "CAP_SYS_PTRACE",
-                           "CAP_SYS_PACCT",
-                           "CAP_SYS_ADMIN",
-                           "CAP_SYS_BOOT",
-                           "CAP_SYS_NICE",
-                           "CAP_SYS_RESOURCE",
-                           "CAP_SYS_TIME",
-                           "CAP_SYS_TTY_CONFIG",
-                           "CAP_MKNOD",
-                           "CAP_LEASE",
-                           "CAP_AUDIT_WRITE",
-                           "CAP_AUDIT_CONTROL",
-                           "CAP_SETFCAP",
-                           "CAP_MAC_OVERRIDE",
-                           "CAP_MAC_ADMIN",
-                           "CAP_SYSLOG",
-                           "CAP_WAKE_ALARM",
-                           "CAP_BLOCK_SUSPEND",
-                           "CAP_AUDIT_READ",
-                           "CAP_PERFMON",
-                           "CAP_BPF",
-                           "CAP_CHECKPOINT_RESTORE"};
-
 long long int_field(const Json& j, const char* key) {
   if (!j.is_object() || !j.contains(key) || !j[key].is_number()) return 0;
   return j[key].get<long long>();
@@ -72,9 +30,7 @@ std::string cap_name(const std::string& raw) {
   return up.rfind("CAP_", 0) == 0 ? up : "CAP_" + up;
 }
 
-bool known_cap(const std::string& name) {
-  return std::find(std::begin(kCapNames), std::end(kCapNames), name) != std::end(kCapNames);
-}
+bool known_cap(const std::string& name) { return runtime::capability_number(name) >= 0; }
 
 // Sysctls a container may set: the namespaced ones (moby's ValidateSysctl).
 bool namespaced_sysctl(const std::string& key) {
@@ -147,8 +103,9 @@ std::vector<std::string> daemon_capabilities() {
   int last_cap = 40;
   if (auto text = read_file("/proc/sys/kernel/cap_last_cap"); text)
     last_cap = std::atoi(text->c_str());
-  for (int i = 0; i <= last_cap && i < static_cast<int>(std::size(kCapNames)); ++i)
-    if (mask & (1ULL << i)) out.push_back(kCapNames[i]);
+  auto names = runtime::capability_names();
+  for (int i = 0; i <= last_cap && i < static_cast<int>(names.size()); ++i)
+    if (mask & (1ULL << i)) out.emplace_back(names[i]);
   return out;
 }
 

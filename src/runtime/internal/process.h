@@ -61,7 +61,6 @@ Status apply_rlimits(const oci::Process& p);
 // then ambient).
 Status drop_bounding(const oci::Capabilities& caps);
 Status apply_capabilities(const oci::Capabilities& caps);
-int capability_number(const std::string& name);  // -1 when unknown
 
 // Resolves args[0] against PATH from env (inside the container root, after pivot_root).
 Result<std::string> find_executable(const std::string& name, const std::vector<std::string>& env);

@@ -8,53 +8,12 @@
 
 #include "base/file.h"
 #include "base/strings.h"
+#include "runtime/capability_names.h"
 #include "runtime/internal/process.h"
 
 namespace berth::runtime {
 
 namespace {
-constexpr const char* kCapNames[] = {"CHOWN",
-                                     "DAC_OVERRIDE",
-                                     "DAC_READ_SEARCH",
-                                     "FOWNER",
-                                     "FSETID",
-                                     "KILL",
-                                     "SETGID",
-                                     "SETUID",
-                                     "SETPCAP",
-                                     "LINUX_IMMUTABLE",
-                                     "NET_BIND_SERVICE",
-                                     "NET_BROADCAST",
-                                     "NET_ADMIN",
-                                     "NET_RAW",
-                                     "IPC_LOCK",
-                                     "IPC_OWNER",
-                                     "SYS_MODULE",
-                                     "SYS_RAWIO",
-                                     "SYS_CHROOT",
-                                     "SYS_PTRACE",
-                                     "SYS_PACCT",
-                                     "SYS_ADMIN",
-                                     "SYS_BOOT",
-                                     "SYS_NICE",
-                                     "SYS_RESOURCE",
-                                     "SYS_TIME",
-                                     "SYS_TTY_CONFIG",
-                                     "MKNOD",
-                                     "LEASE",
-                                     "AUDIT_WRITE",
-                                     "AUDIT_CONTROL",
-                                     "SETFCAP",
-                                     "MAC_OVERRIDE",
-                                     "MAC_ADMIN",
-                                     "SYSLOG",
-                                     "WAKE_ALARM",
-                                     "BLOCK_SUSPEND",
-                                     "AUDIT_READ",
-                                     "PERFMON",
-                                     "BPF",
-                                     "CHECKPOINT_RESTORE"};
-
 int last_cap() {
   auto text = read_file("/proc/sys/kernel/cap_last_cap");
   long long v = 0;
@@ -73,13 +32,6 @@ Result<uint64_t> mask_of(const std::vector<std::string>& names) {
   return m;
 }
 }  // namespace
-
-int capability_number(const std::string& name) {
-  std::string n = name.rfind("CAP_", 0) == 0 ? name.substr(4) : name;
-  for (size_t i = 0; i < std::size(kCapNames); ++i)
-    if (n == kCapNames[i]) return static_cast<int>(i);
-  return -1;
-}
 
 Status drop_bounding(const oci::Capabilities& caps) {
   BERTH_TRY_ASSIGN(uint64_t keep, mask_of(caps.bounding));
