@@ -48,16 +48,16 @@ bool parse_int64(std::string_view text, long long* out) {
   return ec == std::errc() && ptr == text.data() + text.size();
 }
 
-std::string human_size(double bytes) {
-  static const char* kUnits[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+std::string human_size(double bytes, int precision) {
+  static const char* kUnits[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
   int unit = 0;
-  while (bytes >= 1000.0 && unit < 5) {
+  while (bytes >= 1000.0 && unit < 8) {
     bytes /= 1000.0;
     ++unit;
   }
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g%s", bytes, kUnits[unit]);
-  // go-units uses %.4g: "1.234MB", "4.26MB", "0B".
+  // go-units HumanSizeWithPrecision: "%.4g" gives "1.234MB", "4.26MB", "0B".
+  std::snprintf(buf, sizeof buf, "%.*g%s", precision, bytes, kUnits[unit]);
   return buf;
 }
 

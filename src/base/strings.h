@@ -13,7 +13,7 @@ std::string trim(std::string_view text);
 std::string to_lower(std::string_view text);
 bool parse_int64(std::string_view text, long long* out);
 // Human-readable size the way Docker prints it ("1.23MB", decimal units, 3 significant digits).
-std::string human_size(double bytes);
+std::string human_size(double bytes, int precision = 4);
 // Docker's "About a minute", "2 hours", "3 days" durations (go-units HumanDuration).
 std::string human_duration(long long seconds);
 

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "base/file.h"
+#include "base/strings.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/tar.h"
@@ -127,7 +128,8 @@ int copy_from_container(Context& ctx, const std::string& container, const std::s
     return 1;
   }
   if (!quiet)
-    print_error("Successfully copied " + human_size3(static_cast<double>(*copied)) + " to " + dst);
+    print_error("Successfully copied " + human_size(static_cast<double>(*copied), 3) + " to " +
+                dst);
   return 0;
 }
 
@@ -221,7 +223,7 @@ int copy_to_container(Context& ctx, const std::string& src, const std::string& c
     return 1;
   }
   if (!quiet)
-    print_error("Successfully copied " + human_size3(static_cast<double>(copied)) + " to " +
+    print_error("Successfully copied " + human_size(static_cast<double>(copied), 3) + " to " +
                 container + ":" + dst);
   return 0;
 }

@@ -111,18 +111,6 @@ std::string truncate_id(const std::string& id) {
   return s;
 }
 
-std::string human_size3(double bytes) {
-  static const char* kUnits[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
-  int unit = 0;
-  while (bytes >= 1000.0 && unit < 8) {
-    bytes /= 1000.0;
-    ++unit;
-  }
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.3g%s", bytes, kUnits[unit]);
-  return buf;
-}
-
 std::string ago(int64_t created_unix, int64_t now_unix) {
   return human_duration(now_unix - created_unix) + " ago";
 }
@@ -221,7 +209,7 @@ std::vector<std::vector<std::string>> images_rows(const Json& image, bool trunc,
   std::string id = json_string(image, "Id");
   std::string shown_id = trunc ? truncate_id(id) : id;
   std::string created = ago(json_int(image, "Created"), now_unix);
-  std::string size = human_size3(static_cast<double>(json_int(image, "Size")));
+  std::string size = human_size(static_cast<double>(json_int(image, "Size")), 3);
   std::vector<std::vector<std::string>> rows;
   for (const std::string& ref : json_strings(image, "RepoTags")) {
     if (ref == "<none>:<none>") continue;

@@ -28,8 +28,6 @@ std::string go_quote(const std::string& text);
 std::string ellipsis(const std::string& text, size_t max);
 // "sha256:abc..." -> "abc..." cut to 12 characters.
 std::string truncate_id(const std::string& id);
-// go-units HumanSizeWithPrecision(size, 3): "4.26MB".
-std::string human_size3(double bytes);
 // "3 minutes ago" from a Unix time in seconds.
 std::string ago(int64_t created_unix, int64_t now_unix);
 // Docker's familiar form of an image reference: "docker.io/library/busybox" -> "busybox".

@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "base/file.h"
+#include "base/strings.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "cli/image_format.h"
@@ -50,7 +51,7 @@ int cmd_image_history(Context& ctx, const Args& args) {
     row["CreatedSince"] = ago(h.value("Created", int64_t{0}), now);
     row["CreatedAt"] = std::to_string(h.value("Created", int64_t{0}));
     row["CreatedBy"] = by;
-    row["Size"] = human_size3(static_cast<double>(h.value("Size", int64_t{0})));
+    row["Size"] = human_size(static_cast<double>(h.value("Size", int64_t{0})), 3);
     row["Comment"] = json_string(h, "Comment");
     rows.push_back(row);
   }
@@ -118,7 +119,7 @@ int cmd_image_prune(Context& ctx, const Args& args) {
     out += "\n";
   }
   out += "Total reclaimed space: " +
-         human_size3(static_cast<double>(j->value("SpaceReclaimed", int64_t{0}))) + "\n";
+         human_size(static_cast<double>(j->value("SpaceReclaimed", int64_t{0}))) + "\n";
   (void)write_all(1, out);
   return 0;
 }
@@ -166,8 +167,8 @@ int cmd_system(Context& ctx, const Args& args) {
     r["Type"] = type;
     r["TotalCount"] = std::to_string(total);
     r["Active"] = std::to_string(active);
-    r["Size"] = human_size3(static_cast<double>(size));
-    r["Reclaimable"] = human_size3(static_cast<double>(rec)) + pct(rec, size);
+    r["Size"] = human_size(static_cast<double>(size), 3);
+    r["Reclaimable"] = human_size(static_cast<double>(rec), 3) + pct(rec, size);
     rows.push_back(r);
   };
   row("Images", img_total, img_active, layers, std::min(reclaim, layers));

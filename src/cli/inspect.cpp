@@ -3,6 +3,7 @@
 #include "base/file.h"
 #include "base/strings.h"
 #include "cli/commands.h"
+#include "cli/object_commands.h"
 #include "cli/template.h"
 #include "cli/usage.h"
 
@@ -64,22 +65,7 @@ int cmd_inspect(Context& ctx, const Args& args) {
     }
   }
 
-  std::string out;
-  if (flags.changed("format")) {
-    for (const OrderedJson& j : found) {
-      auto text = render_template(flags.get_string("format"), j);
-      if (!text.ok()) {
-        print_error("template: " + text.error().message);
-        return 1;
-      }
-      out += *text + "\n";
-    }
-  } else {
-    out = dump_indented(OrderedJson(found)) + "\n";
-  }
-  (void)write_all(1, out);
-  for (const std::string& e : errors) print_error(e);
-  return errors.empty() ? 0 : 1;
+  return print_inspected(found, errors, flags);
 }
 
 }  // namespace berth::cli

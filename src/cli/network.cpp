@@ -8,6 +8,7 @@
 #include "cli/filters.h"
 #include "cli/format.h"
 #include "cli/list_format.h"
+#include "cli/object_commands.h"
 #include "cli/template.h"
 #include "cli/usage.h"
 
@@ -158,40 +159,7 @@ int network_inspect(Context& ctx, const Args& args) {
   if (rc >= 0) return rc;
   if (flags.args().empty())
     return args_error("network inspect", usage, "requires at least 1 argument");
-  if (!ctx.connect().ok()) return 1;
-  std::vector<OrderedJson> found;
-  std::vector<std::string> errors;
-  for (const std::string& name : flags.args()) {
-    auto resp = ctx.call("GET", "/networks/" + enc(name));
-    if (!resp.ok()) return 1;
-    if (!is_success(resp->status)) {
-      errors.push_back("Error response from daemon: " +
-                       api::Client::error_message(resp->status, resp->body));
-      continue;
-    }
-    auto j = parse_ordered_json(resp->body);
-    if (!j.ok()) {
-      errors.push_back(j.error().message);
-      continue;
-    }
-    found.push_back(std::move(*j));
-  }
-  std::string out;
-  if (flags.changed("format")) {
-    for (const OrderedJson& j : found) {
-      auto text = render_template(flags.get_string("format"), j);
-      if (!text.ok()) {
-        print_error("template: " + text.error().message);
-        return 1;
-      }
-      out += *text + "\n";
-    }
-  } else {
-    out = dump_indented(OrderedJson(found)) + "\n";
-  }
-  (void)write_all(1, out);
-  for (const std::string& e : errors) print_error(e);
-  return errors.empty() ? 0 : 1;
+  return inspect_each(ctx, "/networks/", flags);
 }
 
 int network_rm(Context& ctx, const Args& args) {
@@ -227,27 +195,14 @@ int network_prune(Context& ctx, const Args& args) {
   if (rc >= 0) return rc;
   auto filters = filters_query(flags.get_list("filter"), "--filter");
   if (!filters.ok()) return flag_error("network prune", filters.error());
-  if (!ctx.connect().ok()) return 1;
-  if (!flags.get_bool("force") &&
-      !confirm("WARNING! This will remove all custom networks not used by at least one "
-               "container.\nAre you sure you want to continue?")) {
-    return 0;
-  }
-  auto resp = ctx.call("POST", "/networks/prune" + (filters->empty() ? "" : "?" + *filters));
-  if (!resp.ok()) return 1;
-  if (!is_success(resp->status)) {
-    print_daemon_error(*resp);
-    return 1;
-  }
-  auto j = parse_body(resp->body, "prune response");
-  if (!j.ok()) return 1;
-  auto deleted = json_strings(*j, "NetworksDeleted");
-  if (!deleted.empty()) {
-    std::string out = "Deleted Networks:\n";
-    for (const std::string& n : deleted) out += n + "\n";
-    (void)write_all(1, out);
-  }
-  return 0;
+  PruneCommand command{"/networks/prune",
+                       *filters,
+                       "WARNING! This will remove all custom networks not used by at least one "
+                       "container.\nAre you sure you want to continue?",
+                       "NetworksDeleted",
+                       "Deleted Networks:",
+                       false};
+  return prune_after_confirm(ctx, command, flags.get_bool("force"));
 }
 
 int network_connect(Context& ctx, const Args& args, bool connect) {

@@ -72,8 +72,8 @@ OrderedJson ps_context(const Json& c, bool trunc, int64_t now_unix) {
   row["Ports"] = cells[5];
   row["RunningFor"] = cells[3];
   int64_t rw = int_field(c, "SizeRw"), root = int_field(c, "SizeRootFs");
-  std::string size = human_size3(static_cast<double>(rw));
-  if (root > 0) size += " (virtual " + human_size3(static_cast<double>(root)) + ")";
+  std::string size = human_size(static_cast<double>(rw), 3);
+  if (root > 0) size += " (virtual " + human_size(static_cast<double>(root), 3) + ")";
   row["Size"] = size;
   row["State"] = json_string(c, "State");
   row["Status"] = cells[4];

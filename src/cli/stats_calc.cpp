@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "base/strings.h"
 #include "cli/format.h"
 #include "cli/timeutil.h"
 
@@ -75,7 +76,7 @@ OrderedJson stats_row(const Json& s, const std::string& given, bool trunc) {
   char buf[64];
   OrderedJson row = OrderedJson::object();
   std::snprintf(buf, sizeof buf, "%.2f%%", f.cpu_percent);
-  row["BlockIO"] = human_size3(f.block_read) + " / " + human_size3(f.block_write);
+  row["BlockIO"] = human_size(f.block_read, 3) + " / " + human_size(f.block_write, 3);
   row["CPUPerc"] = buf;
   row["Container"] = given;
   std::string id = json_string(s, "id");
@@ -86,7 +87,7 @@ OrderedJson stats_row(const Json& s, const std::string& given, bool trunc) {
   std::string name = json_string(s, "name");
   if (!name.empty() && name[0] == '/') name = name.substr(1);
   row["Name"] = name;
-  row["NetIO"] = human_size3(f.net_rx) + " / " + human_size3(f.net_tx);
+  row["NetIO"] = human_size(f.net_rx, 3) + " / " + human_size(f.net_tx, 3);
   row["PIDs"] = std::to_string(f.pids);
   return row;
 }

@@ -8,6 +8,7 @@
 #include "cli/filters.h"
 #include "cli/format.h"
 #include "cli/list_format.h"
+#include "cli/object_commands.h"
 #include "cli/template.h"
 #include "cli/usage.h"
 
@@ -141,40 +142,7 @@ int volume_inspect(Context& ctx, const Args& args) {
   if (rc >= 0) return rc;
   if (flags.args().empty())
     return args_error("volume inspect", usage, "requires at least 1 argument");
-  if (!ctx.connect().ok()) return 1;
-  std::vector<OrderedJson> found;
-  std::vector<std::string> errors;
-  for (const std::string& name : flags.args()) {
-    auto resp = ctx.call("GET", "/volumes/" + enc(name));
-    if (!resp.ok()) return 1;
-    if (!is_success(resp->status)) {
-      errors.push_back("Error response from daemon: " +
-                       api::Client::error_message(resp->status, resp->body));
-      continue;
-    }
-    auto j = parse_ordered_json(resp->body);
-    if (!j.ok()) {
-      errors.push_back(j.error().message);
-      continue;
-    }
-    found.push_back(std::move(*j));
-  }
-  std::string out;
-  if (flags.changed("format")) {
-    for (const OrderedJson& j : found) {
-      auto text = render_template(flags.get_string("format"), j);
-      if (!text.ok()) {
-        print_error("template: " + text.error().message);
-        return 1;
-      }
-      out += *text + "\n";
-    }
-  } else {
-    out = dump_indented(OrderedJson(found)) + "\n";
-  }
-  (void)write_all(1, out);
-  for (const std::string& e : errors) print_error(e);
-  return errors.empty() ? 0 : 1;
+  return inspect_each(ctx, "/volumes/", flags);
 }
 
 int volume_rm(Context& ctx, const Args& args) {
@@ -211,34 +179,15 @@ int volume_prune(Context& ctx, const Args& args) {
   if (flags.get_bool("all")) fl.push_back("all=true");
   auto filters = filters_query(fl, "--filter");
   if (!filters.ok()) return flag_error("volume prune", filters.error());
-  if (!ctx.connect().ok()) return 1;
-  std::string warning = flags.get_bool("all")
-                            ? "WARNING! This will remove all local volumes not used by at least "
-                              "one container.\nAre you sure you want to continue?"
-                            : "WARNING! This will remove anonymous local volumes not used by at "
-                              "least one container.\nAre you sure you want to continue?";
-  if (!flags.get_bool("force") && !confirm(warning)) return 0;
-  auto resp = ctx.call("POST", "/volumes/prune" + (filters->empty() ? "" : "?" + *filters));
-  if (!resp.ok()) return 1;
-  if (!is_success(resp->status)) {
-    print_daemon_error(*resp);
-    return 1;
-  }
-  auto j = parse_body(resp->body, "prune response");
-  if (!j.ok()) return 1;
-  std::string out;
-  double reclaimed = 0;
-  auto deleted = json_strings(*j, "VolumesDeleted");
-  if (!deleted.empty()) {
-    out = "Deleted Volumes:\n";
-    for (const std::string& n : deleted) out += n + "\n";
-    out += "\n";
-    if (j->contains("SpaceReclaimed") && (*j)["SpaceReclaimed"].is_number())
-      reclaimed = (*j)["SpaceReclaimed"].get<double>();
-  }
-  out += "Total reclaimed space: " + human_size(reclaimed) + "\n";
-  (void)write_all(1, out);
-  return 0;
+  const char* warning =
+      flags.get_bool("all")
+          ? "WARNING! This will remove all local volumes not used by at least one container.\n"
+            "Are you sure you want to continue?"
+          : "WARNING! This will remove anonymous local volumes not used by at least one "
+            "container.\nAre you sure you want to continue?";
+  PruneCommand command{"/volumes/prune", *filters,           warning,
+                       "VolumesDeleted", "Deleted Volumes:", true};
+  return prune_after_confirm(ctx, command, flags.get_bool("force"));
 }
 
 }  // namespace

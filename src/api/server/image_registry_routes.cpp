@@ -15,19 +15,6 @@ namespace berth::api::server {
 namespace {
 using engine::Engine;
 
-// go-units HumanSize: decimal units, 4 significant digits ("2.153MB").
-std::string human_size(double size) {
-  static const char* units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
-  int i = 0;
-  while (size >= 1000 && i < 5) {
-    size /= 1000;
-    ++i;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g%s", size, units[i]);
-  return buf;
-}
-
 // Docker's JSONProgress string: "[=====>      ]  1.2MB/2.3MB".
 std::string progress_bar(int64_t current, int64_t total) {
   if (total <= 0) return current > 0 ? human_size(static_cast<double>(current)) : "";

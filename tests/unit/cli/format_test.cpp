@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/strings.h"
 #include "cli/template.h"
 
 namespace berth::cli {
@@ -39,8 +40,9 @@ TEST(Format, QuoteAndEllipsis) {
   EXPECT_EQ(ellipsis("short", 20), "short");
   EXPECT_EQ(ellipsis("abcdefghijklmnopqrstuvwxyz", 20), "abcdefghijklmnopqrs…");
   EXPECT_EQ(truncate_id("sha256:0123456789abcdef"), "0123456789ab");
-  EXPECT_EQ(human_size3(4261000), "4.26MB");
-  EXPECT_EQ(human_size3(0), "0B");
+  EXPECT_EQ(human_size(4261000, 3), "4.26MB");
+  EXPECT_EQ(human_size(0, 3), "0B");
+  EXPECT_EQ(human_size(2153000), "2.153MB");
   EXPECT_EQ(familiar_image("docker.io/library/busybox"), "busybox");
   EXPECT_EQ(familiar_image("docker.io/foo/bar"), "foo/bar");
   EXPECT_EQ(familiar_image("quay.io/x/y"), "quay.io/x/y");
