@@ -16,6 +16,7 @@
 #include "base/random_id.h"
 #include "base/scope_exit.h"
 #include "base/strings.h"
+#include "build/internal/cache_from.h"
 #include "build/internal/executor.h"
 
 namespace berth::build {
@@ -83,7 +84,8 @@ std::string key_of(const std::string& parent, const std::string& what) {
 
 class StageRunner {
  public:
-  StageRunner(BuildContext& bc, int index) : bc_(bc), index_(index), stage_(bc.df.stages[index]) {}
+  StageRunner(BuildContext& bc, int index)
+      : bc_(bc), index_(index), stage_(bc.df.stages[index]), sources_(bc.cache_sources) {}
 
   Result<std::string> run() {
     BERTH_TRY(from());
@@ -210,8 +212,17 @@ class StageRunner {
     return img->id;
   }
 
-  bool use_cache(const std::string& key) {
+  // The local cache, then the --cache-from images (a hit there is recorded locally too).
+  bool use_cache(const std::string& key, const std::string& created_by) {
     std::string hit = lookup(key);
+    if (hit.empty() && !bc_.options.no_cache) {
+      auto from = internal::cache_from_lookup(bc_.backend, sources_, st_.image_id, created_by,
+                                              st_.cfg.config);
+      if (from.ok() && !from->empty()) {
+        hit = *from;
+        (void)bc_.backend.cache_put(key, hit);
+      }
+    }
     if (hit.empty()) return false;
     auto img = bc_.backend.images().get(hit);
     if (!img) return false;
@@ -248,7 +259,7 @@ class StageRunner {
                                                   Json()));
     std::string key = key_of(st_.image_id, created_by + "\n" + dump_json(st_.cfg.config));
     ConfigState after = st_.cfg;
-    if (use_cache(key)) {
+    if (use_cache(key, created_by)) {
       st_.cfg.cmd_set = after.cmd_set;
       return ok_status();
     }
@@ -299,7 +310,7 @@ class StageRunner {
     }
     std::string created_by = "/bin/sh -c #(nop)  ARG " + text;
     std::string key = key_of(st_.image_id, created_by + "\n" + dump_json(st_.cfg.config));
-    if (use_cache(key)) return ok_status();
+    if (use_cache(key, created_by)) return ok_status();
     BERTH_TRY(commit(key, "", created_by));
     bc_.print(" ---> " + short_id(st_.image_id) + "\n");
     return ok_status();
@@ -346,7 +357,7 @@ class StageRunner {
     }
     std::string key = key_of(st_.image_id, "RUN\n" + created_by + "\n" + join(ins.flags, " ") +
                                                "\n" + dump_json(st_.cfg.config));
-    if (use_cache(key)) return ok_status();
+    if (use_cache(key, created_by)) return ok_status();
 
     Backend::RunSpec spec;
     spec.image_id = st_.image_id;
@@ -399,6 +410,7 @@ class StageRunner {
     std::string target = kv.count("target") ? kv["target"]
                          : kv.count("dst")  ? kv["dst"]
                                             : kv["destination"];
+    if (type == "secret") return add_secret(kv, target, spec);
     if (target.empty())
       return make_error(Code::kInvalidArgument, "mount target is required: " + text);
     if (target[0] != '/') target = json_string(st_.cfg.config, "WorkingDir", "/") + "/" + target;
@@ -432,6 +444,48 @@ class StageRunner {
     } else {
       return make_error(Code::kNotImplemented, "RUN --mount=type=" + type + " is not supported");
     }
+    return ok_status();
+  }
+
+  // RUN --mount=type=secret,id=x[,target=][,required=][,mode=][,uid=][,gid=][,env=]: BuildKit's
+  // options; the file defaults to /run/secrets/<id>, or is left out when only env= is given.
+  Status add_secret(std::map<std::string, std::string>& kv, std::string target,
+                    Backend::RunSpec& spec) {
+    std::string id = kv["id"];
+    if (id.empty() && !target.empty()) id = target.substr(target.rfind('/') + 1);
+    if (id.empty()) return make_error(Code::kInvalidArgument, "secret mount requires an id");
+    bool required = kv.count("required") && kv["required"] != "false";
+    auto found = bc_.options.secrets.find(id);
+    if (found == bc_.options.secrets.end()) {
+      if (required)
+        return make_error(
+            Code::kInvalidArgument,
+            "secret " + id + ": not found (pass it with --secret id=" + id + ",src=<file>)");
+      return ok_status();  // an optional secret that was not given: no mount, as BuildKit does
+    }
+    if (kv.count("env")) spec.secret_env.push_back(kv["env"] + "=" + found->second);
+    if (target.empty() && kv.count("env")) return ok_status();
+    if (target.empty()) target = "/run/secrets/" + id;
+    if (target[0] != '/') target = json_string(st_.cfg.config, "WorkingDir", "/") + "/" + target;
+    Backend::RunSpec::SecretFile f;
+    f.target = target;
+    f.data = found->second;
+    auto number = [&](const char* key, int base, long fallback) -> Result<long> {
+      if (!kv.count(key)) return fallback;
+      char* end = nullptr;
+      long v = std::strtol(kv[key].c_str(), &end, base);
+      if (kv[key].empty() || *end || v < 0)
+        return make_error(Code::kInvalidArgument,
+                          "invalid secret mount " + std::string(key) + ": " + kv[key]);
+      return v;
+    };
+    BERTH_TRY_ASSIGN(long mode, number("mode", 8, 0400));
+    BERTH_TRY_ASSIGN(long uid, number("uid", 10, 0));
+    BERTH_TRY_ASSIGN(long gid, number("gid", 10, 0));
+    f.mode = static_cast<int>(mode & 07777);
+    f.uid = static_cast<uint32_t>(uid);
+    f.gid = static_cast<uint32_t>(gid);
+    spec.secrets.push_back(std::move(f));
     return ok_status();
   }
 
@@ -492,7 +546,7 @@ class StageRunner {
                      internal::plan_copy(bc_, st_, ins, words, src_root, mounted_dest));
     std::string key =
         key_of(st_.image_id, upper + "\n" + plan.cache_key_part + "\n" + dump_json(st_.cfg.config));
-    if (use_cache(key)) return ok_status();
+    if (use_cache(key, plan.created_by)) return ok_status();
     BERTH_TRY_ASSIGN(std::string tar, plan.write_layer());
     ScopeExit remove_tar([&] { (void)::unlink(tar.c_str()); });
     BERTH_TRY(commit(key, tar, plan.created_by));
@@ -504,6 +558,7 @@ class StageRunner {
   int index_;
   const Stage& stage_;
   StageState st_;
+  std::vector<internal::CacheSource> sources_;  // --cache-from, narrowed by a hit
 };
 
 // The stages each stage needs: FROM <stage> and COPY --from=<stage>.
@@ -568,6 +623,7 @@ Result<BuildResult> build(Backend& backend, const std::string& context_dir,
     }
   }
   bc.meta_args = meta;
+  bc.cache_sources = internal::load_cache_sources(backend, options.cache_from);
 
   int target = static_cast<int>(df.stages.size()) - 1;
   if (!options.target.empty()) {

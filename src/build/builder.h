@@ -37,6 +37,17 @@ class Backend {
     std::string layer_tar;           // where to write the changes
     std::vector<std::string> binds;  // RUN --mount=type=bind|cache: "host:container[:ro]"
     std::vector<std::string> tmpfs;  // RUN --mount=type=tmpfs targets
+    // RUN --mount=type=secret: files the backend puts on a private tmpfs and binds read-only
+    // at `target` for this step only; never in the step's layer.
+    struct SecretFile {
+      std::string target;
+      std::string data;
+      int mode = 0400;
+      uint32_t uid = 0;
+      uint32_t gid = 0;
+    };
+    std::vector<SecretFile> secrets;
+    std::vector<std::string> secret_env;  // "VAR=value" (--mount=type=secret,env=VAR)
   };
   struct RunResult {
     int exit_code = 0;
@@ -70,7 +81,13 @@ struct BuildOptions {
   std::string network_mode;        // "none" makes every RUN --network=none
   int64_t source_date_epoch = -1;  // SOURCE_DATE_EPOCH build arg
   image::RegistryAuth auth;
+  // `--secret id=...` values by id: kept in memory, reach only the RUN steps that mount them.
+  std::map<std::string, std::string> secrets;
 };
+
+// Where `berth build --secret` puts secrets in the context tar: entries "<dir>/<id>", read into
+// memory by extract_context (when asked) and never written to the context dir.
+inline constexpr const char* kContextSecretsDir = ".berth-build-secrets";
 
 struct BuildResult {
   std::string image_id;
@@ -87,7 +104,10 @@ Result<BuildResult> build(Backend& backend, const std::string& context_dir,
                           const BuildOptions& options, const OutputFn& out);
 
 // Unpacks a build context tar (any compression) from `fd` into `dir`, refusing paths that leave.
-Status extract_context(int fd, const std::string& dir);
+// With `secrets`, entries under kContextSecretsDir are read into it (id -> value, 500 KiB at
+// most each, as BuildKit limits) instead of being extracted.
+Status extract_context(int fd, const std::string& dir,
+                       std::map<std::string, std::string>* secrets = nullptr);
 
 // Empties the build cache: its entries, and the untagged step images nothing else uses.
 // Returns the bytes reclaimed (approximate) and the removed image IDs.

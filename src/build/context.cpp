@@ -22,9 +22,11 @@ struct ReadFree {
 struct WriteFree {
   void operator()(archive* a) const { archive_write_free(a); }
 };
+constexpr size_t kMaxSecretSize = 500 * 1024;
 }  // namespace
 
-Status extract_context(int fd, const std::string& dir) {
+Status extract_context(int fd, const std::string& dir,
+                       std::map<std::string, std::string>* secrets) {
   std::unique_ptr<archive, ReadFree> a(archive_read_new());
   archive_read_support_filter_all(a.get());
   archive_read_support_format_tar(a.get());
@@ -49,6 +51,25 @@ Status extract_context(int fd, const std::string& dir) {
       bool bad = name.empty() || name[0] == '/';
       for (auto& part : split(name, '/')) bad = bad || part == "..";
       if (bad) continue;
+    }
+    std::string secrets_dir = std::string(kContextSecretsDir) + "/";
+    if (secrets && name.compare(0, secrets_dir.size(), secrets_dir) == 0) {
+      std::string id = name.substr(secrets_dir.size());
+      std::string value;
+      const void* buf;
+      size_t size;
+      la_int64_t off;
+      int rr;
+      while ((rr = archive_read_data_block(a.get(), &buf, &size, &off)) == ARCHIVE_OK) {
+        value.append(static_cast<const char*>(buf), size);
+        if (value.size() > kMaxSecretSize)
+          return make_error(Code::kInvalidArgument, "secret " + id + ": larger than 500 KiB");
+      }
+      if (rr != ARCHIVE_EOF)
+        return make_error(Code::kInvalidArgument,
+                          "read build context: " + std::string(archive_error_string(a.get())));
+      if (!id.empty() && id.find('/') == std::string::npos) (*secrets)[id] = std::move(value);
+      continue;
     }
     // Absolute targets under `dir`: the daemon is multi-threaded, so no chdir.
     archive_entry_set_pathname(e, (dir + "/" + name).c_str());

@@ -1,6 +1,8 @@
 // Dockerfile variable substitution (see expand.h); modelled on moby/buildkit's shell/lex.go.
 #include "build/expand.h"
 
+#include <fnmatch.h>
+
 #include <cctype>
 #include <optional>
 
@@ -108,9 +110,13 @@ class Lexer {
     if (s_[pos_] == ':') colon = true, ++pos_;
     if (pos_ >= s_.size()) return make_error(Code::kInvalidArgument, "missing '}' in " + s_);
     char op = s_[pos_++];
-    if (op != '-' && op != '+' && op != '?')
+    bool pattern_op = !colon && (op == '#' || op == '%' || op == '/');
+    if (op != '-' && op != '+' && op != '?' && !pattern_op)
       return make_error(Code::kInvalidArgument,
                         "unsupported modifier (" + std::string(1, op) + ") in substitution " + s_);
+    // ## %% //: the longest match, or every match.
+    bool doubled = pattern_op && pos_ < s_.size() && s_[pos_] == op;
+    if (doubled) ++pos_;
     // The word runs to the matching '}'.
     int depth = 1;
     size_t wstart = pos_;
@@ -122,9 +128,8 @@ class Lexer {
     if (pos_ >= s_.size()) return make_error(Code::kInvalidArgument, "missing '}' in " + s_);
     std::string word_src = s_.substr(wstart, pos_ - wstart);
     ++pos_;
-    Lexer inner(word_src, vars_, escape_);
-    BERTH_TRY_ASSIGN(auto ws, inner.words(false));
-    std::string word = ws.empty() ? "" : ws[0];
+    if (pattern_op) return pattern_expand(name, op, doubled, word_src);
+    BERTH_TRY_ASSIGN(std::string word, expand_sub(word_src));
     auto v = lookup(name);
     bool set = v.has_value() && (!colon || !v->empty());
     if (op == '-') return set ? *v : word;
@@ -133,6 +138,75 @@ class Lexer {
       return make_error(Code::kInvalidArgument,
                         name + ": " + (word.empty() ? "parameter null or not set" : word));
     return *v;
+  }
+
+  Result<std::string> expand_sub(const std::string& src) const {
+    Lexer inner(src, vars_, escape_);
+    BERTH_TRY_ASSIGN(auto ws, inner.words(false));
+    return ws.empty() ? std::string() : ws[0];
+  }
+
+  // ${v#p} ${v##p} ${v%p} ${v%%p} ${v/p/r} ${v//p/r}: p is a shell pattern (* ? [...]), as in
+  // BuildKit; an unset variable expands to "".
+  Result<std::string> pattern_expand(const std::string& name, char op, bool doubled,
+                                     const std::string& word_src) const {
+    std::string pattern_src = word_src, repl_src;
+    if (op == '/') {
+      for (size_t i = 0; i < word_src.size(); ++i) {
+        if (word_src[i] == escape_) {
+          ++i;
+          continue;
+        }
+        if (word_src[i] == '/') {
+          pattern_src = word_src.substr(0, i);
+          repl_src = word_src.substr(i + 1);
+          break;
+        }
+      }
+    }
+    BERTH_TRY_ASSIGN(std::string pattern, expand_sub(pattern_src));
+    BERTH_TRY_ASSIGN(std::string repl, expand_sub(repl_src));
+    std::string v = lookup(name).value_or("");
+    auto match = [&](size_t from, size_t to) {
+      return ::fnmatch(pattern.c_str(), v.substr(from, to - from).c_str(), 0) == 0;
+    };
+    size_t n = v.size();
+    if (op == '#') {
+      for (size_t k = 0; k <= n; ++k) {
+        size_t len = doubled ? n - k : k;
+        if (match(0, len)) return v.substr(len);
+      }
+      return v;
+    }
+    if (op == '%') {
+      for (size_t k = 0; k <= n; ++k) {
+        size_t start = doubled ? k : n - k;
+        if (match(start, n)) return v.substr(0, start);
+      }
+      return v;
+    }
+    // '/': the longest match at the leftmost position where one starts; '//' all of them.
+    if (pattern.empty()) return v;
+    std::string out;
+    size_t i = 0;
+    bool replaced = false;
+    while (i < n) {
+      size_t end = std::string::npos;
+      if (!replaced || doubled)
+        for (size_t e = n; e > i; --e)
+          if (match(i, e)) {
+            end = e;
+            break;
+          }
+      if (end == std::string::npos) {
+        out += v[i++];
+        continue;
+      }
+      out += repl;
+      i = end;
+      replaced = true;
+    }
+    return out;
   }
 
   std::optional<std::string> lookup(const std::string& name) const {

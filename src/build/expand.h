@@ -1,7 +1,8 @@
 // Variable substitution in Dockerfile words, with the shell-like rules of moby's shell lexer:
-// $var, ${var}, ${var:-word}, ${var-word}, ${var:+word}, ${var+word}, ${var:?msg}; single quotes
-// are literal, double quotes expand, the escape char quotes the next char; quotes are removed.
-// Pure functions; thread-safe.
+// $var, ${var}, ${var:-word}, ${var-word}, ${var:+word}, ${var+word}, ${var:?msg}, and
+// BuildKit's pattern forms ${var#p} ${var##p} ${var%p} ${var%%p} ${var/p/r} ${var//p/r}; single
+// quotes are literal, double quotes expand, the escape char quotes the next char; quotes are
+// removed. Pure functions; thread-safe.
 #pragma once
 
 #include <map>

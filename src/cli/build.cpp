@@ -34,6 +34,11 @@ bool looks_like_tar(const std::string& head) {
   return head.size() >= 262 && head.compare(257, 5, "ustar") == 0;
 }
 
+// A context tar that is not plain ustar (gzip, ...): entries cannot be put in front of it.
+bool head_is_compressed(const std::string& head) {
+  return !(head.size() >= 262 && head.compare(257, 5, "ustar") == 0);
+}
+
 // --output type=local,dest=DIR | type=tar,dest=FILE | DIR: the image's filesystem, through a
 // created (never started) container's export.
 int export_output(Context& ctx, const std::string& spec, const std::string& image_id) {
@@ -145,6 +150,8 @@ int cmd_build(Context& ctx, const Args& args) {
   flags.add_list("build-arg", 0, "Set build-time variables");
   flags.add_list("label", 0, "Set metadata for an image");
   flags.add_list("cache-from", 0, "Images to consider as cache sources");
+  flags.add_list("secret", 0,
+                 "Secret to expose to the build (format: \"id=mysecret[,src=/local/secret]\")");
   flags.add_string("target", 0, "", "Set the target build stage to build.");
   flags.add_bool("no-cache", 0, "Do not use cache when building the image");
   flags.add_bool("pull", 0, "Always attempt to pull a newer version of the image");
@@ -171,6 +178,22 @@ int cmd_build(Context& ctx, const Args& args) {
   }
   UniqueFd tar(tfd);
   ::unlink(tmpl);
+  // Secrets go first in the tar, so a context tar from stdin can follow them unchanged.
+  for (auto& spec : flags.get_list("secret")) {
+    auto secret = read_build_secret(spec);
+    if (!secret) {
+      print_error("could not parse secrets: " + secret.error().message);
+      return 1;
+    }
+    struct stat sb {};
+    sb.st_mode = S_IFREG | 0600;
+    auto st =
+        TarWriter(tar.get()).add(secret_entry_name(secret->first), sb, "", "", &secret->second);
+    if (!st) {
+      print_error(st.error().message);
+      return 1;
+    }
+  }
   std::string dockerfile_param = "Dockerfile";
   if (path == "-") {
     auto in = read_all(0);
@@ -179,6 +202,10 @@ int cmd_build(Context& ctx, const Args& args) {
       return 1;
     }
     if (looks_like_tar(*in)) {
+      if (!flags.get_list("secret").empty() && head_is_compressed(*in)) {
+        print_error("--secret needs an uncompressed context tar on stdin");
+        return 1;
+      }
       (void)write_all(tar.get(), *in);
       if (!file.empty()) dockerfile_param = file;
     } else {
@@ -273,6 +300,7 @@ int cmd_build(Context& ctx, const Args& args) {
   if (flags.get_bool("no-cache")) target += "&nocache=1";
   if (flags.get_bool("pull")) target += "&pull=1";
   if (flags.get_bool("quiet")) target += "&q=1";
+  if (!flags.get_list("secret").empty()) target += "&secrets=1";
   if (!flags.get_string("network").empty())
     target += "&networkmode=" + percent_encode(flags.get_string("network"));
   if (!flags.get_string("platform").empty())

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <regex>
 
@@ -225,6 +226,50 @@ Status write_context_tar(int fd, const std::string& dir, const IgnoreMatcher& ig
   };
   BERTH_TRY(walk(""));
   return ok_status();
+}
+
+Result<std::pair<std::string, std::string>> read_build_secret(const std::string& spec) {
+  std::string id, src, env, type;
+  for (auto& part : split(spec, ',')) {
+    size_t eq = part.find('=');
+    std::string k = part.substr(0, eq), v = eq == std::string::npos ? "" : part.substr(eq + 1);
+    if (k == "id") {
+      id = v;
+    } else if (k == "src" || k == "source") {
+      src = v;
+    } else if (k == "env") {
+      env = v;
+    } else if (k == "type") {
+      type = v;
+    } else {
+      return make_error(Code::kInvalidArgument, "unexpected key '" + k + "' in '" + part + "'");
+    }
+  }
+  if (type == "env" && env.empty()) env = src.empty() ? id : src, src.clear();
+  if (id.empty()) id = !src.empty() ? src.substr(src.rfind('/') + 1) : env;
+  if (id.empty() || id.find('/') != std::string::npos)
+    return make_error(Code::kInvalidArgument, "invalid secret id in '" + spec + "'");
+  if (src.empty() && env.empty()) {
+    if (std::getenv(id.c_str()))
+      env = id;
+    else
+      src = id;
+  }
+  if (!env.empty()) {
+    const char* v = std::getenv(env.c_str());
+    if (!v)
+      return make_error(Code::kNotFound,
+                        "secret " + id + ": environment variable " + env + " is not set");
+    return std::make_pair(id, std::string(v));
+  }
+  auto data = read_file(src);
+  if (!data) return std::move(data).error().context("secret " + id);
+  return std::make_pair(id, *data);
+}
+
+std::string secret_entry_name(const std::string& id) {
+  // The daemon's build::kContextSecretsDir (the CLI links no build code).
+  return ".berth-build-secrets/" + id;
 }
 
 }  // namespace berth::cli

@@ -6,6 +6,7 @@
 
 #include <regex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/error.h"
@@ -41,6 +42,15 @@ class TarWriter {
  private:
   int fd_;
 };
+
+// `--secret id=x[,src=file|,env=VAR][,type=file|env]` (buildx's syntax): the id and the value,
+// read from the file, from the CLI's environment variable, or (neither given) from the
+// environment variable named like the id.
+Result<std::pair<std::string, std::string>> read_build_secret(const std::string& spec);
+
+// The context tar entry carrying a secret to the daemon (build::kContextSecretsDir; see
+// src/build/README.md): taken out by the daemon before the context is used, never extracted.
+std::string secret_entry_name(const std::string& id);
 
 // Writes `dir` minus the ignored paths (entries of `always` are kept) to fd; no end blocks, so
 // the caller can append entries and then TarWriter::finish.

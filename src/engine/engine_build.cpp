@@ -7,10 +7,13 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include <optional>
+
 #include "base/file.h"
 #include "base/random_id.h"
 #include "base/scope_exit.h"
 #include "base/strings.h"
+#include "engine/build_mounts.h"
 
 namespace berth::engine {
 namespace {
@@ -49,6 +52,19 @@ class EngineBackend : public build::Backend {
       req.host_config["Tmpfs"] = Json::object();
       for (auto& t : spec.tmpfs) req.host_config["Tmpfs"][t] = "";
     }
+    // Secrets: a tmpfs that outlives the container (destroyed in reverse order), env values
+    // only in this step's container config.
+    std::optional<SecretMount> secrets;
+    if (!spec.secrets.empty()) {
+      BERTH_TRY_ASSIGN(SecretMount m, SecretMount::create(tmp_dir(), spec.secrets));
+      secrets.emplace(std::move(m));
+      for (auto& b : secrets->binds()) req.host_config["Binds"].push_back(b);
+    }
+    if (!spec.secret_env.empty()) {
+      if (!req.config.contains("Env") || !req.config["Env"].is_array())
+        req.config["Env"] = Json::array();
+      for (auto& e : spec.secret_env) req.config["Env"].push_back(e);
+    }
     BERTH_TRY_ASSIGN(CreateResult created, e_.create_container(req));
     RunResult rr;
     rr.container_id = created.id;
@@ -65,6 +81,16 @@ class EngineBackend : public build::Backend {
     BERTH_TRY_ASSIGN(WaitResult wr, waiter->wait([] { return true; }));
     rr.exit_code = wr.status_code;
     if (rr.exit_code == 0) {
+      std::vector<std::string> targets = spec.tmpfs;
+      for (auto& b : spec.binds)
+        targets.push_back(split(b, ':').size() > 1 ? split(b, ':')[1] : "");
+      for (auto& f : spec.secrets) targets.push_back(f.target);
+      std::vector<std::string> lowers;
+      if (!spec.image_id.empty()) {
+        BERTH_TRY_ASSIGN(image::Image img, e_.images().get(spec.image_id));
+        BERTH_TRY_ASSIGN(lowers, e_.images().layer_dirs(img));
+      }
+      remove_mount_stubs(e_.container_dir(created.id) + "/diff", lowers, targets);
       BERTH_TRY_ASSIGN(rr.changed, e_.export_changes(created.id, spec.layer_tar, spec.clamp_mtime));
     }
     return rr;

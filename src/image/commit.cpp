@@ -46,6 +46,7 @@ Result<Image> LocalImageStore::commit(const CommitOptions& options) {
     BERTH_TRY_ASSIGN(Json pc, parse_json(text, "parent config " + pid));
     if (pc.is_object()) config = std::move(pc);
     rec.layers = parent.layers;
+    rec.parent = pid;
   }
   Json out = Json::object();
   out["architecture"] = config.value("architecture", std::string(host_arch()));
@@ -62,13 +63,21 @@ Result<Image> LocalImageStore::commit(const CommitOptions& options) {
   int64_t created = options.created >= 0 ? options.created * 1000000000LL : now_nanos();
   std::string created_text =
       options.created >= 0 ? rfc3339_seconds(options.created) : format_rfc3339_nano(created);
-  out["created"] = created_text;
 
   Json history = config.contains("history") && config["history"].is_array() ? config["history"]
                                                                             : Json::array();
   Json entry = {{"created", created_text}, {"created_by", options.created_by}};
   if (!options.author.empty()) entry["author"] = options.author;
   if (!options.comment.empty()) entry["comment"] = options.comment;
+  if (!options.history_entry.empty()) {
+    // A step restored from a --cache-from image keeps that image's entry, time included.
+    BERTH_TRY_ASSIGN(entry, parse_json(options.history_entry, "history entry"));
+    if (!entry.is_object())
+      return make_error(Code::kInvalidArgument, "history entry: not an object");
+    created_text = json_string(entry, "created");
+    entry.erase("empty_layer");
+  }
+  out["created"] = created_text;
 
   std::vector<std::string> diff_ids;
   if (config.contains("rootfs")) diff_ids = json_strings(config["rootfs"], "diff_ids");
@@ -88,6 +97,18 @@ Result<Image> LocalImageStore::commit(const CommitOptions& options) {
       BERTH_TRY_ASSIGN(int64_t size, unpack_layer(content_.blob_path(digest), digest, dir));
       note_layer(chains.back(), digest, chains.size() > 1 ? chains[chains.size() - 2] : "", size);
     }
+  } else if (!options.reuse_layer_of.empty()) {
+    BERTH_TRY_ASSIGN(std::string sid, resolve_id(options.reuse_layer_of));
+    BERTH_TRY_ASSIGN(ImageRecord source, read_record(sid));
+    if (options.reuse_layer_index < 0 ||
+        options.reuse_layer_index >= static_cast<int>(source.layers.size()))
+      return make_error(Code::kInvalidArgument, "layer " +
+                                                    std::to_string(options.reuse_layer_index) +
+                                                    " of " + sid + ": no such layer")
+          .context(what);
+    const LayerRecord& layer = source.layers[options.reuse_layer_index];
+    rec.layers.push_back(layer);
+    diff_ids.push_back(layer.diff_id);
   } else {
     entry["empty_layer"] = true;
   }

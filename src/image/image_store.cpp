@@ -78,6 +78,7 @@ Status LocalImageStore::record_image(ImageRecord rec, const std::vector<Referenc
       BERTH_TRY_ASSIGN(ImageRecord prev, record_from_json(*old));
       merged.repo_tags = prev.repo_tags;
       merged.repo_digests = prev.repo_digests;
+      if (merged.parent.empty()) merged.parent = prev.parent;
       for (auto& t : rec.repo_tags) add_unique(merged.repo_tags, t);
       for (auto& d : rec.repo_digests) add_unique(merged.repo_digests, d);
     }
@@ -150,6 +151,7 @@ Result<Image> LocalImageStore::to_image(const ImageRecord& rec) {
   for (auto& d : rec.repo_digests)
     if (auto r = parse_reference(d); r.ok()) img.repo_digests.push_back(r->familiar());
   for (auto& l : rec.layers) img.size += l.uncompressed_size;
+  img.parent = rec.parent;
   return img;
 }
 
@@ -177,6 +179,15 @@ Status LocalImageStore::tag(const std::string& image_id, const std::string& ref)
   BERTH_TRY_ASSIGN(std::string id, resolve_id(image_id));
   BERTH_TRY_ASSIGN(ImageRecord rec, read_record(id));
   return record_image(std::move(rec), {r});
+}
+
+Status LocalImageStore::set_parent(const std::string& image_id, const std::string& parent_id) {
+  return db_.transaction([&]() -> Status {
+    BERTH_TRY_ASSIGN(std::string id, resolve_id(image_id));
+    BERTH_TRY_ASSIGN(ImageRecord rec, read_record(id));
+    rec.parent = parent_id;
+    return db_.put(Table::kImages, rec.id, record_to_json(rec));
+  });
 }
 
 void LocalImageStore::note_layer(const std::string& chain_id, const std::string& diff_id,

@@ -42,6 +42,10 @@ struct Image {
   std::string os;                     // "linux"
   std::vector<std::string> diff_ids;  // "sha256:..." of each uncompressed layer, lowest first
   int64_t size = 0;                   // sum of uncompressed layer sizes (Docker's Size)
+  // The image this one was committed on (build steps, `docker commit`, a --cache-from hit);
+  // "" for pulled and loaded images.  Docker's Parent: an untagged image that is some image's
+  // parent is an intermediate, hidden by `images` without -a.
+  std::string parent;
 };
 
 // One progress line of a long operation: "Loading layer", "Loaded image: busybox:latest".
@@ -125,6 +129,12 @@ struct CommitOptions {
   std::string author;
   int64_t created = -1;           // unix seconds; -1 = now
   std::vector<std::string> tags;  // references to point at the new image
+  // Instead of layer_tar: the layer at `reuse_layer_index` (an index into its diff_ids) of the
+  // image `reuse_layer_of`, already in the store (a --cache-from hit).
+  std::string reuse_layer_of;
+  int reuse_layer_index = -1;
+  // Instead of created_by/comment/author/created: this history entry (JSON), verbatim.
+  std::string history_entry;
 };
 
 // Docker's familiar form of a reference: "busybox" -> "busybox:latest",
@@ -169,6 +179,8 @@ class ImageStore {
   // as Docker's own builds are), a config with options' changes and a history entry
   // (empty_layer when there is no layer), a schema 2 manifest; tags it.
   virtual Result<Image> commit(const CommitOptions& options) = 0;
+  // Records `parent_id` as the Parent of `image_id` (a --cache-from image reused whole).
+  virtual Status set_parent(const std::string& image_id, const std::string& parent_id) = 0;
 
   // Registries: endpoints, insecure list and CA dirs (from daemon flags).
   virtual void set_registry_settings(const RegistrySettings& settings) = 0;
@@ -188,7 +200,9 @@ class ImageStore {
                                                 const RegistryAuth& auth) = 0;
 
   // Docker's image removal: a name is untagged, and the image deleted when nothing else names
-  // it; an ID deletes (force: untagging every name).  Conflict when containers use it.
+  // it; an ID deletes (force: untagging every name).  Conflict when containers use it.  Unless
+  // noprune, a deleted image's untagged parents that no container uses and no other image
+  // builds on are deleted too (a build's intermediate images go with its result).
   virtual Result<std::vector<RemoveItem>> remove(const std::string& ref_or_id,
                                                  const RemoveOptions& options) = 0;
   virtual Result<std::vector<HistoryEntry>> history(const std::string& ref_or_id) = 0;

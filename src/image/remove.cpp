@@ -29,6 +29,34 @@ std::vector<std::string> layer_chains(const ImageRecord& rec) {
 
 Result<std::vector<RemoveItem>> LocalImageStore::remove(const std::string& ref_or_id,
                                                         const RemoveOptions& options) {
+  std::string parent;
+  BERTH_TRY_ASSIGN(auto items, remove_one(ref_or_id, options, &parent));
+  if (options.noprune) return items;
+  // Docker's prune of parents: each untagged parent left without children and unused goes too;
+  // the first one that must stay ends the walk (never an error).
+  RemoveOptions soft = options;
+  soft.force = false;
+  while (!parent.empty()) {
+    auto rec = read_record(parent);
+    if (!rec || !rec->repo_tags.empty() || !rec->repo_digests.empty()) break;
+    if (options.users && !options.users(parent).empty()) break;
+    BERTH_TRY_ASSIGN(auto rows, db_.list(Table::kImages));
+    bool has_child = false;
+    for (auto& [other_id, doc] : rows)
+      if (auto o = record_from_json(doc); o && o->parent == parent) has_child = true;
+    if (has_child) break;
+    std::string next;
+    auto more = remove_one(parent, soft, &next);
+    if (!more) break;
+    items.insert(items.end(), more->begin(), more->end());
+    parent = next;
+  }
+  return items;
+}
+
+Result<std::vector<RemoveItem>> LocalImageStore::remove_one(const std::string& ref_or_id,
+                                                            const RemoveOptions& options,
+                                                            std::string* parent) {
   std::unique_lock gc(gc_mu_);
   BERTH_TRY_ASSIGN(std::string id, resolve_id(ref_or_id));
   BERTH_TRY_ASSIGN(ImageRecord rec, read_record(id));
@@ -112,6 +140,7 @@ Result<std::vector<RemoveItem>> LocalImageStore::remove(const std::string& ref_o
   }
   BERTH_TRY(db_.remove(Table::kImages, id));
   items.push_back({true, id});
+  *parent = rec.parent;
   if (options.noprune) return items;
   auto drop_blob = [&](const std::string& digest) {
     if (digest.empty() || blobs_in_use.count(digest) || !is_valid_digest(digest)) return;

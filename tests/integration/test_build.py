@@ -313,3 +313,133 @@ def test_output_local_and_tar(berth, tags):
             assert "artifact" in [m.name.lstrip("./") for m in tf.getmembers()]
     finally:
         shutil.rmtree(d)
+
+
+def test_cache_from_a_saved_and_loaded_image(berth, docker, tags, daemon):
+    """--cache-from: the image's history and layers replace a pruned cache (berth, then the docker
+    CLI's classic builder); no RUN executes and the result is the same image."""
+    d = tempfile.mkdtemp()
+    try:
+        with open(os.path.join(d, "Dockerfile"), "w") as f:
+            f.write("FROM busybox\nCOPY a /a\nRUN date +%s%N > /stamp\nENV X=1\n"
+                    "RUN cat /a /stamp > /both\nCMD [\"cat\", \"/both\"]\n")
+        with open(os.path.join(d, "a"), "w") as f:
+            f.write("a\n")
+        t = tags()
+        first = build(berth, d, "-t", t)
+        assert first.stdout.count("Running in") == 2
+        img = inspect(berth, t)
+        both = run(berth, t).stdout
+        tar = os.path.join(d, "img.tar")
+        env = dict(os.environ, DOCKER_BUILDKIT="0", DOCKER_HOST=daemon.host,
+                   DOCKER_CONFIG=os.path.join(daemon.base, "docker-config"))
+        for client in ("berth", "docker"):
+            berth("save", "-o", tar, t, check=True)
+            berth("rmi", t, check=True)
+            berth("builder", "prune", "-a", "-f", check=True)
+            assert berth("image", "inspect", img["Id"]).returncode != 0
+            berth("load", "-i", tar, check=True)
+            if client == "berth":
+                r = build(berth, d, "-t", t, "--cache-from", t)
+                out = r.stdout
+            else:
+                r = subprocess.run(["docker", "build", "--cache-from", t, "-t", t, d],
+                                   capture_output=True, text=True, env=env, timeout=180)
+                assert r.returncode == 0, r.stdout + r.stderr
+                out = r.stdout
+            assert "Running in" not in out and out.count("Using cache") == 5, out
+            again = inspect(berth, t)
+            assert again["Id"] == img["Id"] and again["Config"] == img["Config"]
+            assert run(berth, t).stdout == both
+        # Without a cache source (cache pruned, image untagged) the RUN steps run again.
+        berth("rmi", t, check=True)
+        berth("builder", "prune", "-a", "-f", check=True)
+        assert build(berth, d, "-t", t).stdout.count("Running in") == 2
+    finally:
+        shutil.rmtree(d)
+
+
+def test_intermediate_images_hidden_and_pruned_with_their_child(berth, docker, tags):
+    d = tempfile.mkdtemp()
+    try:
+        with open(os.path.join(d, "Dockerfile"), "w") as f:
+            f.write(f"FROM busybox\nRUN echo {uuid.uuid4().hex} > /one\nENV A=1\nRUN echo 2 > /two\n")
+        t = tags()
+        build(berth, d, "-t", t)
+        chain = []
+        p = inspect(berth, t)["Parent"]
+        while p and p != inspect(berth, "busybox")["Id"]:
+            chain.append(p)
+            p = inspect(berth, p)["Parent"]
+        assert len(chain) == 2  # ENV and the first RUN
+        shown = berth("images", "-q", "--no-trunc", check=True).stdout.split()
+        everything = berth("images", "-a", "-q", "--no-trunc", check=True).stdout.split()
+        dangling = berth("images", "-q", "--no-trunc", "-f", "dangling=true", check=True).stdout.split()
+        assert inspect(berth, t)["Id"] in shown
+        for i in chain:
+            assert i not in shown and i not in dangling and i in everything
+        # The docker CLI sees the same.
+        assert not set(chain) & set(docker("images", "-q", "--no-trunc", check=True).stdout.split())
+        assert set(chain) <= set(docker("images", "-a", "-q", "--no-trunc", check=True).stdout.split())
+        # Removing the result removes its untagged parents.
+        out = berth("rmi", t, check=True).stdout
+        for i in chain:
+            assert "Deleted: " + i in out
+            assert berth("image", "inspect", i).returncode != 0
+    finally:
+        shutil.rmtree(d)
+
+
+def test_run_secret_mounts(berth, tags, daemon):
+    """--secret: readable by the RUN steps that mount it (file, custom target and mode, env), and
+    nowhere afterwards: not in the image, its save archive, its history or the data root's
+    layers and blobs."""
+    import hashlib
+    d = tempfile.mkdtemp()
+    secret = "s3cr3t-" + uuid.uuid4().hex
+    digest = hashlib.sha256(secret.encode()).hexdigest()
+    try:
+        with open(os.path.join(d, "Dockerfile"), "w") as f:
+            f.write("FROM busybox\n"
+                    "RUN --mount=type=secret,id=tok sha256sum /run/secrets/tok | cut -c1-64 > /hash\n"
+                    "RUN --mount=type=secret,id=tok,target=/etc/app/key,mode=0440,uid=1000,gid=1000 "
+                    "stat -c '%a %u %g' /etc/app/key > /stat\n"
+                    "RUN --mount=type=secret,id=tok,env=TOK echo -n \"$TOK\" | sha256sum | cut -c1-64 > /envhash\n"
+                    "RUN --mount=type=secret,id=absent test ! -e /run/secrets/absent\n")
+        with open(os.path.join(d, "tok.txt"), "w") as f:
+            f.write(secret)
+        t = tags()
+        build(berth, d, "-t", t, "--secret", f"id=tok,src={os.path.join(d, 'tok.txt')}")
+        assert run(berth, t, "cat", "/hash", "/envhash").stdout.split() == [digest, digest]
+        assert run(berth, t, "cat", "/stat").stdout == "440 1000 1000\n"
+        # Gone from the image: the files and the mount points made for them.
+        assert run(berth, t, "cat", "/run/secrets/tok").returncode != 0
+        assert run(berth, t, "sh", "-c", "test ! -e /run/secrets && test ! -e /etc/app").returncode == 0
+        tar = os.path.join(d, "img.tar")
+        berth("save", "-o", tar, t, check=True)
+        assert secret.encode() not in open(tar, "rb").read()
+        assert secret not in berth("history", "--no-trunc", t, check=True).stdout
+        assert secret not in json.dumps(inspect(berth, t))
+        for root, _, files in os.walk(daemon.data_root):
+            for n in files:
+                if n.startswith("berth.db"):
+                    continue  # the step container's record (env=) is deleted with it
+                p = os.path.join(root, n)
+                if os.path.isfile(p) and not os.path.islink(p):
+                    with open(p, "rb") as fh:
+                        assert secret.encode() not in fh.read(), p
+        # The secret from the CLI's environment; the cache does not depend on its value.
+        r = build(berth, d, "-t", t, "--secret", "id=tok,env=BT_TOKEN", check=False)
+        assert r.returncode != 0 and "BT_TOKEN" in r.stderr
+        r = berth("build", "-t", t, "--secret", "id=tok,env=BT_TOKEN", d, check=True,
+                  env_extra={"BT_TOKEN": "other"})
+        assert "Running in" not in r.stdout
+        # A required secret that was not given: a clear error, nothing tagged.
+        with open(os.path.join(d, "Dockerfile"), "w") as f:
+            f.write("FROM busybox\nRUN --mount=type=secret,id=nope,required=true true\n")
+        t2 = tags()
+        r = build(berth, d, "-t", t2, check=False)
+        assert r.returncode != 0 and "Dockerfile:2:1: secret nope: not found" in r.stderr, r.stderr
+        assert berth("image", "inspect", t2).returncode != 0
+    finally:
+        shutil.rmtree(d)

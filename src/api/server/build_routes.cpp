@@ -68,8 +68,11 @@ Status build(engine::Engine& engine, http::Request& r, http::ResponseWriter& w) 
   if (::pipe2(fds, O_CLOEXEC) != 0) return sys_error("pipe");
   UniqueFd rd(fds[0]), wr(fds[1]);
   Status extracted;
+  // `berth build --secret` marks its request; only then are the context's reserved secret
+  // entries taken out (into memory), so a docker CLI context is extracted as sent.
+  bool with_secrets = r.query_bool("secrets");
   std::thread reader([&] {
-    extracted = build::extract_context(rd.get(), ctx);
+    extracted = build::extract_context(rd.get(), ctx, with_secrets ? &opts.secrets : nullptr);
     if (extracted.ok()) {
       char buf[4096];
       while (::read(rd.get(), buf, sizeof buf) > 0) {

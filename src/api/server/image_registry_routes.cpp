@@ -191,8 +191,12 @@ Status prune(Engine& e, http::Request& r, http::ResponseWriter& w) {
   Json deleted = Json::array();
   int64_t reclaimed = 0;
   BERTH_TRY_ASSIGN(int64_t before, e.images().layers_size());
+  // Only images nothing builds on: removing one takes its untagged parents with it.
+  std::set<std::string> parents;
+  for (auto& img : images)
+    if (!img.parent.empty()) parents.insert(img.parent);
   for (auto& img : images) {
-    if (used.count(img.id)) continue;
+    if (used.count(img.id) || parents.count(img.id)) continue;
     if (dangling_only && !img.repo_tags.empty()) continue;
     if (f.count("label") && !label_match(img, f["label"])) continue;
     if (until > 0) {

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <climits>
+#include <set>
 #include <thread>
 
 #include "api/server/image_registry_routes.h"
@@ -43,7 +44,7 @@ Json labels_json(const image::Image& img) {
 
 Json image_summary(const image::Image& img) {
   return Json{{"Id", img.id},
-              {"ParentId", ""},
+              {"ParentId", img.parent},
               {"RepoTags", img.repo_tags},
               {"RepoDigests", img.repo_digests},
               {"Created", created_secs(img)},
@@ -60,7 +61,7 @@ Json image_inspect(const image::Image& img) {
   return Json{{"Id", img.id},
               {"RepoTags", img.repo_tags},
               {"RepoDigests", img.repo_digests},
-              {"Parent", ""},
+              {"Parent", img.parent},
               {"Comment", json_string(cfg, "comment")},
               {"Created", img.created},
               {"DockerVersion", json_string(cfg, "docker_version")},
@@ -146,9 +147,17 @@ Status save(Engine& engine, const std::vector<std::string>& names, http::Respons
 }
 
 // GET /images/json filters: dangling, label, reference (glob on name and name:tag),
-// before/since (an image, compared by creation time).
+// before/since (an image, compared by creation time).  Untagged images that are another
+// image's parent (a build's intermediate steps) are listed only with `all`, as dockerd does;
+// dangling means untagged and not such a parent.
 Result<std::vector<image::Image>> filter_images(Engine& engine, std::vector<image::Image> images,
-                                                const std::string& filters_text) {
+                                                const std::string& filters_text, bool all) {
+  std::set<std::string> parents;
+  for (auto& img : images)
+    if (!img.parent.empty()) parents.insert(img.parent);
+  std::erase_if(images, [&](const image::Image& img) {
+    return !all && img.repo_tags.empty() && img.repo_digests.empty() && parents.count(img.id);
+  });
   if (filters_text.empty()) return images;
   BERTH_TRY_ASSIGN(Json f, parse_json(filters_text, "filters"));
   auto values = [&](const char* key) {
@@ -238,7 +247,8 @@ void add_image_routes(Router& router, Engine& engine) {
   router.add("GET", "/images/json",
              [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status {
                BERTH_TRY_ASSIGN(auto all, e->images().list());
-               BERTH_TRY_ASSIGN(auto images, filter_images(*e, all, r.query_value("filters")));
+               BERTH_TRY_ASSIGN(auto images, filter_images(*e, all, r.query_value("filters"),
+                                                           r.query_bool("all")));
                bool digests = r.query_bool("digests", true);
                (void)digests;
                Json out = Json::array();

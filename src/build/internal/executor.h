@@ -13,6 +13,7 @@
 #include "build/builder.h"
 #include "build/config_ops.h"
 #include "build/dockerfile.h"
+#include "build/internal/cache_from.h"
 
 namespace berth::build::internal {
 
@@ -37,6 +38,7 @@ struct BuildContext {
   int total_steps = 0;
   std::atomic<int> cached{0};
   std::atomic<int> steps{0};
+  std::vector<CacheSource> cache_sources;  // --cache-from images
 
   void print(const std::string& text) {
     std::lock_guard lock(out_mu);

@@ -48,6 +48,7 @@ struct ImageRecord {
   std::vector<std::string> repo_tags;     // full references: "docker.io/library/busybox:latest"
   std::vector<std::string> repo_digests;  // full: "docker.io/library/busybox@sha256:..."
   std::string created;
+  std::string parent;  // Image::parent
 };
 
 std::string record_to_json(const ImageRecord& rec);

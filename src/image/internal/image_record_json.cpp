@@ -29,6 +29,7 @@ std::string record_to_json(const ImageRecord& rec) {
             {"repo_tags", rec.repo_tags},
             {"repo_digests", rec.repo_digests},
             {"created", rec.created}};
+  if (!rec.parent.empty()) j["parent"] = rec.parent;
   return dump_json(j);
 }
 
@@ -42,6 +43,7 @@ Result<ImageRecord> record_from_json(const std::string& text) {
   rec.repo_tags = json_strings(j, "repo_tags");
   rec.repo_digests = json_strings(j, "repo_digests");
   rec.created = json_string(j, "created");
+  rec.parent = json_string(j, "parent");
   if (j.contains("layers") && j["layers"].is_array()) {
     for (auto& l : j["layers"]) {
       rec.layers.push_back({json_string(l, "digest"), json_string(l, "diff_id"),

@@ -34,6 +34,7 @@ class LocalImageStore : public ImageStore {
   Status save(const std::vector<std::string>& refs, int out_fd) override;
   Status tag(const std::string& image_id, const std::string& ref) override;
   Result<Image> commit(const CommitOptions& options) override;
+  Status set_parent(const std::string& image_id, const std::string& parent_id) override;
   void set_registry_settings(const RegistrySettings& settings) override;
   Result<Image> pull(const std::string& ref, const PullOptions& options,
                      const EventFn& progress) override;
@@ -43,6 +44,10 @@ class LocalImageStore : public ImageStore {
   Result<DistributionInfo> distribution(const std::string& ref, const RegistryAuth& auth) override;
   Result<std::vector<RemoveItem>> remove(const std::string& ref_or_id,
                                          const RemoveOptions& options) override;
+  // remove() without the prune of parents; `parent`: the deleted image's parent ("" when
+  // nothing was deleted).
+  Result<std::vector<RemoveItem>> remove_one(const std::string& ref_or_id,
+                                             const RemoveOptions& options, std::string* parent);
   Result<std::vector<HistoryEntry>> history(const std::string& ref_or_id) override;
   Result<int64_t> layers_size() override;
 
