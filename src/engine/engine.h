@@ -101,6 +101,18 @@ class Engine {
   ~Engine();
 
   image::ImageStore& images() { return *images_; }
+  // Image operations that are events (engine_image.cpp): the image store does the work, the
+  // engine reports it as dockerd does (pull, push, tag, untag, delete, load, save).
+  Result<image::Image> pull_image(const std::string& ref, const image::PullOptions& options,
+                                  const image::EventFn& progress);
+  Result<std::string> push_image(const std::string& ref, const image::RegistryAuth& auth,
+                                 const image::EventFn& progress);
+  Status tag_image(const std::string& image_id, const std::string& ref);
+  // Docker's removal; Conflict when containers use the image (force: unless one runs).
+  Result<std::vector<image::RemoveItem>> remove_image(const std::string& ref, bool force,
+                                                      bool noprune);
+  Result<std::vector<std::string>> load_images(int tar_fd, const image::ProgressFn& progress);
+  Status save_images(const std::vector<std::string>& refs, int out_fd);
   EventLog& events() { return events_; }
   std::string runtime_root() const { return options_.exec_root + "/runtime"; }
   const EngineOptions& options() const { return options_; }
@@ -236,8 +248,15 @@ class Engine {
   // Runs `fn(rootfs)` with the container's rootfs mounted (mounting a stopped one meanwhile).
   Status with_rootfs(const std::string& ref,
                      const std::function<Status(const Container&, const std::string&)>& fn);
+  // Events (engine_events.cpp): one sink, events_, for every actor type.
   void publish(const Container& c, const std::string& action,
                std::map<std::string, std::string> extra = {});
+  void publish_actor(const std::string& type, const std::string& action, const std::string& id,
+                     std::map<std::string, std::string> attributes);
+  void publish_image(const std::string& action, const std::string& id, const std::string& name);
+  // A network's event: name and type (its driver), plus the container for connect/disconnect.
+  void publish_network(const Json& net, const std::string& action,
+                       const std::string& container_id = "");
   // After an exit: restart per the container's policy (REQUIRES: mu_ held).
   void maybe_restart_locked(const std::shared_ptr<Entry>& e, int64_t ran_nanos);
   std::string unique_name();

@@ -225,6 +225,10 @@ Result<std::string> Engine::commit_container(const CommitRequest& request) {
     return make_error(Code::kInvalidArgument, "tag is specified without a repository");
   BERTH_TRY_ASSIGN(image::Image img, images_->commit(opts));
   publish(c, "commit", {{"comment", request.comment}, {"imageID", img.id}});
+  for (auto& t : opts.tags) {
+    auto familiar = image::normalize_reference(t);
+    publish_image("tag", img.id, familiar ? *familiar : t);
+  }
   return img.id;
 }
 

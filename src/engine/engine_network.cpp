@@ -226,6 +226,7 @@ Status Engine::setup_network(Container& c, Json& spec) {
                         [&](const std::string& n) { return n == mode; });
   std::string primary_ip, primary_bridge;
   bool embedded = false;
+  std::vector<Json> joined;
   for (size_t i = 0; i < names.size(); ++i) {
     Json& ep = c.networks[names[i]];
     BERTH_TRY_ASSIGN(Json net, net_->get(json_string(ep, "NetworkID", names[i])));
@@ -255,6 +256,7 @@ Status Engine::setup_network(Container& c, Json& spec) {
       primary_ip = ep["IPAddress"];
       primary_bridge = json_string(net, "_bridge");
     }
+    joined.push_back(std::move(net));
   }
   if (embedded) BERTH_TRY(net_->dns().add(c.id, net_->netns_path(c.id)));
   if (!primary_ip.empty()) {
@@ -266,6 +268,7 @@ Status Engine::setup_network(Container& c, Json& spec) {
   BERTH_TRY(write_etc(dir, c, primary_ip, embedded));
   set_netns_path(spec, net_->netns_path(c.id));
   ok = true;
+  for (auto& net : joined) publish_network(net, "connect", c.id);
   return ok_status();
 }
 
@@ -274,6 +277,9 @@ void Engine::teardown_network(Container& c) {
   net_->unpublish(c.id);
   c.ports = Json::object();
   for (auto& [name, ep] : c.networks.items()) {
+    if (!json_string(ep, "_veth").empty())
+      if (auto net = net_->get(json_string(ep, "NetworkID", name)); net)
+        publish_network(*net, "disconnect", c.id);
     net_->detach(json_string(ep, "_veth"));
     if (auto ip = network::parse_ip(json_string(ep, "IPAddress")); ip)
       net_->release(json_string(ep, "NetworkID"), *ip);
@@ -288,6 +294,7 @@ void Engine::teardown_network(Container& c) {
 Result<Json> Engine::create_network(const Json& request) {
   std::lock_guard lock(mu_);
   BERTH_TRY_ASSIGN(Json rec, net_->create(request));
+  publish_network(rec, "create");
   return Json{{"Id", rec["Id"]}, {"Warning", ""}};
 }
 
@@ -369,7 +376,9 @@ Status Engine::remove_network(const std::string& ref) {
         return make_error(Code::kPermissionDenied, "error while removing network: network " + name +
                                                        " id " + rec["Id"].get<std::string>() +
                                                        " has active endpoints");
-  return net_->remove(rec);
+  BERTH_TRY(net_->remove(rec));
+  publish_network(rec, "destroy");
+  return ok_status();
 }
 
 Result<Json> Engine::prune_networks(const Json& filters) {
@@ -432,7 +441,7 @@ Status Engine::connect_network(const std::string& net_ref, const std::string& re
   }
   c.networks[name] = ep;
   BERTH_TRY(persist(c));
-  publish(c, "connect");
+  if (c.running()) publish_network(net, "connect", c.id);
   return ok_status();
 }
 
@@ -446,11 +455,12 @@ Status Engine::disconnect_network(const std::string& net_ref, const std::string&
     return make_error(Code::kPermissionDenied,
                       "container " + c.id + " is not connected to network " + name);
   Json& ep = c.networks[name];
+  bool wired = !json_string(ep, "_veth").empty();
   net_->detach(json_string(ep, "_veth"));
   if (auto ip = network::parse_ip(json_string(ep, "IPAddress")); ip) net_->release(net["Id"], *ip);
   c.networks.erase(name);
   BERTH_TRY(persist(c));
-  publish(c, "disconnect");
+  if (wired) publish_network(net, "disconnect", c.id);
   return ok_status();
 }
 

@@ -1,4 +1,4 @@
-// Events and restart policies.
+// Restart policies.
 #include <chrono>
 #include <thread>
 
@@ -8,22 +8,6 @@
 #include "engine/engine_entry.h"
 
 namespace berth::engine {
-
-void Engine::publish(const Container& c, const std::string& action,
-                     std::map<std::string, std::string> extra) {
-  Event e;
-  e.type = "container";
-  e.action = action;
-  e.id = c.id;
-  e.attributes = std::move(extra);
-  e.attributes["name"] = c.name;
-  e.attributes["image"] = c.image_ref;
-  if (c.config.contains("Labels") && c.config["Labels"].is_object()) {
-    for (auto& [k, v] : c.config["Labels"].items())
-      if (v.is_string() && !e.attributes.count(k)) e.attributes[k] = v.get<std::string>();
-  }
-  events_.publish(std::move(e));
-}
 
 namespace {
 // Docker's restart manager: 100 ms, doubling, at most a minute; reset after 10 s of running.

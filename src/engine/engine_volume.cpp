@@ -194,7 +194,9 @@ Status Engine::resolve_mounts(Container& c, const std::vector<std::string>& imag
     o.name = mp["Name"];
     o.options = string_map(mp.value("VolumeOptions", Json::object()));
     o.labels = string_map(mp.value("Labels", Json::object()));
+    bool existed = !o.name.empty() && volumes_->get(o.name).ok();
     BERTH_TRY_ASSIGN(volume::Volume v, volumes_->create(o));
+    if (!existed) publish_actor("volume", "create", v.name, {{"driver", v.driver}});
     mp["Name"] = v.name;
     mp["Source"] = v.mountpoint;
     mp.erase("VolumeOptions");
@@ -250,12 +252,24 @@ Status Engine::mount_volumes(const Container& c, const std::string& rootfs, Json
                       {"options", {"rbind", mp["RW"] ? "rw" : "ro", prop}}});
   }
   ok = true;
+  for (auto& mp : points)
+    if (mp["Type"] == "volume")
+      publish_actor("volume", "mount", mp["Name"],
+                    {{"driver", json_string(mp, "Driver", "local")},
+                     {"container", c.id},
+                     {"destination", mp["Destination"]},
+                     {"read/write", mp.value("RW", true) ? "true" : "false"},
+                     {"propagation", json_string(mp, "Propagation")}});
   return ok_status();
 }
 
 void Engine::release_volumes(const Container& c) {
   for (auto& mp : c.mount_points)
-    if (mp["Type"] == "volume") volumes_->release(mp["Name"]);
+    if (mp["Type"] == "volume") {
+      volumes_->release(mp["Name"]);
+      publish_actor("volume", "unmount", mp["Name"],
+                    {{"driver", json_string(mp, "Driver", "local")}, {"container", c.id}});
+    }
 }
 
 std::vector<std::string> Engine::volume_users(const std::string& name) {
@@ -268,7 +282,9 @@ std::vector<std::string> Engine::volume_users(const std::string& name) {
 
 Result<volume::Volume> Engine::create_volume(const volume::CreateOptions& options) {
   std::lock_guard lock(mu_);
-  return volumes_->create(options);
+  BERTH_TRY_ASSIGN(volume::Volume v, volumes_->create(options));
+  publish_actor("volume", "create", v.name, {{"driver", v.driver}});
+  return v;
 }
 
 Result<volume::Volume> Engine::get_volume(const std::string& name) { return volumes_->get(name); }
@@ -284,7 +300,9 @@ Status Engine::remove_volume(const std::string& name, bool force) {
   if (!users.empty())
     return make_error(Code::kConflict,
                       "remove " + name + ": volume is in use - [" + join(users, ", ") + "]");
-  return volumes_->remove(name);
+  BERTH_TRY(volumes_->remove(name));
+  publish_actor("volume", "destroy", v->name, {{"driver", v->driver}});
+  return ok_status();
 }
 
 void Engine::remove_anonymous_volumes(const Container& c) {
@@ -293,7 +311,10 @@ void Engine::remove_anonymous_volumes(const Container& c) {
     std::string name = mp["Name"];
     if (!volume_users(name).empty()) continue;
     Status st = volumes_->remove(name);
-    if (!st) log_warn("remove anonymous volume: " + st.error().message);
+    if (!st)
+      log_warn("remove anonymous volume: " + st.error().message);
+    else
+      publish_actor("volume", "destroy", name, {{"driver", json_string(mp, "Driver", "local")}});
   }
 }
 
@@ -347,7 +368,9 @@ Result<Json> Engine::prune_volumes(const Json& filters) {
   uint64_t reclaimed = 0;
   for (auto& v : volumes_->list()) {
     if (!volume_users(v.name).empty() || (!all && !v.anonymous) || !volume_matches(v, f)) continue;
-    if (volumes_->remove(v.name)) deleted.push_back(v.name);
+    if (!volumes_->remove(v.name)) continue;
+    deleted.push_back(v.name);
+    publish_actor("volume", "destroy", v.name, {{"driver", v.driver}});
   }
   return Json{{"VolumesDeleted", deleted}, {"SpaceReclaimed", reclaimed}};
 }

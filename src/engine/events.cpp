@@ -15,10 +15,12 @@ Json event_to_json(const Event& e) {
          {"scope", "local"},
          {"time", e.time_nanos / 1000000000LL},
          {"timeNano", e.time_nanos}};
-  // The pre-1.22 fields the docker CLI still prints for containers.
-  if (e.type == "container") {
+  // The pre-1.22 fields dockerd still fills for containers and images.
+  if (e.type == "container" || e.type == "image") {
     j["status"] = e.action;
     j["id"] = e.id;
+  }
+  if (e.type == "container") {
     auto it = e.attributes.find("image");
     if (it != e.attributes.end()) j["from"] = it->second;
   }
@@ -76,10 +78,22 @@ bool any_of(const std::vector<std::string>& want,
 }
 }  // namespace
 
+// Docker's daemon/events/filter.go: `type` and `event` match exactly (health_status,
+// exec_create and exec_start also as a prefix before ": "); container/volume/network match the
+// actor's ID or name attribute as a prefix; image matches the ID or name, with or without its
+// tag; label matches the actor's attributes.
 bool event_matches(const Event& e, const Json& filters) {
   auto attr = [&](const char* k) {
     auto it = e.attributes.find(k);
     return it == e.attributes.end() ? std::string() : it->second;
+  };
+  auto prefix_of = [](const std::string& want, const std::string& value) {
+    return !value.empty() && value.rfind(want, 0) == 0;
+  };
+  auto actor_matches = [&](const char* type) {
+    return any_of(filter_values(filters, type), [&](const std::string& v) {
+      return prefix_of(v, e.id) || prefix_of(v, attr("name"));
+    });
   };
   if (!any_of(filter_values(filters, "type"), [&](const std::string& t) { return t == e.type; }))
     return false;
@@ -87,12 +101,19 @@ bool event_matches(const Event& e, const Json& filters) {
         return a == e.action || e.action.rfind(a + ":", 0) == 0;
       }))
     return false;
-  if (!any_of(filter_values(filters, "container"), [&](const std::string& c) {
-        return e.type == "container" && (c == attr("name") || e.id.rfind(c, 0) == 0);
-      }))
+  if (!actor_matches("container") || !actor_matches("volume") || !actor_matches("network"))
     return false;
+  std::string image_name = attr(e.type == "image" ? "name" : "image");
+  auto strip_tag = [](const std::string& ref) {
+    if (auto at = ref.find('@'); at != std::string::npos) return ref.substr(0, at);
+    auto colon = ref.rfind(':');
+    if (colon != std::string::npos && ref.find('/', colon) == std::string::npos &&
+        ref.rfind("sha256:", 0) != 0)
+      return ref.substr(0, colon);
+    return ref;
+  };
   if (!any_of(filter_values(filters, "image"), [&](const std::string& i) {
-        return attr("image") == i || (e.type == "image" && e.id.rfind(i, 0) == 0);
+        return i == e.id || i == image_name || i == strip_tag(e.id) || i == strip_tag(image_name);
       }))
     return false;
   if (!any_of(filter_values(filters, "label"), [&](const std::string& l) {

@@ -79,7 +79,7 @@ Status pull(Engine& e, http::Request& r, http::ResponseWriter& w) {
   Stream out(w);
   BERTH_TRY(out.begin());
   auto img =
-      e.images().pull(ref, opts, [&](const image::ProgressEvent& ev) { out.send(event_json(ev)); });
+      e.pull_image(ref, opts, [&](const image::ProgressEvent& ev) { out.send(event_json(ev)); });
   if (!img) return out.fail(img.error());
   return w.end();
 }
@@ -95,8 +95,8 @@ Status push(Engine& e, http::Request& r, http::ResponseWriter& w, const std::str
   Stream out(w);
   BERTH_TRY(out.begin());
   std::string pushed_tag = tag.empty() ? "latest" : tag;
-  auto digest = e.images().push(ref, request_auth(r),
-                                [&](const image::ProgressEvent& ev) { out.send(event_json(ev)); });
+  auto digest = e.push_image(ref, request_auth(r),
+                             [&](const image::ProgressEvent& ev) { out.send(event_json(ev)); });
   if (!digest) return out.fail(digest.error());
   auto img = e.images().get(ref);
   out.send(Json{{"progressDetail", Json::object()},
@@ -104,19 +104,8 @@ Status push(Engine& e, http::Request& r, http::ResponseWriter& w, const std::str
   return w.end();
 }
 
-std::vector<std::pair<std::string, bool>> users_of(Engine& e, const std::string& image_id) {
-  std::vector<std::pair<std::string, bool>> out;
-  for (auto& c : e.list_containers())
-    if (c.image_id == image_id) out.emplace_back(c.id, c.running());
-  return out;
-}
-
 Status remove(Engine& e, http::Request& r, http::ResponseWriter& w, const std::string& name) {
-  image::RemoveOptions opts;
-  opts.force = r.query_bool("force");
-  opts.noprune = r.query_bool("noprune");
-  opts.users = [&e](const std::string& id) { return users_of(e, id); };
-  auto items = e.images().remove(name, opts);
+  auto items = e.remove_image(name, r.query_bool("force"), r.query_bool("noprune"));
   if (!items) {
     if (items.error().code == Code::kNotFound)
       return make_error(Code::kNotFound, "No such image: " + name);
@@ -204,10 +193,7 @@ Status prune(Engine& e, http::Request& r, http::ResponseWriter& w) {
       parse_rfc3339(img.created, &t);
       if (t / 1000000000LL >= until) continue;
     }
-    image::RemoveOptions opts;
-    opts.force = true;
-    opts.users = [&e](const std::string& id) { return users_of(e, id); };
-    auto items = e.images().remove(img.id, opts);
+    auto items = e.remove_image(img.id, true, false);
     if (!items) continue;
     for (auto& i : *items) deleted.push_back(Json{{i.deleted ? "Deleted" : "Untagged", i.value}});
   }

@@ -100,7 +100,7 @@ Status load(Engine& engine, http::Request& request, http::ResponseWriter& w) {
   std::vector<std::string> progress_lines;
   Result<std::vector<std::string>> result = make_error(Code::kInternal, "load did not run");
   std::thread reader([&] {
-    result = engine.images().load(rd.get(), [&](const std::string& line) {
+    result = engine.load_images(rd.get(), [&](const std::string& line) {
       if (!quiet) progress_lines.push_back(line);
     });
     rd.reset();  // a failed load stops the copy below with EPIPE
@@ -129,7 +129,7 @@ Status save(Engine& engine, const std::vector<std::string>& names, http::Respons
   UniqueFd rd(fds[0]), wr(fds[1]);
   Status saved;
   std::thread writer([&] {
-    saved = engine.images().save(names, wr.get());
+    saved = engine.save_images(names, wr.get());
     wr.reset();
   });
   Status st = w.begin_stream(200, "application/x-tar");
@@ -284,7 +284,7 @@ void add_image_routes(Router& router, Engine& engine) {
                if (repo.empty())
                  return Status(make_error(Code::kInvalidArgument,
                                           "repository name must have at least one component"));
-               BERTH_TRY(e->images().tag(img.id, repo + ":" + tag));
+               BERTH_TRY(e->tag_image(img.id, repo + ":" + tag));
                return w.send(201, "", "");
              });
 }
