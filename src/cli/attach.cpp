@@ -47,13 +47,14 @@ Result<int> read_wait_status(api::StreamingResponse& wait) {
   return static_cast<int>(j["StatusCode"].get<long long>());
 }
 
-void resize_target(const api::Client& client, const std::string& target) {
+void resize_target(const api::Client& client, const std::string& target, int grow) {
   winsize ws{};
   if (::ioctl(1, TIOCGWINSZ, &ws) != 0 && ::ioctl(0, TIOCGWINSZ, &ws) != 0) return;
-  if (ws.ws_row == 0 && ws.ws_col == 0) return;
+  // An unsized terminal is left alone, except that the redraw nudge still goes (as docker's).
+  if (ws.ws_row == 0 && ws.ws_col == 0 && grow == 0) return;
   api::Client c = client;
-  (void)c.request("POST",
-                  target + "?h=" + std::to_string(ws.ws_row) + "&w=" + std::to_string(ws.ws_col));
+  (void)c.request("POST", target + "?h=" + std::to_string(ws.ws_row + grow) +
+                              "&w=" + std::to_string(ws.ws_col + grow));
 }
 
 void resize_container(const api::Client& client, const std::string& id) {
@@ -98,8 +99,7 @@ class RawTerminal {
   explicit RawTerminal(int fd) : fd_(fd) {
     if (!::isatty(fd) || ::tcgetattr(fd, &saved_) != 0) return;
     termios raw = saved_;
-    ::cfmakeraw(&raw);
-    raw.c_oflag = saved_.c_oflag;  // output processing stays, as moby/term does
+    ::cfmakeraw(&raw);  // OPOST off too, as moby/term's MakeRaw: the container's pty did it
     if (::tcsetattr(fd, TCSANOW, &raw) == 0) active_ = true;
   }
   ~RawTerminal() {
@@ -150,7 +150,10 @@ Status run_session(Context& ctx, api::Hijacked& conn, const SessionOptions& opti
                            ? "/containers/" + api::http::percent_encode(options.id) + "/resize"
                            : options.resize_target;
   start_signal_thread(ctx.client, options.id, resize, options.tty, options.sig_proxy);
-  if (options.tty) resize_target(ctx.client, resize);
+  if (options.tty) {
+    if (options.redraw) resize_target(ctx.client, resize, 1);
+    resize_target(ctx.client, resize);
+  }
 
   int sock = conn.fd.get();
   // Typing the detach keys shuts the socket down both ways, which ends the read loop below.

@@ -29,6 +29,9 @@ struct SessionOptions {
   std::string resize_target;
   // Bytes that detach (ctrl-p ctrl-q by default) when stdin is a tty session's input.
   std::string detach_keys = "\x10\x11";
+  // Attaching to a running tty: size it one larger first, then right, so the shell gets a
+  // SIGWINCH and redraws its prompt (docker attach's resizeTTY).
+  bool redraw = false;
 };
 // After start: copies until the container's output ends.  *detached (optional) is set when the
 // user typed the detach keys, which ends the session without waiting for the output to end.
@@ -37,8 +40,9 @@ Status run_session(Context& ctx, api::Hijacked& conn, const SessionOptions& opti
 
 // POST /containers/{id}/resize with the size of our terminal; quiet on failure.
 void resize_container(const api::Client& client, const std::string& id);
-// POST <target>?h=..&w=.. with the size of our terminal; quiet on failure.
-void resize_target(const api::Client& client, const std::string& target);
+// POST <target>?h=..&w=.. with the size of our terminal (plus `grow` rows and columns); quiet on
+// failure.
+void resize_target(const api::Client& client, const std::string& target, int grow = 0);
 // docker's --detach-keys: "ctrl-p,ctrl-q", "a,ctrl-@", ... as bytes; InvalidArgument with
 // docker's "Invalid detach keys (x) provided" otherwise.
 Result<std::string> parse_detach_keys(const std::string& spec);

@@ -1,6 +1,7 @@
 // berth attach [--no-stdin] [--sig-proxy=false] [--detach-keys K] CONTAINER: inspects the
 // container (it must run), registers the wait, then hijacks POST /containers/{id}/attach and
-// exits with the container's status (0 after the detach keys).
+// exits with the container's status ("read escape sequence" and 1 after the detach keys, as
+// docker attach).
 #include <unistd.h>
 
 #include "base/file.h"
@@ -72,10 +73,15 @@ int cmd_attach(Context& ctx, const Args& args) {
   session.with_stdin = with_stdin;
   session.sig_proxy = !flags.changed("sig-proxy") || flags.get_bool("sig-proxy");
   if (!keys.empty()) session.detach_keys = keys;
+  session.redraw = true;
   bool detached = false;
   auto streamed = run_session(ctx, *conn, session, &detached);
   if (!streamed.ok()) print_error(streamed.error().message);
-  if (detached) return 0;
+  if (detached) {
+    // docker attach returns the detach as its error (run -it does not): same text, status 1.
+    print_error("read escape sequence");
+    return 1;
+  }
   auto status = read_wait_status(*wait);
   if (!status.ok()) {
     print_error("Error response from daemon: " + status.error().message);

@@ -259,8 +259,18 @@ Result<Json> parse_mount(const std::string& spec) {
     } else if (k == "tmpfs-mode")
       m["TmpfsOptions"]["Mode"] = std::strtol(v.c_str(), nullptr, 8);
     else if (k == "volume-nocopy")
-      m["VolumeOptions"]["NoCopy"] = true;
-    else if (k == "consistency")
+      m["VolumeOptions"]["NoCopy"] = eq == std::string::npos || v == "true" || v == "1";
+    else if (k == "volume-driver")
+      m["VolumeOptions"]["DriverConfig"]["Name"] = v;
+    else if (k == "volume-opt" || k == "volume-label") {
+      // "volume-opt=o=size=1m": the value is itself key=value, split at its first '='.
+      // docker ignores an empty key and takes a missing '=' as an empty value.
+      size_t inner = v.find('=');
+      Json& into = k == "volume-opt" ? m["VolumeOptions"]["DriverConfig"]["Options"]
+                                     : m["VolumeOptions"]["Labels"];
+      if (inner != 0 && !v.empty())
+        into[v.substr(0, inner)] = inner == std::string::npos ? "" : v.substr(inner + 1);
+    } else if (k == "consistency")
       m["Consistency"] = v;
     else
       return make_error(Code::kInvalidArgument, "unexpected key '" + k + "' in '" + field + "'");
