@@ -22,6 +22,7 @@ import uuid
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "tests", "integration"))
 import docker_peer  # noqa: E402  (the integration suite's dockerd runner)
+from host_cleanup import remove_cgroups_named  # noqa: E402
 
 
 def pss_kib(pid):
@@ -117,25 +118,9 @@ def measure_berth(bin_dir, containers):
         daemon.wait(30)
         subprocess.run(["ip", "link", "del", "bb" + tag], capture_output=True)
         subprocess.run(["nft", "delete", "table", "ip", "berth_bb" + tag], capture_output=True)
-        remove_cgroups("berth-bench-" + tag)
+        remove_cgroups_named("berth-bench-" + tag)
         subprocess.run(["umount", "-R", "-l", base], capture_output=True)
         shutil.rmtree(base, ignore_errors=True)
-
-
-def remove_cgroups(parent):
-    for c in os.listdir("/sys/fs/cgroup"):
-        d = f"/sys/fs/cgroup/{c}/{parent}"
-        if os.path.isdir(d) and not os.path.islink(f"/sys/fs/cgroup/{c}"):
-            for sub, dirs, _ in os.walk(d, topdown=False):
-                for x in dirs:
-                    try:
-                        os.rmdir(os.path.join(sub, x))
-                    except OSError:
-                        pass
-            try:
-                os.rmdir(d)
-            except OSError:
-                pass
 
 
 def measure_dockerd(containers):

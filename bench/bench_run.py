@@ -13,10 +13,13 @@ import shutil
 import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "tests", "integration"))
+from host_cleanup import remove_cgroups_named  # noqa: E402
 
 
 def timed(argv, runs, env=None):
@@ -116,18 +119,7 @@ def main():
             subprocess.run(["ip", "link", "del", f"bb{os.getpid() % 100000}"], capture_output=True)
             subprocess.run(["nft", "delete", "table", "ip", f"berth_bb{os.getpid() % 100000}"],
                            capture_output=True)
-        for dirpath in (f"/sys/fs/cgroup/{c}/berth-bench-{os.getpid()}" for c in os.listdir("/sys/fs/cgroup")):
-            if os.path.isdir(dirpath):
-                for sub, dirs, _ in os.walk(dirpath, topdown=False):
-                    for d in dirs:
-                        try:
-                            os.rmdir(os.path.join(sub, d))
-                        except OSError:
-                            pass
-                try:
-                    os.rmdir(dirpath)
-                except OSError:
-                    pass
+        remove_cgroups_named(f"berth-bench-{os.getpid()}")
         shutil.rmtree(base, ignore_errors=True)
 
     print(f"{'what':<22}{'median ms':>10}")

@@ -15,6 +15,8 @@ import uuid
 
 import pytest
 
+from host_cleanup import cgroup_dirs, mounts_under, remove_cgroup_tree  # noqa: F401 (re-exported)
+
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.environ.get("BERTH_BUILD_DIR", os.path.join(REPO, "build"))
 
@@ -24,42 +26,6 @@ def binary(name):
     if not os.path.exists(path):
         pytest.fail(f"{path} is missing: build first")
     return path
-
-
-def mounts_under(prefix):
-    out = []
-    with open("/proc/self/mountinfo") as f:
-        for line in f:
-            mnt = line.split()[4]
-            if mnt.startswith(prefix):
-                out.append(mnt)
-    return out
-
-
-def cgroup_dirs(name):
-    """Every cgroup directory named `name` directly under a hierarchy root (v1 and v2)."""
-    found = []
-    base = "/sys/fs/cgroup"
-    candidates = [base] + [os.path.join(base, d) for d in os.listdir(base)]
-    for root in candidates:
-        p = os.path.join(root, name)
-        if os.path.isdir(p):
-            found.append(p)
-    return found
-
-
-def remove_cgroup_tree(path):
-    # cgroup directories are removed bottom-up with rmdir; files inside cannot be unlinked.
-    for dirpath, dirnames, _ in os.walk(path, topdown=False):
-        for d in dirnames:
-            try:
-                os.rmdir(os.path.join(dirpath, d))
-            except OSError:
-                pass
-    try:
-        os.rmdir(path)
-    except OSError:
-        pass
 
 
 class Daemon:

@@ -13,6 +13,8 @@ import tarfile
 import tempfile
 import time
 
+from host_cleanup import mounts_under, remove_cgroups_named
+
 DOCKERD = shutil.which("dockerd") or "/usr/sbin/dockerd"
 CONTAINERD = shutil.which("containerd") or "/usr/bin/containerd"
 DOCKER = "/usr/bin/docker" if os.path.exists("/usr/bin/docker") else shutil.which("docker")
@@ -52,11 +54,6 @@ def busybox_archive(path):
             ti = tarfile.TarInfo(name)
             ti.size = len(data)
             t.addfile(ti, io.BytesIO(data))
-
-
-def mounts_under(prefix):
-    with open("/proc/self/mountinfo") as f:
-        return [l.split()[4] for l in f if l.split()[4].startswith(prefix)]
 
 
 class Peer:
@@ -143,17 +140,5 @@ class Peer:
         # Shims left by a failure are children of containerd's session: reap what is ours.
         for m in sorted(mounts_under(self.base), key=len, reverse=True):
             subprocess.run(["umount", "-l", m], capture_output=True)
-        for root in os.listdir("/sys/fs/cgroup"):
-            d = os.path.join("/sys/fs/cgroup", root, self.cgroup_parent)
-            if os.path.isdir(d) and not os.path.islink(os.path.join("/sys/fs/cgroup", root)):
-                for dirpath, dirnames, _ in os.walk(d, topdown=False):
-                    for sub in dirnames:
-                        try:
-                            os.rmdir(os.path.join(dirpath, sub))
-                        except OSError:
-                            pass
-                try:
-                    os.rmdir(d)
-                except OSError:
-                    pass
+        remove_cgroups_named(self.cgroup_parent)
         shutil.rmtree(self.base, ignore_errors=True)
