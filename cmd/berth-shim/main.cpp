@@ -20,6 +20,12 @@ int main(int argc, char** argv) {
       c.runtime_root = value();
     else if (a == "--log-path")
       c.log_path = value();
+    else if (a == "--log-driver")
+      c.log_driver = value();
+    else if (a == "--log-max-size")
+      c.log_max_size = atoll(value().c_str());
+    else if (a == "--log-max-file")
+      c.log_max_files = atoi(value().c_str());
     else if (a == "--cgroup-root")
       c.cgroup_root = value();
     else if (a == "--ready-fd")
@@ -42,6 +48,8 @@ int main(int argc, char** argv) {
         stderr,
         "usage: berth-shim --id ID --bundle DIR --state-dir DIR --runtime-root DIR [--log-path "
         "FILE]\n"
+        "                  [--log-driver json-file|local|none] [--log-max-size BYTES] "
+        "[--log-max-file N]\n"
         "                  [--tty] [--open-stdin] [--stdin-once] [--ready-fd N] [--foreground]\n");
     return 2;
   }

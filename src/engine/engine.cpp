@@ -93,9 +93,6 @@ std::string Engine::container_dir(const std::string& id) const {
 std::string Engine::shim_dir(const std::string& id) const {
   return options_.exec_root + "/containers/" + id;
 }
-std::string Engine::log_path(const std::string& id) const {
-  return container_dir(id) + "/" + id + "-json.log";
-}
 std::string Engine::rootfs_path(const std::string& id) const {
   return container_dir(id) + "/rootfs";
 }
@@ -214,6 +211,7 @@ Result<CreateResult> Engine::create_container(const CreateRequest& request) {
   Json config = request.config.is_object() ? request.config : Json::object();
   Json host_config = request.host_config.is_object() ? request.host_config : Json::object();
   BERTH_TRY(validate_host_config(host_config));
+  BERTH_TRY(merge_log_config(host_config, options_.log_defaults));
   std::string image_ref = json_string(config, "Image");
   if (image_ref.empty()) return make_error(Code::kInvalidArgument, "No image specified");
   auto image = images_->get(image_ref);

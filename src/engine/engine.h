@@ -19,6 +19,7 @@
 #include "engine/container.h"
 #include "engine/events.h"
 #include "engine/exec.h"
+#include "engine/log_config.h"
 #include "image/image_store.h"
 #include "runtime/cgroups/cgroup.h"
 #include "store/db.h"
@@ -44,6 +45,7 @@ struct EngineOptions {
   std::string bip;                // gateway/prefix of the default bridge ("" = 172.17.0.1/16)
   std::string default_pool;       // base/size for new networks ("" = 172.18.0.0/16 upwards)
   bool iptables = true;           // NAT and port publishing rules (nftables)
+  LogDefaults log_defaults;       // --log-driver, --log-opt: a container's LogConfig defaults
 };
 
 struct CreateRequest {
@@ -206,7 +208,6 @@ class Engine {
   // Paths
   std::string container_dir(const std::string& id) const;
   std::string shim_dir(const std::string& id) const;
-  std::string log_path(const std::string& id) const;
   std::string rootfs_path(const std::string& id) const;
 
   struct Counts {

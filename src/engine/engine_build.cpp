@@ -45,7 +45,8 @@ class EngineBackend : public build::Backend {
     req.config["AttachStdout"] = true;
     req.config["AttachStderr"] = true;
     req.config["Labels"] = Json::object();  // the image's labels are not the step's
-    req.host_config = Json::object();
+    // The step's output is read back from its log, whatever the daemon's default driver.
+    req.host_config = {{"LogConfig", {{"Type", "json-file"}, {"Config", Json::object()}}}};
     if (spec.network_none) req.host_config["NetworkMode"] = "none";
     if (!spec.binds.empty()) req.host_config["Binds"] = spec.binds;
     if (!spec.tmpfs.empty()) {

@@ -1,15 +1,11 @@
-// A container's output: attaching to its live streams and reading its json-file log.
-#include <fcntl.h>
-#include <unistd.h>
-
+// A container's output: attaching to its live streams and reading its stored log.
 #include <chrono>
 #include <thread>
 
-#include "base/json.h"
-#include "base/time.h"
-#include "base/unique_fd.h"
 #include "engine/engine.h"
 #include "engine/engine_entry.h"
+#include "engine/log_config.h"
+#include "engine/log_reader.h"
 
 namespace berth::engine {
 
@@ -49,57 +45,28 @@ Result<UniqueFd> Engine::finish_attach(const std::shared_ptr<AttachTicket>& tick
   return std::move(ticket->result);
 }
 
-namespace {
-struct LogLine {
-  int stream = 1;
-  std::string data;
-  int64_t time = 0;
-};
-
-bool parse_log_line(const std::string& line, LogLine* out) {
-  auto j = parse_json(line, "log line");
-  if (!j || !j->is_object()) return false;
-  out->stream = json_string(*j, "stream") == "stderr" ? 2 : 1;
-  out->data = json_string(*j, "log");
-  int64_t t = 0;
-  parse_rfc3339(json_string(*j, "time"), &t);
-  out->time = t;
-  return true;
-}
-}  // namespace
-
 Status Engine::read_logs(const std::string& ref, const LogOptions& options, const LogSink& sink) {
   std::string id;
+  LogFile file;
   {
     std::lock_guard lock(mu_);
     BERTH_TRY_ASSIGN(auto e, find(ref));
     id = e->c.id;
+    BERTH_TRY(check_log_readable(e->c.host_config));
+    file = log_file(e->c.host_config, container_dir(id), id);
   }
-  std::string path = log_path(id);
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  std::string pending;
-  auto wanted = [&](const LogLine& l) {
+  LogFollower follower(file.path,
+                       file.driver == "local" ? LogFormat::kLocal : LogFormat::kJsonFile);
+  auto wanted = [&](const LogEntry& l) {
     if (l.stream == 1 && !options.stdout) return false;
     if (l.stream == 2 && !options.stderr) return false;
     if (options.since && l.time < options.since) return false;
     if (options.until && l.time > options.until) return false;
     return true;
   };
-  // First pass: everything already in the file, honouring --tail.
-  std::vector<LogLine> lines;
-  if (fd) {
-    char buf[65536];
-    ssize_t n;
-    while ((n = ::read(fd.get(), buf, sizeof buf)) > 0) {
-      pending.append(buf, static_cast<size_t>(n));
-      size_t pos;
-      while ((pos = pending.find('\n')) != std::string::npos) {
-        LogLine l;
-        if (parse_log_line(pending.substr(0, pos), &l) && wanted(l)) lines.push_back(std::move(l));
-        pending.erase(0, pos + 1);
-      }
-    }
-  }
+  // First pass: everything already stored, across rotated files, honouring --tail.
+  std::vector<LogEntry> lines = follower.read_all();
+  std::erase_if(lines, [&](const LogEntry& l) { return !wanted(l); });
   size_t first = 0;
   if (options.tail >= 0 && lines.size() > static_cast<size_t>(options.tail))
     first = lines.size() - static_cast<size_t>(options.tail);
@@ -107,8 +74,8 @@ Status Engine::read_logs(const std::string& ref, const LogOptions& options, cons
     if (!sink(lines[i].stream, lines[i].data, lines[i].time)) return ok_status();
   if (!options.follow) return ok_status();
 
-  // Follow: read new lines as the shim appends them until the container stopped and the file
-  // is drained.
+  // Follow: read new entries as the shim appends them (following its rotations) until the
+  // container stopped and the files are drained.
   while (true) {
     bool running;
     {
@@ -116,25 +83,11 @@ Status Engine::read_logs(const std::string& ref, const LogOptions& options, cons
       auto e = find(id);
       running = e.ok() && (*e)->c.running();
     }
-    if (!fd) fd.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    bool got = false;
-    if (fd) {
-      char buf[65536];
-      ssize_t n;
-      while ((n = ::read(fd.get(), buf, sizeof buf)) > 0) {
-        got = true;
-        pending.append(buf, static_cast<size_t>(n));
-      }
-      size_t pos;
-      while ((pos = pending.find('\n')) != std::string::npos) {
-        LogLine l;
-        if (parse_log_line(pending.substr(0, pos), &l) && wanted(l))
-          if (!sink(l.stream, l.data, l.time)) return ok_status();
-        pending.erase(0, pos + 1);
-      }
-    }
-    if (!running && !got) return ok_status();
-    if (!got) {
+    std::vector<LogEntry> fresh = follower.poll();
+    for (auto& l : fresh)
+      if (wanted(l) && !sink(l.stream, l.data, l.time)) return ok_status();
+    if (!running && fresh.empty()) return ok_status();
+    if (fresh.empty()) {
       // An empty write probes whether the client is still there.
       if (!sink(0, "", 0)) return ok_status();
       std::this_thread::sleep_for(std::chrono::milliseconds(50));

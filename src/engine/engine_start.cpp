@@ -12,6 +12,7 @@
 #include "base/time.h"
 #include "engine/engine.h"
 #include "engine/engine_entry.h"
+#include "engine/log_config.h"
 #include "engine/rootfs_mount.h"
 #include "engine/spec_builder.h"
 #include "network/controller.h"
@@ -60,7 +61,12 @@ Status Engine::start_locked(std::unique_lock<std::mutex>&, const std::shared_ptr
   launch.bundle = dir;
   launch.state_dir = shim_dir(c.id);
   launch.runtime_root = options_.exec_root + "/runtime";
-  launch.log_path = log_path(c.id);
+  LogFile log = log_file(c.host_config, dir, c.id);
+  if (log.driver == "local") BERTH_TRY(make_dirs(dir + "/local-logs", 0750));
+  launch.log_path = log.path;
+  launch.log_driver = log.driver;
+  launch.log_max_size = log.max_size;
+  launch.log_max_files = log.max_files;
   launch.tty = c.tty();
   launch.open_stdin = c.config.value("OpenStdin", false);
   launch.stdin_once = c.config.value("StdinOnce", false);

@@ -1,16 +1,8 @@
-#include "shim/json_log.h"
-
-#include <fcntl.h>
-
-#include "base/file.h"
+// Docker's json-file record (see log_format.h).
 #include "base/time.h"
+#include "shim/log_format.h"
 
 namespace berth::shim {
-
-namespace {
-constexpr size_t kMaxLine = 16 * 1024;
-const char* kStreams[2] = {"stdout", "stderr"};
-}  // namespace
 
 void append_json_string(std::string* out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
@@ -65,42 +57,8 @@ std::string json_log_entry(std::string_view line, const char* stream, int64_t na
   return out;
 }
 
-Result<JsonLog> JsonLog::open(const std::string& path) {
-  JsonLog log;
-  if (path.empty()) return log;
-  log.fd_ = UniqueFd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
-  if (!log.fd_) return sys_error("open log " + path);
-  return log;
-}
-
-void JsonLog::emit(int stream, std::string_view line) {
-  if (!fd_) return;
-  // A full disk must not stop the container: the error is dropped like Docker does.
-  (void)write_all(fd_.get(), json_log_entry(line, kStreams[stream], now_nanos()));
-}
-
-void JsonLog::write(int stream, std::string_view data) {
-  std::string& p = pending_[stream];
-  p.append(data);
-  size_t start = 0;
-  for (;;) {
-    size_t nl = p.find('\n', start);
-    if (nl == std::string::npos) break;
-    emit(stream, std::string_view(p).substr(start, nl + 1 - start));
-    start = nl + 1;
-  }
-  p.erase(0, start);
-  while (p.size() >= kMaxLine) {
-    emit(stream, std::string_view(p).substr(0, kMaxLine));
-    p.erase(0, kMaxLine);
-  }
-}
-
-void JsonLog::flush() {
-  for (int s = 0; s < 2; ++s) {
-    if (!pending_[s].empty()) emit(s, pending_[s]);
-    pending_[s].clear();
-  }
+std::string rotated_log_path(const std::string& path, int n) {
+  return n == 0 ? path : path + "." + std::to_string(n);
 }
 
 }  // namespace berth::shim

@@ -149,7 +149,8 @@ int shim_main(const ShimConfig& config) {
     report_error(s, st.error());
     return 1;
   }
-  auto log = JsonLog::open(config.log_path);
+  auto log = LogWriter::open(
+      {config.log_driver, config.log_path, config.log_max_size, config.log_max_files});
   if (!log) {
     report_error(s, log.error());
     return 1;

@@ -3,12 +3,16 @@
 // exits, record the exit, clean up.  Single-threaded; all state lives in one ShimState.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace berth::shim {
 
 struct ShimConfig {
   std::string id, bundle, state_dir, runtime_root, log_path;
+  std::string log_driver = "json-file";  // json-file | local | none
+  int64_t log_max_size = -1;             // bytes per log file, -1 = no rotation
+  int log_max_files = 1;
   std::string cgroup_root = "/sys/fs/cgroup";
   bool tty = false, open_stdin = false, stdin_once = false;
   int ready_fd = -1;

@@ -53,6 +53,12 @@ Result<pid_t> launch(const ShimLaunch& l) {
                                    l.runtime_root,
                                    "--log-path",
                                    l.log_path,
+                                   "--log-driver",
+                                   l.log_driver,
+                                   "--log-max-size",
+                                   std::to_string(l.log_max_size),
+                                   "--log-max-file",
+                                   std::to_string(l.log_max_files),
                                    "--ready-fd",
                                    std::to_string(wr.get())};
   if (l.tty) args.push_back("--tty");

@@ -35,10 +35,13 @@ struct ShimLaunch {
   std::string bundle;        // OCI bundle dir with config.json (root.path already mounted)
   std::string state_dir;     // the shim's state dir (created by launch)
   std::string runtime_root;  // the runtime's --root (its per-container state lives below)
-  std::string log_path;      // json-file log ("" = no log)
-  bool tty = false;          // process.terminal: the shim makes the pty
-  bool open_stdin = false;   // keep a stdin pipe that attachers write to
-  bool stdin_once = false;   // close it when the first attacher with stdin detaches
+  std::string log_path;      // the log file ("" = no log), in log_driver's format
+  std::string log_driver = "json-file";  // json-file | local | none (shim/log_format.h)
+  int64_t log_max_size = -1;             // rotate past this many bytes (-1 = never)
+  int log_max_files = 1;                 // files kept, the live one included
+  bool tty = false;                      // process.terminal: the shim makes the pty
+  bool open_stdin = false;               // keep a stdin pipe that attachers write to
+  bool stdin_once = false;               // close it when the first attacher with stdin detaches
 };
 
 struct ExitStatus {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "base/unique_fd.h"
-#include "shim/json_log.h"
+#include "shim/log_writer.h"
 #include "shim/shim.h"
 #include "shim/shim_client.h"
 
@@ -42,7 +42,7 @@ struct ShimState {
   UniqueFd out_fd[2];  // stdout/stderr read ends, or the pty master in out_fd[0]
   UniqueFd stdin_fd;   // write end of the container's stdin (or a dup of the master), O_NONBLOCK
   bool stdin_watched = false;  // stdin_fd is in the epoll set for EPOLLOUT
-  JsonLog log;
+  LogWriter log;
   std::map<int, std::unique_ptr<Conn>> conns;
   bool exited = false;
   int exit_status = 0;  // waitpid status

@@ -145,6 +145,7 @@ Status logs(Engine& engine, http::Request& request, http::ResponseWriter& w,
   o.since = parse_time(request.query_value("since"));
   o.until = parse_time(request.query_value("until"));
   BERTH_TRY_ASSIGN(engine::Container c, engine.get_container(id));
+  BERTH_TRY(engine::check_log_readable(c.host_config));
   bool tty = c.tty();
   BERTH_TRY(w.begin_stream(200, tty ? kRaw : kMultiplexed));
   int fd = request.connection_fd;

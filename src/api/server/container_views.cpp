@@ -121,6 +121,7 @@ Json container_summary(const engine::Container& c) {
 Json container_inspect(const engine::Container& c, const engine::Engine& engine) {
   const auto& s = c.state;
   std::string dir = engine.container_dir(c.id);
+  engine::LogFile log = engine::log_file(c.host_config, dir, c.id);
   Json state{
       {"Status", engine::status_name(s.status)},
       {"Running", s.status == engine::RunState::kRunning || s.status == engine::RunState::kPaused},
@@ -161,7 +162,8 @@ Json container_inspect(const engine::Container& c, const engine::Engine& engine)
       {"ResolvConfPath", dir + "/resolv.conf"},
       {"HostnamePath", dir + "/hostname"},
       {"HostsPath", dir + "/hosts"},
-      {"LogPath", dir + "/" + c.id + "-json.log"},
+      // Docker shows the file for json-file only: the local driver's files are no API.
+      {"LogPath", log.driver == "json-file" ? log.path : ""},
       {"Name", "/" + c.name},
       {"RestartCount", c.restart_count},
       {"Driver", "overlay2"},

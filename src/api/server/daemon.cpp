@@ -13,6 +13,7 @@
 #include "base/file.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "engine/log_config.h"
 
 namespace berth::api::server {
 
@@ -34,6 +35,8 @@ const char* kUsage =
     "\"/run/berth\")\n"
     "  -H, --host list              Daemon socket(s) to connect to\n"
     "      --insecure-registry list Enable insecure registry communication\n"
+    "      --log-driver string      Default driver for container logs (default \"json-file\")\n"
+    "      --log-opt map            Default log driver options for containers (default map[])\n"
     "  -l, --log-level string       Set the logging level "
     "(\"debug\"|\"info\"|\"warn\"|\"error\"|\"fatal\")\n"
     "      --pidfile string         Path to use for daemon PID file (default "
@@ -59,6 +62,10 @@ Status apply_config_file(const std::string& path, DaemonOptions* o, bool require
   if (j.contains("bridge")) o->engine.bridge = json_string(j, "bridge");
   if (j.contains("bip")) o->engine.bip = json_string(j, "bip");
   if (j.contains("iptables") && j["iptables"].is_boolean()) o->engine.iptables = j["iptables"];
+  if (j.contains("log-driver")) o->engine.log_defaults.driver = json_string(j, "log-driver");
+  if (j.contains("log-opts") && j["log-opts"].is_object())
+    for (auto& [k, v] : j["log-opts"].items())
+      o->engine.log_defaults.opts[k] = v.is_string() ? v.get<std::string>() : v.dump();
   return ok_status();
 }
 }  // namespace
@@ -130,11 +137,25 @@ Result<DaemonOptions> parse_daemon_args(int argc, char** argv, bool* exit_now) {
                                                : value.find(',') - value.find("base=") - 5);
     else if (name == "--iptables")
       o.engine.iptables = value != "false";
-    else if (name == "--config-file")
+    else if (name == "--log-driver")
+      o.engine.log_defaults.driver = value;
+    else if (name == "--log-opt") {
+      auto eq = value.find('=');
+      if (eq == std::string::npos)
+        return make_error(Code::kInvalidArgument, "invalid argument \"" + value +
+                                                      "\" for \"--log-opt\" flag: invalid "
+                                                      "key value pair format: " +
+                                                      value);
+      o.engine.log_defaults.opts[value.substr(0, eq)] = value.substr(eq + 1);
+    } else if (name == "--config-file")
       continue;
     else
       return make_error(Code::kInvalidArgument, "unknown flag: " + name);
   }
+  if (auto st =
+          engine::validate_log_config(o.engine.log_defaults.driver, o.engine.log_defaults.opts);
+      !st)
+    return make_error(Code::kInvalidArgument, "failed to set log opts: " + st.error().message);
   if (o.hosts.empty()) o.hosts.push_back("unix://" + o.engine.exec_root + "/berth.sock");
   if (o.pidfile.empty()) o.pidfile = o.engine.exec_root + "/berthd.pid";
   while (o.engine.cgroup_parent.size() > 1 && o.engine.cgroup_parent[0] == '/')

@@ -1,5 +1,5 @@
 // launch() and ShimClient against the real berth-shim; needs root and a built berth-shim
-// ($BERTH_BUILD_DIR/cmd/berth-shim), else skipped.
+// ($BERTH_BUILD_DIR/bin/berth-shim), else skipped.
 #include "shim/shim_client.h"
 
 #include <gtest/gtest.h>
@@ -16,8 +16,17 @@ namespace {
 class ShimClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // The shim built with this test (build/bin/, next to the test binary's dir) unless
+    // BERTH_BUILD_DIR names another build.
     const char* build = getenv("BERTH_BUILD_DIR");
-    binary_ = std::string(build ? build : "/work/main/build") + "/cmd/berth-shim";
+    std::string dir = build ? build : "";
+    if (dir.empty()) {
+      char self[4096] = {};
+      ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+      dir = n > 0 ? std::string(self, n) : "";
+      dir = dir.substr(0, dir.rfind('/'));
+    }
+    binary_ = dir + "/bin/berth-shim";
     if (geteuid() != 0 || !path_exists(binary_) || !path_exists("/bin/busybox"))
       GTEST_SKIP() << "needs root, /bin/busybox and " << binary_;
     char tmpl[] = "/tmp/berth-shim-test-XXXXXX";
