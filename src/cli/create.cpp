@@ -21,6 +21,12 @@ int create_container(Context& ctx, const ContainerSpec& spec, const std::string&
     print_error("Unable to find image '" + with_default_tag(spec.image) + "' locally");
   }
   if (!is_success(resp->status)) {
+    // docker create reports the daemon's refusal bare, exit 1; run adds its prefix, hint and 125.
+    if (command == "create") {
+      print_error("Error response from daemon: " +
+                  api::Client::error_message(resp->status, resp->body));
+      return 1;
+    }
     return fail("Error response from daemon: " +
                 api::Client::error_message(resp->status, resp->body));
   }

@@ -23,11 +23,20 @@ bool parse_json_line(std::string_view line, LogEntry* out) {
   return true;
 }
 
-// The highest n for which <path>.n exists (rotated files are numbered without gaps).
+bool exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
+
+// The highest n for which <path>.n exists.  Rotated files are numbered without gaps, except for
+// a moment while the writer renames them one up (.1 -> .2 first, then the live file -> .1).
 int last_rotated(const std::string& path) {
   int n = 0;
-  while (::access(shim::rotated_log_path(path, n + 1).c_str(), F_OK) == 0) ++n;
+  while (exists(shim::rotated_log_path(path, n + 1)) || exists(shim::rotated_log_path(path, n + 2)))
+    ++n;
   return n;
+}
+
+bool same_file(const std::string& path, ino_t ino, dev_t dev) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && st.st_ino == ino && st.st_dev == dev;
 }
 
 }  // namespace
@@ -64,31 +73,29 @@ void LogFollower::drain(std::vector<LogEntry>* out) {
   }
 }
 
-void LogFollower::read_whole(const std::string& path, std::vector<LogEntry>* out) {
-  UniqueFd saved = std::move(fd_);
-  std::string saved_pending = std::move(pending_);
-  fd_.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  pending_.clear();
-  drain(out);
-  fd_ = std::move(saved);
-  pending_ = std::move(saved_pending);
-}
-
-void LogFollower::open_live(std::vector<LogEntry>* out) {
-  fd_.reset(::open(path_.c_str(), O_RDONLY | O_CLOEXEC));
-  pending_.clear();
-  struct stat st {};
-  if (fd_ && ::fstat(fd_.get(), &st) == 0) {
-    ino_ = st.st_ino;
-    dev_ = st.st_dev;
+void LogFollower::read_in_order(std::vector<UniqueFd> files, std::vector<LogEntry>* out) {
+  for (auto& fd : files) {
+    fd_ = std::move(fd);
+    pending_.clear();
+    struct stat st {};
+    if (fd_ && ::fstat(fd_.get(), &st) == 0) {
+      ino_ = st.st_ino;
+      dev_ = st.st_dev;
+    }
+    drain(out);
   }
-  drain(out);
 }
 
 std::vector<LogEntry> LogFollower::read_all() {
+  // Opened first, read after: the window for a rotation to shift names under us stays small.
+  std::vector<UniqueFd> files;
+  for (int n = last_rotated(path_); n >= 1; --n) {
+    UniqueFd fd(::open(shim::rotated_log_path(path_, n).c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd) files.push_back(std::move(fd));
+  }
+  files.emplace_back(::open(path_.c_str(), O_RDONLY | O_CLOEXEC));
   std::vector<LogEntry> out;
-  for (int n = last_rotated(path_); n >= 1; --n) read_whole(shim::rotated_log_path(path_, n), &out);
-  open_live(&out);
+  read_in_order(std::move(files), &out);
   return out;
 }
 
@@ -100,19 +107,29 @@ std::vector<LogEntry> LogFollower::poll() {
   bool live_exists = ::stat(path_.c_str(), &st) == 0;
   drain(&out);
   if (!live_exists || (fd_ && st.st_ino == ino_ && st.st_dev == dev_)) return out;
-  if (fd_) {
-    // Rotated: ours is now <path>.k; <path>.(k-1) ... <path>.1 came after it (more than one
-    // rotation since the last poll), then the live file.
-    int last = last_rotated(path_), k = 0;
-    for (int n = 1; n <= last && !k; ++n) {
-      struct stat rs {};
-      if (::stat(shim::rotated_log_path(path_, n).c_str(), &rs) == 0 && rs.st_ino == ino_ &&
-          rs.st_dev == dev_)
-        k = n;
-    }
-    for (int n = k - 1; n >= 1; --n) read_whole(shim::rotated_log_path(path_, n), &out);
+  if (!fd_) {
+    std::vector<UniqueFd> live;
+    live.emplace_back(::open(path_.c_str(), O_RDONLY | O_CLOEXEC));
+    read_in_order(std::move(live), &out);
+    return out;
   }
-  open_live(&out);
+  // Rotated: ours is now <path>.k; <path>.(k-1) ... <path>.1 came after it (more than one
+  // rotation since the last poll), then the live file.  They are opened together, and again if
+  // the writer rotated meanwhile (ours no longer .k), so none is skipped.
+  std::vector<UniqueFd> next;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    next.clear();
+    int last = last_rotated(path_), k = 0;
+    for (int n = 1; n <= last && !k; ++n)
+      if (same_file(shim::rotated_log_path(path_, n), ino_, dev_)) k = n;
+    for (int n = k - 1; n >= 1; --n) {
+      UniqueFd fd(::open(shim::rotated_log_path(path_, n).c_str(), O_RDONLY | O_CLOEXEC));
+      if (fd) next.push_back(std::move(fd));
+    }
+    next.emplace_back(::open(path_.c_str(), O_RDONLY | O_CLOEXEC));
+    if (k == 0 || same_file(shim::rotated_log_path(path_, k), ino_, dev_)) break;
+  }
+  read_in_order(std::move(next), &out);
   return out;
 }
 

@@ -39,8 +39,8 @@ class LogFollower {
 
  private:
   void drain(std::vector<LogEntry>* out);
-  void read_whole(const std::string& path, std::vector<LogEntry>* out);
-  void open_live(std::vector<LogEntry>* out);
+  // Reads each file to its end, oldest first; the last one (the live file) stays as fd_.
+  void read_in_order(std::vector<UniqueFd> files, std::vector<LogEntry>* out);
   std::string path_;
   LogFormat format_;
   UniqueFd fd_;  // the file being followed (the live one when it was opened)

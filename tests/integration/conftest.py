@@ -47,6 +47,7 @@ class Daemon:
         self.nft_table = "berth_" + self.bridge
         self.log_path = os.path.join(base, "berthd.log")
         self.proc = None
+        self.extra_args = []  # more berthd flags for the next start()
 
     def start(self):
         # daemon.json sets what dockerd's would; the flags name the roots.
@@ -57,7 +58,7 @@ class Daemon:
             [binary("berthd"), "-H", self.host, "--data-root", self.data_root,
              "--exec-root", self.exec_root, "--pidfile", os.path.join(self.base, "berthd.pid"),
              "--cgroup-parent", self.cgroup_parent, "--config-file", os.path.join(self.base, "daemon.json"),
-             "--bridge", self.bridge, "--bip", self.bip],
+             "--bridge", self.bridge, "--bip", self.bip, *self.extra_args],
             stdout=log, stderr=log, stdin=subprocess.DEVNULL)
         deadline = time.time() + 20
         while time.time() < deadline:
