@@ -1,9 +1,7 @@
 // The build context: a tar (any compression) unpacked into a temp dir with libarchive's secure
-// extraction (no absolute paths, no "..", no writes through symlinks), and ADD's http fetch.
+// extraction (no absolute paths, no "..", no writes through symlinks); secrets taken out.
 #include <archive.h>
 #include <archive_entry.h>
-#include <netdb.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <memory>
@@ -99,40 +97,8 @@ Status extract_context(int fd, const std::string& dir,
 
 namespace internal {
 
-Result<std::string> http_fetch(const std::string& url, const std::string& path) {
-  if (url.compare(0, 7, "http://") != 0)
-    return make_error(Code::kNotImplemented, "ADD " + url + ": only http:// URLs are supported");
-  std::string rest = url.substr(7);
-  std::string hostport = rest.substr(0, rest.find('/'));
-  std::string target = rest.find('/') == std::string::npos ? "/" : rest.substr(rest.find('/'));
-  std::string host = hostport, port = "80";
-  if (size_t c = hostport.rfind(':'); c != std::string::npos)
-    host = hostport.substr(0, c), port = hostport.substr(c + 1);
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* res = nullptr;
-  if (int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &res); rc != 0)
-    return make_error(Code::kUnavailable, "ADD " + url + ": " + gai_strerror(rc));
-  UniqueFd fd(::socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  int crc = fd.get() >= 0 ? ::connect(fd.get(), res->ai_addr, res->ai_addrlen) : -1;
-  ::freeaddrinfo(res);
-  if (crc != 0) return sys_error("ADD " + url + ": connect");
-  BERTH_TRY(write_all(fd.get(), "GET " + target + " HTTP/1.0\r\nHost: " + hostport +
-                                    "\r\nUser-Agent: berth\r\nConnection: close\r\n\r\n"));
-  BERTH_TRY_ASSIGN(std::string resp, read_all(fd.get()));
-  size_t hdr_end = resp.find("\r\n\r\n");
-  if (hdr_end == std::string::npos)
-    return make_error(Code::kUnavailable, "ADD " + url + ": bad HTTP reply");
-  std::string status_line = resp.substr(0, resp.find("\r\n"));
-  auto parts = split(status_line, ' ');
-  if (parts.size() < 2 || parts[1] != "200")
-    return make_error(Code::kUnavailable, "ADD " + url + ": invalid response status " +
-                                              (parts.size() > 1 ? parts[1] : "?"));
-  BERTH_TRY(write_file(path, std::string_view(resp).substr(hdr_end + 4), 0600));
-  std::string name = target.substr(target.rfind('/') + 1);
-  if (size_t q = name.find('?'); q != std::string::npos) name = name.substr(0, q);
-  if (name.empty()) name = "index.html";
-  return name;
+TempFiles::~TempFiles() {
+  for (auto& p : paths) (void)::unlink(p.c_str());
 }
 
 }  // namespace internal

@@ -209,9 +209,12 @@ Result<CopyPlan> plan_copy(BuildContext& bc, StageState& st, const Instruction& 
     bool inline_file = false;
     std::string data;
     bool url = false;
+    int64_t mtime = 0;
+    std::string url_text;
   };
   std::vector<Src> srcs;
-  std::string tmp_fetch;
+  auto downloads = std::make_shared<TempFiles>();
+  std::string checksum = flag_value(ins.flags, "checksum");
   for (auto& w : words) {
     if (w.compare(0, 2, "<<") == 0) {
       std::string n = w.substr(2);
@@ -241,10 +244,16 @@ Result<CopyPlan> plan_copy(BuildContext& bc, StageState& st, const Instruction& 
     if (w.compare(0, 7, "http://") == 0 || w.compare(0, 8, "https://") == 0) {
       if (!is_add) return make_error(Code::kInvalidArgument, "source can't be a URL for COPY");
       std::string tmp = bc.backend.tmp_dir() + "/add-" + random_hex_id().substr(0, 16);
-      BERTH_TRY_ASSIGN(std::string fname, http_fetch(w, tmp));
-      srcs.push_back({tmp, fname, false, "", true});
+      downloads->paths.push_back(tmp);
+      BERTH_TRY_ASSIGN(UrlFile got, fetch_url(w, tmp, checksum));
+      if (got.name.empty() && dest_dir_syntax)
+        return make_error(Code::kInvalidArgument, "cannot determine filename for source " + w);
+      srcs.push_back({tmp, got.name, false, "", true, got.mtime, w});
       continue;
     }
+    if (!checksum.empty())
+      return make_error(Code::kInvalidArgument,
+                        "checksum can't be specified for non-HTTP(S) sources");
     if (src_root.empty())
       return make_error(Code::kNotFound, upper + " failed: no source files in scratch image");
     std::string rel = clean_rel(w, &esc);
@@ -362,7 +371,10 @@ Result<CopyPlan> plan_copy(BuildContext& bc, StageState& st, const Instruction& 
     Item it;
     it.source = s.path;
     it.st = sb;
-    if (s.url) it.st.st_mode = S_IFREG | 0600, it.st.st_mtime = 0;
+    if (s.url) it.st.st_mode = S_IFREG | 0600, it.st.st_mtime = s.mtime;
+    if (s.url && s.base.empty() && dest_is_dir)
+      return make_error(Code::kInvalidArgument,
+                        "cannot determine filename for source " + s.url_text);
     if (is_add && !s.url && is_archive(s.path)) {
       it.extract = true;
       it.name = dest_in_image;
@@ -419,6 +431,7 @@ Result<CopyPlan> plan_copy(BuildContext& bc, StageState& st, const Instruction& 
   }
   std::string content_hash = h.hex();
   CopyPlan plan;
+  plan.downloads = downloads;
   plan.cache_key_part = content_hash;
   std::string kind =
       srcs.size() > 1
@@ -429,7 +442,7 @@ Result<CopyPlan> plan_copy(BuildContext& bc, StageState& st, const Instruction& 
   int64_t clamp = bc.options.source_date_epoch;
   std::string tmp_dir = bc.backend.tmp_dir();
   plan.write_layer = [items, uid, gid, chmod_bits, clamp, tmp_dir,
-                      tmp_fetch]() -> Result<std::string> {
+                      downloads]() -> Result<std::string> {
     std::string path = tmp_dir + "/copy-" + random_hex_id().substr(0, 16) + ".tar";
     std::unique_ptr<archive, WriteFree> a(archive_write_new());
     archive_write_set_format_pax_restricted(a.get());

@@ -443,3 +443,53 @@ def test_run_secret_mounts(berth, tags, daemon):
         assert berth("image", "inspect", t2).returncode != 0
     finally:
         shutil.rmtree(d)
+
+
+def test_add_https_url(berth, tags, daemon, tmp_path, monkeypatch):
+    """ADD over HTTPS with verified TLS (the daemon trusts the test CA through SSL_CERT_FILE, as
+    Go's dockerd would), Docker's file metadata (mode 600, mtime from Last-Modified, name from the
+    URL) and --checksum."""
+    import hashlib
+    import ssl
+    from registry import make_ca_and_cert
+    ca, crt, key = make_ca_and_cert(str(tmp_path))
+    srv_dir = tmp_path / "srv"
+    srv_dir.mkdir()
+    payload = srv_dir / "payload.bin"
+    payload.write_bytes(b"over https\n")
+    os.utime(payload, (1600000000, 1600000000))  # SimpleHTTPRequestHandler's Last-Modified
+    digest = "sha256:" + hashlib.sha256(b"over https\n").hexdigest()
+    handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=str(srv_dir), **k)
+    httpd = http.server.HTTPServer(("127.0.0.1", 0), handler)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(crt, key)
+    httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
+    th = threading.Thread(target=httpd.serve_forever, daemon=True)
+    th.start()
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    url = f"https://127.0.0.1:{httpd.server_address[1]}/payload.bin"
+    try:
+        (ctx / "Dockerfile").write_text(
+            f"FROM busybox\nADD {url} /dl/\nADD --checksum={digest} {url} /named\n")
+        t = tags()
+        # An unknown CA is refused: verification is never turned off.
+        r = build(berth, str(ctx), "-t", t, check=False)
+        assert r.returncode != 0 and "certificate" in r.stderr.lower(), r.stderr
+        monkeypatch.setenv("SSL_CERT_FILE", ca)
+        daemon.stop()
+        daemon.start()
+        build(berth, str(ctx), "-t", t)
+        out = run(berth, t, "sh", "-c", "stat -c '%a %Y' /dl/payload.bin /named; cat /dl/payload.bin /named")
+        assert out.stdout == "600 1600000000\n600 1600000000\nover https\nover https\n", out.stderr
+        (ctx / "Dockerfile").write_text(
+            f"FROM busybox\nADD --checksum=sha256:{'0' * 64} {url} /named\n")
+        r = build(berth, str(ctx), "-t", tags(), check=False)
+        assert r.returncode != 0 and f"digest mismatch sha256:{'0' * 64}: {digest}" in r.stderr, r.stderr
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+        if os.environ.get("SSL_CERT_FILE") is None:
+            daemon.stop()
+            daemon.start()

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -49,6 +50,24 @@ struct BuildContext {
 // The stage an image word names ("builder", "0"), or -1 when it names an image.
 int stage_index(const Dockerfile& df, const std::string& word, int before = -1);
 
+// ADD's download: GET `url` (http or https) into `path` (mode 0600), verified against
+// `checksum` ("sha256:<hex>") when given.
+struct UrlFile {
+  std::string name;   // the URL's last path segment, else Content-Disposition's; "" when none
+  int64_t mtime = 0;  // Last-Modified (0 without)
+};
+Result<UrlFile> fetch_url(const std::string& url, const std::string& path,
+                          const std::string& checksum);
+
+// Files removed when their last owner goes (ADD's downloads, kept until the layer is written).
+struct TempFiles {
+  std::vector<std::string> paths;
+  TempFiles() = default;
+  TempFiles(const TempFiles&) = delete;
+  TempFiles& operator=(const TempFiles&) = delete;
+  ~TempFiles();
+};
+
 // COPY and ADD: writes the layer for `ins` into a tar under the backend's tmp dir, keyed for
 // the cache.  `src_root`: the context dir or a mounted stage/image; `dest_root`: the current
 // image mounted (for "is the destination a directory" and --chown names), or "".
@@ -56,6 +75,7 @@ struct CopyPlan {
   std::string cache_key_part;  // hash of sources' content and metadata, flags, destination
   std::string created_by;      // "/bin/sh -c #(nop) COPY file:<hex> in /dst "
   std::function<Result<std::string>()> write_layer;  // returns the tar path
+  std::shared_ptr<TempFiles> downloads;
 };
 Result<CopyPlan> plan_copy(BuildContext& bc, StageState& st, const Instruction& ins,
                            const std::vector<std::string>& words, const std::string& src_root,
@@ -65,9 +85,6 @@ Result<CopyPlan> plan_copy(BuildContext& bc, StageState& st, const Instruction& 
 // it exists.  `dest_root`: the current image mounted.
 Result<std::string> workdir_layer(BuildContext& bc, const std::string& dest_root,
                                   const std::string& dir);
-
-// HTTP GET of `url` (plain http only) into `path`; returns the file name the URL names.
-Result<std::string> http_fetch(const std::string& url, const std::string& path);
 
 std::string short_id(const std::string& id);
 
