@@ -66,6 +66,10 @@ Result<std::unique_ptr<Controller>> Controller::open(store::Db& db,
     if (j) c->networks_[id] = *j;
   }
   BERTH_TRY(c->ensure_defaults());
+  if (c->options_.iptables) {
+    BERTH_TRY_ASSIGN(c->firewall_, Firewall::open(c->options_.nft_table));
+    BERTH_TRY(c->sync_firewall());
+  }
   auto resolv = read_file("/etc/resolv.conf");
   c->dns_ =
       std::make_unique<DnsServer>(std::move(resolver), nameservers(resolv ? *resolv : "", false));
@@ -236,8 +240,9 @@ Status Controller::remove(const Json& network) {
   if (!bridge.empty() && user_defined(network)) {
     Status st = delete_link(bridge);
     if (!st) log_warn(st.error().message);
+    ready_bridges_.erase(bridge);
   }
-  return sync_firewall();
+  return sync_bridges();
 }
 
 Result<uint32_t> Controller::allocate(const std::string& network_id, const std::string& owner,
@@ -289,8 +294,12 @@ Result<std::string> Controller::attach(const std::string& id, const Json& networ
   BERTH_TRY_ASSIGN(Subnet subnet, parse_subnet(json_string(cfg, "Subnet"), false));
   BERTH_TRY_ASSIGN(uint32_t gateway, parse_ip(json_string(cfg, "Gateway")));
   std::string bridge = network["_bridge"];
-  BERTH_TRY(ensure_bridge(bridge, gateway, subnet.prefix));
-  BERTH_TRY(sync_firewall());
+  // A bridge this daemon made and saw up stays so: no netlink round trips on every start.
+  if (!ready_bridges_.count(bridge) || !link_exists(bridge)) {
+    BERTH_TRY(ensure_bridge(bridge, gateway, subnet.prefix));
+    ready_bridges_.insert(bridge);
+  }
+  BERTH_TRY(sync_bridges());
   VethRequest r;
   r.netns_path = netns_path(id);
   r.bridge = bridge;
@@ -314,6 +323,7 @@ void Controller::detach(const std::string& veth) {
 Result<Json> Controller::publish(const std::string& id, const std::string& name,
                                  const std::string& container_ip, const std::string& bridge,
                                  const Json& bindings, const Json& exposed, bool publish_all) {
+  unpublish(id);  // publishing again replaces what it had
   Json wanted = bindings.is_object() ? bindings : Json::object();
   if (publish_all && exposed.is_object())
     for (auto& [port, _] : exposed.items())
@@ -363,30 +373,61 @@ Result<Json> Controller::publish(const std::string& id, const std::string& name,
     }
     ports[key] = out;
   }
+  std::vector<PortRule> rules = pub.rules;
   published_[id] = std::move(pub);
-  BERTH_TRY(sync_firewall());
+  if (firewall_ && !rules.empty()) {
+    Status st = applied_ ? firewall_->add_ports(rules) : sync_firewall();
+    // The table changed under us (flushed by hand?): write it whole.
+    if (!st && applied_) st = sync_firewall();
+    if (!st) {
+      published_.erase(id);
+      return std::move(st).error();
+    }
+  }
   return ports;
 }
 
 void Controller::unpublish(const std::string& id) {
-  if (published_.erase(id)) (void)sync_firewall();
+  auto it = published_.find(id);
+  if (it == published_.end()) return;
+  std::vector<PortRule> rules = std::move(it->second.rules);
+  published_.erase(it);
+  if (!firewall_ || rules.empty()) return;
+  Status st = firewall_->remove_ports(rules);
+  if (!st) {
+    log_warn(st.error().message);
+    st = sync_firewall();
+    if (!st) log_warn(st.error().message);
+  }
 }
 
-Status Controller::sync_firewall() {
-  if (!options_.iptables) return ok_status();
-  FirewallState s;
+std::vector<BridgeRules> Controller::firewall_bridges() {
+  std::vector<BridgeRules> out;
   for (auto& [id, n] : networks_) {
     std::string bridge = json_string(n, "_bridge");
     if (bridge.empty() || !link_exists(bridge)) continue;
-    s.bridges.push_back(
+    out.push_back(
         {bridge, json_string(n["IPAM"]["Config"][0], "Subnet"), n.value("Internal", false)});
   }
-  for (auto& [id, p] : published_) s.ports.insert(s.ports.end(), p.rules.begin(), p.rules.end());
-  return apply_firewall(options_.nft_table, s);
+  return out;
 }
 
-void Controller::teardown_firewall() {
-  if (options_.iptables) (void)delete_firewall(options_.nft_table);
+Status Controller::sync_bridges() {
+  if (!firewall_) return ok_status();
+  if (applied_ && firewall_bridges() == applied_bridges_) return ok_status();
+  return sync_firewall();
+}
+
+Status Controller::sync_firewall() {
+  if (!firewall_) return ok_status();
+  FirewallState s;
+  s.bridges = firewall_bridges();
+  for (auto& [id, p] : published_) s.ports.insert(s.ports.end(), p.rules.begin(), p.rules.end());
+  applied_ = false;
+  BERTH_TRY(firewall_->apply(s));
+  applied_bridges_ = std::move(s.bridges);
+  applied_ = true;
+  return ok_status();
 }
 
 }  // namespace berth::network

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -67,8 +68,8 @@ class Controller {
                        const std::string& container_ip, const std::string& bridge,
                        const Json& bindings, const Json& exposed, bool publish_all);
   void unpublish(const std::string& id);
+  // Rewrites the whole nftables table from the networks and published ports.
   Status sync_firewall();
-  void teardown_firewall();
 
   DnsServer& dns() { return *dns_; }
   const ControllerOptions& options() const { return options_; }
@@ -78,6 +79,9 @@ class Controller {
   Status ensure_defaults();
   Result<Subnet> pick_subnet();
   Status save(const Json& network);
+  std::vector<BridgeRules> firewall_bridges();
+  // The table is rewritten only when the bridges it names changed since the last write.
+  Status sync_bridges();
   store::Db& db_;
   ControllerOptions options_;
   std::map<std::string, Json> networks_;  // by ID
@@ -86,6 +90,10 @@ class Controller {
     std::vector<ReservedPort> held;
   };
   std::map<std::string, Published> published_;  // by container ID
+  std::unique_ptr<Firewall> firewall_;          // null with --iptables=false
+  std::vector<BridgeRules> applied_bridges_;    // as last written to the table
+  bool applied_ = false;
+  std::set<std::string> ready_bridges_;  // made, addressed and up by this daemon
   std::unique_ptr<DnsServer> dns_;
 };
 

@@ -1,6 +1,6 @@
 // Links, addresses and routes over rtnetlink (libnl-route), and network namespaces as bind-mounted
-// nsfs files.  Functions that work inside a namespace run on a short-lived thread that setns'd
-// into it (setns(CLONE_NEWNET) changes the calling thread only).
+// nsfs files.  Work inside a namespace is done by the calling thread, which setns'es there and
+// back (setns(CLONE_NEWNET) changes the calling thread only): no helper threads.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +19,7 @@ bool link_exists(const std::string& name);
 // A new empty netns pinned at `path` (a file it creates), loopback up.
 Status create_netns(const std::string& path);
 Status remove_netns(const std::string& path);  // unmount and unlink; absent is fine
+// Runs `fn` with the calling thread in the netns at `path`, then brings the thread back.
 Status in_netns(const std::string& path, const std::function<Status()>& fn);
 
 struct VethRequest {
