@@ -8,6 +8,9 @@
 
 #include <cstdio>
 #include <cstring>
+#include <memory>
+#include <set>
+#include <utility>
 
 #include "base/unique_fd.h"
 
@@ -106,6 +109,52 @@ Status remove_all(const std::string& path) {
   if (rc > 0) return sys_error("remove " + path, rc);
   if (rc < 0) return sys_error("remove " + path);
   return ok_status();
+}
+
+namespace {
+using InodeSet = std::set<std::pair<dev_t, ino_t>>;
+
+// REQUIRES: `dir_fd` an open directory; takes ownership of it.
+Status add_tree_size(int dir_fd, const std::string& path, InodeSet& links, int64_t& total) {
+  DIR* dir = ::fdopendir(dir_fd);
+  if (!dir) {
+    ::close(dir_fd);
+    return sys_error("open directory " + path);
+  }
+  std::unique_ptr<DIR, int (*)(DIR*)> guard(dir, ::closedir);
+  while (struct dirent* ent = ::readdir(dir)) {
+    if (std::strcmp(ent->d_name, ".") == 0 || std::strcmp(ent->d_name, "..") == 0) continue;
+    struct stat st;
+    if (::fstatat(::dirfd(dir), ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      if (errno == ENOENT) continue;  // removed while we walk (a running container)
+      return sys_error("stat " + path + "/" + ent->d_name);
+    }
+    if (S_ISDIR(st.st_mode)) {
+      int fd = ::openat(::dirfd(dir), ent->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (fd < 0) {
+        if (errno == ENOENT) continue;
+        return sys_error("open " + path + "/" + ent->d_name);
+      }
+      BERTH_TRY(add_tree_size(fd, path + "/" + ent->d_name, links, total));
+      continue;
+    }
+    if (st.st_nlink > 1 && !links.insert({st.st_dev, st.st_ino}).second) continue;
+    total += st.st_size;
+  }
+  return ok_status();
+}
+}  // namespace
+
+Result<int64_t> tree_size(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return int64_t{0};
+    return sys_error("open " + path);
+  }
+  InodeSet links;
+  int64_t total = 0;
+  BERTH_TRY(add_tree_size(fd, path, links, total));
+  return total;
 }
 
 bool path_exists(const std::string& path) {

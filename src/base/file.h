@@ -2,6 +2,7 @@
 // same directory, fsync, then rename, so a reader sees the old or the new content, never half.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,10 @@ Status write_file(const std::string& path, std::string_view data, int mode = 064
 Status make_dirs(const std::string& path, int mode = 0755);
 // rm -rf that stays on one filesystem and never follows symlinks; a missing path is fine.
 Status remove_all(const std::string& path);
+// du's apparent size as Docker counts a container's writable layer (pkg/directory.Size): the
+// st_size of everything but directories, each hard-linked inode once, never following symlinks.
+// A missing path is 0.
+Result<int64_t> tree_size(const std::string& path);
 bool path_exists(const std::string& path);
 bool is_directory(const std::string& path);
 Result<std::vector<std::string>> list_dir(const std::string& path);

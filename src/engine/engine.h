@@ -164,6 +164,13 @@ class Engine {
   // Resource usage of a running container's cgroup (zeros for a stopped one).
   Result<runtime::CgroupStats> stats(const std::string& ref);
   Result<Container> get_container(const std::string& ref);
+  // Docker's SizeRw (the files of the writable layer, counted as base/file.h tree_size does) and
+  // SizeRootFs (the image's size plus SizeRw).  Walks the layer: only when a client asks.
+  struct DiskUsage {
+    int64_t size_rw = 0;
+    int64_t size_root_fs = 0;
+  };
+  DiskUsage disk_usage(const Container& c);
   std::vector<Container> list_containers();
   Result<std::unique_ptr<Waiter>> register_wait(const std::string& ref, WaitCondition condition);
   // The container's attach stream (see shim/shim_client.h), in two steps so the caller can

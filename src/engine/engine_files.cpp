@@ -188,4 +188,14 @@ Status Engine::archive_put(const std::string& ref, const std::string& path, int 
   });
 }
 
+Engine::DiskUsage Engine::disk_usage(const Container& c) {
+  DiskUsage u;
+  // A layer that cannot be read counts as empty, as dockerd logs and reports 0.
+  if (auto rw = tree_size(container_dir(c.id) + "/diff"); rw) u.size_rw = *rw;
+  int64_t image = 0;
+  if (auto img = images_->get(c.image_id); img) image = img->size;
+  u.size_root_fs = image + u.size_rw;
+  return u;
+}
+
 }  // namespace berth::engine

@@ -226,6 +226,7 @@ bool matches_filters(const engine::Container& c, const Json& filters, Engine& en
 
 Status list(Engine& engine, http::Request& request, http::ResponseWriter& w) {
   bool all = request.query_bool("all");
+  bool size = request.query_bool("size");
   long long limit = -1;
   parse_int64(request.query_value("limit", "-1"), &limit);
   Json filters = Json::object();
@@ -241,6 +242,11 @@ Status list(Engine& engine, http::Request& request, http::ResponseWriter& w) {
     if (!matches_filters(c, filters, engine)) continue;
     if (limit >= 0 && static_cast<long long>(out.size()) >= limit) break;
     out.push_back(container_summary(c));
+    if (size) {
+      auto usage = engine.disk_usage(c);
+      out.back()["SizeRw"] = usage.size_rw;
+      out.back()["SizeRootFs"] = usage.size_root_fs;
+    }
   }
   return send_json(w, 200, dump_json(out));
 }
@@ -257,9 +263,15 @@ void add_container_routes(Router& router, Engine& engine) {
                return list(*e, r, w);
              });
   router.add("GET", "/containers/{id}/json",
-             [e](http::Request&, http::ResponseWriter& w, const Params& p) -> Status {
+             [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
                BERTH_TRY_ASSIGN(auto c, e->get_container(p.at("id")));
-               return send_json(w, 200, dump_json(container_inspect(c, *e)));
+               Json view = container_inspect(c, *e);
+               if (r.query_bool("size")) {
+                 auto usage = e->disk_usage(c);
+                 view["SizeRw"] = usage.size_rw;
+                 view["SizeRootFs"] = usage.size_root_fs;
+               }
+               return send_json(w, 200, dump_json(view));
              });
   router.add("POST", "/containers/{id}/start",
              [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {

@@ -238,8 +238,9 @@ Status system_df(Engine& e, http::ResponseWriter& w) {
   Json cs = Json::array();
   for (auto& c : containers) {
     Json s = container_summary(c);
-    s["SizeRw"] = 0;
-    s["SizeRootFs"] = 0;
+    auto usage = e.disk_usage(c);
+    s["SizeRw"] = usage.size_rw;
+    s["SizeRootFs"] = usage.size_root_fs;
     cs.push_back(s);
   }
   BERTH_TRY_ASSIGN(int64_t layers, e.images().layers_size());
