@@ -239,6 +239,7 @@ class Engine {
   void restore();
   // The HEALTHCHECK loop of a started container (engine_health.cpp); ends with that run.
   void start_health_monitor(const std::shared_ptr<Entry>& e);
+  void kill_probe(const std::string& exec_id);  // a timed-out probe's process in the container
   Result<std::pair<int, std::string>> run_probe(const std::string& id, const Json& test,
                                                 int64_t timeout_nanos);
   // Volumes (engine_volume.cpp); REQUIRES: mu_ held.

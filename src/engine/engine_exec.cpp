@@ -126,12 +126,19 @@ Result<ExecSession> Engine::start_exec(const std::string& exec_id, bool detach) 
   BERTH_TRY(make_dirs(exec_dir));
   std::string process_path = exec_dir + "/" + exec_id + ".json";
   BERTH_TRY(write_file_atomic(process_path, dump_json(process)));
+  std::string pid_path = exec_dir + "/" + exec_id + ".pid";
 
   ExecSession session;
   session.tty = tty;
   SpawnOptions spawn_opts;
-  spawn_opts.argv = {
-      options_.runtime_binary, "--root", runtime_root(), "exec", "--process", process_path};
+  spawn_opts.argv = {options_.runtime_binary,
+                     "--root",
+                     runtime_root(),
+                     "exec",
+                     "--process",
+                     process_path,
+                     "--pid-file",
+                     pid_path};
   UniqueFd listen_fd, child_in, child_out, child_err;
   std::string console_path;
   if (tty) {
@@ -182,12 +189,14 @@ Result<ExecSession> Engine::start_exec(const std::string& exec_id, bool detach) 
   rec->started = true;
   rec->running = true;
   rec->pid = child.pid();
+  rec->pid_file = pid_path;
   publish(e->c, "exec_start: " + join(json_strings(cfg, "Cmd"), " "), {{"execID", exec_id}});
   // The runtime exits with the process's code once it ended.
   std::thread([this, rec, child = std::move(child), process_path, container = e->c]() mutable {
     auto status = child.wait();
     int code = status ? exit_code_from_status(*status) : 126;
     ::unlink(process_path.c_str());
+    ::unlink(rec->pid_file.c_str());
     std::lock_guard lock(mu_);
     rec->running = false;
     rec->has_exit = true;

@@ -7,7 +7,9 @@
 #include <chrono>
 #include <thread>
 
+#include "base/file.h"
 #include "base/log.h"
+#include "base/strings.h"
 #include "base/time.h"
 #include "engine/engine.h"
 #include "engine/engine_entry.h"
@@ -24,7 +26,28 @@ int64_t duration(const Json& hc, const char* key, int64_t fallback) {
   int64_t v = hc[key].get<int64_t>();
   return v > 0 ? v : fallback;
 }
+// Go's time.Duration text for whole and fractional seconds: "1s", "1.5s", "500ms".
+std::string format_seconds(int64_t nanos) {
+  if (nanos < kSecond) return std::to_string(nanos / 1000000) + "ms";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(nanos) / kSecond);
+  return std::string(buf) + "s";
+}
 }  // namespace
+
+// The probe itself is killed, as dockerd kills the exec'd process: SIGKILL to the pid the runtime
+// wrote, so `berth-runtime exec` then exits with it.  Only while the runtime still runs, so it
+// has not reaped the process and the pid cannot have been reused.  Before the pid file exists
+// the runtime has not started the process yet; killing the runtime stops it from doing so.
+void Engine::kill_probe(const std::string& exec_id) {
+  auto rec = get_exec(exec_id);
+  if (!rec || !rec->running) return;
+  long long pid = 0;
+  if (auto text = read_file(rec->pid_file); text && parse_int64(trim(*text), &pid) && pid > 0)
+    ::kill(static_cast<pid_t>(pid), SIGKILL);
+  else if (rec->pid > 0)
+    ::kill(rec->pid, SIGKILL);
+}
 
 Result<std::pair<int, std::string>> Engine::run_probe(const std::string& id, const Json& test,
                                                       int64_t timeout_nanos) {
@@ -64,19 +87,18 @@ Result<std::pair<int, std::string>> Engine::run_probe(const std::string& id, con
         output.append(buf, static_cast<size_t>(n));
     }
   }
-  if (timed_out) {
-    auto rec = get_exec(exec_id);
-    if (rec && rec->pid > 0) ::kill(rec->pid, SIGKILL);
-    return std::make_pair(
-        -1, "Health check exceeded timeout (" + std::to_string(timeout_nanos / kSecond) + "s)");
-  }
-  BERTH_TRY_ASSIGN(int code, wait_exec(exec_id, nullptr));
-  if (output.size() > kMaxOutput) output.resize(kMaxOutput);
+  if (timed_out) kill_probe(exec_id);
+  auto code = wait_exec(exec_id, nullptr);
   {
     std::lock_guard lock(mu_);
     execs_.erase(exec_id);  // probes are not listed in ExecIDs
   }
-  return std::make_pair(code, output);
+  if (timed_out)
+    return std::make_pair(-1,
+                          "Health check exceeded timeout (" + format_seconds(timeout_nanos) + ")");
+  BERTH_TRY(code);
+  if (output.size() > kMaxOutput) output.resize(kMaxOutput);
+  return std::make_pair(*code, output);
 }
 
 void Engine::start_health_monitor(const std::shared_ptr<Entry>& e) {

@@ -19,7 +19,8 @@ struct ExecRecord {
   bool started = false;
   bool has_exit = false;
   int exit_code = 0;
-  pid_t pid = 0;
+  pid_t pid = 0;         // berth-runtime exec's, which waits for the process
+  std::string pid_file;  // where berth-runtime writes the process's own (host) pid
 };
 
 // The streams of a started exec.  Without a tty: stdin (write end, if requested), stdout and

@@ -156,6 +156,26 @@ def test_healthcheck_status_and_event(docker, name):
         docker("rm", "-f", name)
 
 
+def test_healthcheck_timeout_kills_the_probe(docker, berth, name):
+    # The probe outlives its 1s timeout: the probe process inside the container is killed (not
+    # only the exec runtime), and the log says so with exit code -1.  The next probe is 5s away.
+    docker("run", "-d", "--name", name, "--health-cmd", "sleep 30", "--health-timeout", "1s",
+           "--health-interval", "5s", "busybox", "sleep", "1000", check=True)
+    try:
+        def log():
+            r = docker("inspect", "-f", "{{json .State.Health.Log}}", name, check=True)
+            return json.loads(r.stdout) or []
+        assert wait_for(lambda: len(log()) >= 1, timeout=20)
+        entry = log()[0]
+        assert (entry["ExitCode"], entry["Output"]) == (-1, "Health check exceeded timeout (1s)")
+        for run in (docker, berth):
+            procs = run("top", name, check=True).stdout.splitlines()[1:]
+            assert [p for p in procs if p.endswith("sleep 30")] == [], procs
+            assert any(p.endswith("sleep 1000") for p in procs), procs
+    finally:
+        docker("rm", "-f", name)
+
+
 def test_restart_policy_on_failure(docker, name):
     docker("run", "-d", "--name", name, "--restart", "on-failure:2", "busybox", "sh", "-c",
            "exit 1", check=True)

@@ -165,7 +165,9 @@ Result<pid_t> exec(const ExecOptions& o) {
   }
   if (reply.error().code != Code::kUnavailable) return std::move(reply).error();
   // EOF: the sync socket closed on exec (or the child died, which waitpid will show).
-  if (!o.pid_file.empty()) BERTH_TRY(write_file_atomic(o.pid_file, std::to_string(pid)));
+  // No fsync: a pid means nothing after a crash, and exec latency matters.
+  if (!o.pid_file.empty())
+    BERTH_TRY(write_file_atomic(o.pid_file, std::to_string(pid), 0644, false));
   undo_child.dismiss();
   return pid;
 }
