@@ -364,3 +364,62 @@ def test_python_sdk(nd):
     c.remove(force=True)
     net.remove()
     vol.remove()
+
+
+# A DNS client over TCP, run inside a container's netns by nsenter: sends each name's A query
+# on one connection (two-byte length prefix, RFC 1035 4.2.2) and prints "rcode ip,ip" per name.
+TCP_DNS_CLIENT = r"""
+import socket, struct, sys
+s = socket.create_connection(("127.0.0.11", 53), timeout=5)
+def read(n):
+    b = b""
+    while len(b) < n:
+        chunk = s.recv(n - len(b))
+        if not chunk:
+            raise SystemExit("connection closed")
+        b += chunk
+    return b
+for i, name in enumerate(sys.argv[1:]):
+    q = struct.pack(">HHHHHH", 0x4200 + i, 0x0100, 1, 0, 0, 0)
+    q += b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0"
+    q += struct.pack(">HH", 1, 1)
+    s.sendall(struct.pack(">H", len(q)) + q)
+    r = read(struct.unpack(">H", read(2))[0])
+    assert r[:2] == q[:2], "reply to another query"
+    count = struct.unpack(">H", r[6:8])[0]
+    pos, ips = len(q), []
+    for _ in range(count):
+        while r[pos] and r[pos] < 0xc0:
+            pos += r[pos] + 1
+        pos += 2 if r[pos] >= 0xc0 else 1
+        rtype, _, _, rdlen = struct.unpack(">HHIH", r[pos:pos + 10])
+        pos += 10
+        if rtype == 1:
+            ips.append(socket.inet_ntoa(r[pos:pos + 4]))
+        pos += rdlen
+    print(r[3] & 0xf, ",".join(ips))
+"""
+
+
+def test_embedded_dns_answers_over_tcp(nd, dk):
+    net = uniq(nd, "tnet")
+    br = "bt" + uuid.uuid4().hex[:6]
+    nd.test_bridges.append(br)
+    dk("network", "create", "--subnet", f"10.{nd.net_octet}.3.0/24", "-o",
+       f"com.docker.network.bridge.name={br}", net)
+    srv, cli = uniq(nd, "tsrv"), uniq(nd, "tcli")
+    try:
+        dk("run", "-d", "--name", srv, "--network", net, "--network-alias", "tcpalias",
+           "--ip", f"10.{nd.net_octet}.3.40", "busybox", "sleep", "300")
+        dk("run", "-d", "--name", cli, "--network", net, "busybox", "sleep", "300")
+        pid = json.loads(dk("inspect", cli).stdout)[0]["State"]["Pid"]
+        r = subprocess.run(["nsenter", f"--net=/proc/{pid}/ns/net", "/usr/bin/python3", "-c",
+                            TCP_DNS_CLIENT, srv, "tcpalias", "nosuchname"],
+                           capture_output=True, text=True, timeout=30)
+        assert r.returncode == 0, r.stderr + nd.log()
+        lines = r.stdout.splitlines()
+        want = f"0 10.{nd.net_octet}.3.40"
+        assert lines == [want, want, "3 "], r.stdout
+    finally:
+        dk("rm", "-f", srv, cli, check=False)
+        dk("network", "rm", net, check=False)
