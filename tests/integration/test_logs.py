@@ -85,14 +85,15 @@ def test_json_file_rotation_drops_the_oldest(docker, name):
 @pytest.mark.parametrize("cli", ["docker", "berth"])
 def test_follow_keeps_going_across_rotations(daemon, docker, berth, name, cli):
     docker("run", "-d", "--name", name, "--log-opt", "max-size=1k", "--log-opt", "max-file=3",
-           "busybox", "sh", "-c", "sleep 1; " + count_loop(300, burst=10), check=True)
+           "busybox", "sh", "-c", "sleep 1; " + count_loop(200, burst=10, pause="0.2"), check=True)
     args = (["docker"] if cli == "docker" else [binary("berth"), "-H", daemon.host]) + [
         "logs", "-f", name]
     out = subprocess.run(args, capture_output=True, text=True, timeout=120,
                          env=dict(os.environ, DOCKER_HOST=daemon.host))
     assert out.returncode == 0, out.stderr
-    # Each burst (~800 bytes) rotates about once; the follower misses none of them.
-    assert out.stdout == lines(0, 300)
+    # Each burst (~800 bytes) rotates about once; the follower misses none of them.  (A reader
+    # that falls two rotations behind loses a file, with Docker too: the pace leaves it 0.4 s.)
+    assert out.stdout == lines(0, 200)
     path = inspect(docker, name)["LogPath"]
     assert len(log_files(path)) == 3
 
@@ -120,7 +121,7 @@ def test_local_driver_round_trip(daemon, docker, berth, name, cli):
 
 def test_local_driver_follow_and_rotation(daemon, docker, name):
     docker("run", "-d", "--name", name, "--log-driver", "local", "--log-opt", "max-size=1k",
-           "--log-opt", "max-file=4", "busybox", "sh", "-c", "sleep 1; " + count_loop(200, burst=10),
+           "--log-opt", "max-file=4", "busybox", "sh", "-c", "sleep 1; " + count_loop(200, burst=10, pause="0.2"),
            check=True)
     out = subprocess.run(["docker", "logs", "-f", name], capture_output=True, text=True,
                          timeout=120, env=dict(os.environ, DOCKER_HOST=daemon.host))
@@ -175,7 +176,7 @@ def test_bad_driver_or_options_rejected_at_create(docker, berth, name, cli, flag
 def test_daemon_defaults_info_and_live_restore(daemon, docker, berth, name):
     # A container logging (and rotating) across a daemon restart.
     docker("run", "-d", "--name", name, "--log-opt", "max-size=1k", "--log-opt", "max-file=3",
-           "busybox", "sh", "-c", count_loop(100000, burst=10, pause="0.1"), check=True)
+           "busybox", "sh", "-c", count_loop(100000, burst=10, pause="0.2"), check=True)
     time.sleep(0.5)
     daemon.kill()
     time.sleep(1)  # the shim goes on writing and rotating with no daemon
@@ -195,7 +196,7 @@ def test_daemon_defaults_info_and_live_restore(daemon, docker, berth, name):
         follow = subprocess.Popen(["docker", "logs", "--tail", "1", "-f", name],
                                   stdout=subprocess.PIPE, text=True,
                                   env=dict(os.environ, DOCKER_HOST=daemon.host))
-        time.sleep(2)
+        time.sleep(3)
         docker("kill", name, check=True)
         out, _ = follow.communicate(timeout=60)
         end = int(out.splitlines()[-1].split()[-1])
