@@ -101,7 +101,9 @@ Result<ExecSession> Engine::start_exec(const std::string& exec_id, bool detach) 
   BERTH_TRY_ASSIGN(std::string bundle_text, read_file(dir + "/config.json"));
   BERTH_TRY_ASSIGN(Json bundle, parse_json(bundle_text, "container config.json"));
   Json process = bundle.value("process", Json::object());
-  std::string user = json_string(cfg, "User", json_string(e->c.config, "User"));
+  // An exec without -u runs as the container's user (the clients send "User": "").
+  std::string user = json_string(cfg, "User");
+  if (user.empty()) user = json_string(e->c.config, "User");
   BERTH_TRY_ASSIGN(ResolvedUser u, resolve_user(rootfs_path(e->c.id), user));
   Json gids = Json::array();
   for (unsigned g : u.additional_gids) gids.push_back(g);
@@ -117,9 +119,14 @@ Result<ExecSession> Engine::start_exec(const std::string& exec_id, bool detach) 
   std::string cwd = json_string(cfg, "WorkingDir");
   if (!cwd.empty()) process["cwd"] = cwd;
   process["terminal"] = tty;
-  if (privileged) {
-    auto caps = daemon_capabilities();
-    process["capabilities"] = {{"bounding", caps}, {"effective", caps}, {"permitted", caps}};
+  // The container's bounding set (or all the daemon holds); effective and permitted only for
+  // root, as at the container's start.
+  Json caps = privileged ? Json(daemon_capabilities())
+                         : process["capabilities"].value("bounding", Json::array());
+  process["capabilities"] = {{"bounding", caps}};
+  if (u.uid == 0) {
+    process["capabilities"]["effective"] = caps;
+    process["capabilities"]["permitted"] = caps;
   }
   process.erase("consoleSize");
   std::string exec_dir = options_.exec_root + "/exec";

@@ -269,26 +269,37 @@ Status apply_host_config(const Json& hc, const HostConfigContext& ctx, Json& spe
     }
   }
 
-  // Capabilities
+  // Capabilities: moby's TweakCapabilities, then SetCapabilities.
   std::vector<std::string> caps =
       process["capabilities"]["bounding"].get<std::vector<std::string>>();
-  if (privileged) caps = daemon_capabilities();
-  for (auto& raw : json_strings(hc, "CapAdd")) {
-    std::string name = cap_name(raw);
-    if (name == "ALL") {
-      caps = daemon_capabilities();
-      break;
-    }
-    if (std::find(caps.begin(), caps.end(), name) == caps.end()) caps.push_back(name);
+  std::vector<std::string> adds, drops;
+  for (auto& raw : json_strings(hc, "CapAdd")) adds.push_back(cap_name(raw));
+  for (auto& raw : json_strings(hc, "CapDrop")) drops.push_back(cap_name(raw));
+  auto has = [](const std::vector<std::string>& v, const std::string& x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+  };
+  if (privileged) {
+    caps = daemon_capabilities();  // --privileged ignores --cap-add/--cap-drop
+  } else if (has(adds, "ALL")) {
+    caps.clear();
+    for (auto& c : daemon_capabilities())
+      if (!has(drops, c)) caps.push_back(c);
+  } else if (has(drops, "ALL")) {
+    caps.clear();  // "drop all, then add": only what --cap-add names
+    for (auto& c : adds)
+      if (!has(caps, c)) caps.push_back(c);
+  } else if (!adds.empty() || !drops.empty()) {
+    std::erase_if(caps, [&](const std::string& c) { return has(drops, c); });
+    for (auto& c : adds)
+      if (!has(caps, c)) caps.push_back(c);
   }
-  for (auto& raw : json_strings(hc, "CapDrop")) {
-    std::string name = cap_name(raw);
-    if (name == "ALL")
-      caps.clear();
-    else
-      caps.erase(std::remove(caps.begin(), caps.end(), name), caps.end());
+  // A non-root user starts with empty effective and permitted sets, as execve gives it.
+  bool root = process["user"].value("uid", 0) == 0;
+  process["capabilities"] = {{"bounding", caps}};
+  if (root) {
+    process["capabilities"]["effective"] = caps;
+    process["capabilities"]["permitted"] = caps;
   }
-  process["capabilities"] = {{"bounding", caps}, {"effective", caps}, {"permitted", caps}};
 
   // Security options
   bool seccomp_unconfined = privileged;

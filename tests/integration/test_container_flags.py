@@ -186,3 +186,30 @@ def test_sig_proxy(tool_name, proxy, daemon, berth, name):
             p.kill()
             p.wait()
         berth("rm", "-f", name)
+
+
+def caps(text):
+    return {l.split(":")[0]: l.split()[1] for l in text.splitlines() if l.startswith("Cap")}
+
+
+def test_cap_drop_all_then_add(tool):
+    c = caps(run_out(tool, "--cap-drop", "ALL", "--cap-add", "chown", "busybox", "grep", "Cap",
+                     "/proc/self/status"))
+    assert c["CapEff"] == c["CapPrm"] == c["CapBnd"] == "0000000000000001"
+    # --privileged ignores the drops, as dockerd does.
+    c = caps(run_out(tool, "--privileged", "--cap-drop", "ALL", "busybox", "grep", "Cap",
+                     "/proc/self/status"))
+    assert int(c["CapEff"], 16) != 0
+
+
+def test_non_root_user_has_no_effective_caps_and_exec_keeps_the_user(tool, name):
+    c = caps(run_out(tool, "-u", "1000", "busybox", "grep", "Cap", "/proc/self/status"))
+    assert c["CapEff"] == c["CapPrm"] == "0000000000000000"
+    assert c["CapBnd"] == "00000000a80425fb"  # Docker's default set stays the bounding set
+    tool("run", "-d", "--name", name, "-u", "1000", "busybox", "sleep", "60", check=True)
+    try:
+        assert tool("exec", name, "id", "-u", check=True).stdout == "1000\n"
+        out = tool("exec", "-u", "0", name, "grep", "CapEff", "/proc/self/status", check=True)
+        assert out.stdout.split()[1] == "00000000a80425fb"
+    finally:
+        tool("rm", "-f", name)

@@ -1,10 +1,12 @@
 #include "api/http/server.h"
 
 #include <fcntl.h>
+#include <linux/sockios.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -193,6 +195,20 @@ Status ResponseWriter::end() {
   return st;
 }
 
+namespace {
+// Waits (at most `max_ms`) until the peer has read what was sent.  Clients that read the head
+// through a buffered reader and then switch to the raw socket (the Python docker SDK) lose any
+// stream bytes that arrived with the head; dockerd's replies are rarely that quick, ours are.
+// SIOCOUTQ counts, on a unix socket, bytes the peer has not read yet (on TCP, not yet acked).
+void wait_until_read(int fd, int max_ms) {
+  for (int waited = 0; waited < max_ms * 10; ++waited) {
+    int queued = 0;
+    if (::ioctl(fd, SIOCOUTQ, &queued) != 0 || queued == 0) return;
+    ::usleep(100);
+  }
+}
+}  // namespace
+
 Result<UniqueFd> ResponseWriter::hijack(const Request& request, const std::string& content_type,
                                         std::string* buffered) {
   if (responded_) return make_error(Code::kInternal, "hijack after a response was sent");
@@ -213,6 +229,7 @@ Result<UniqueFd> ResponseWriter::hijack(const Request& request, const std::strin
   if (!content_type.empty()) headers_.set("Content-Type", content_type);
   out += format_headers(headers_) + "\r\n";
   BERTH_TRY_CTX(send_all(stream_->fd(), out), "hijack");
+  wait_until_read(stream_->fd(), 100);
   if (buffered != nullptr) *buffered = stream_->take_buffered();
   int fd = ::fcntl(stream_->fd(), F_DUPFD_CLOEXEC, 0);
   if (fd < 0) return sys_error("hijack: dup socket");

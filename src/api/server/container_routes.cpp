@@ -101,15 +101,37 @@ Status wait(Engine& engine, http::Request& request, http::ResponseWriter& w,
 Status attach(Engine& engine, http::Request& request, http::ResponseWriter& w,
               const std::string& id) {
   BERTH_TRY_ASSIGN(engine::Container c, engine.get_container(id));
-  if (!c.running() && c.state.status != engine::RunState::kCreated)
-    return make_error(Code::kConflict, "You cannot attach to a stopped container, start it first");
+  if (c.state.status == engine::RunState::kPaused)
+    return make_error(Code::kConflict,
+                      "container " + c.id + " is paused, unpause the container before attach");
   bool in = request.query_bool("stdin"), out = request.query_bool("stdout"),
        err = request.query_bool("stderr");
+  // logs=1 replays what the container wrote so far; stream=1 then attaches to it live, as
+  // dockerd, which lets a stopped container replay and then ends the stream.
+  bool replay = request.query_bool("logs");
+  bool live =
+      request.query_bool("stream") && (c.running() || c.state.status == engine::RunState::kCreated);
   // Registered before the 101 goes out: the client starts the container right after it.
-  BERTH_TRY_ASSIGN(auto ticket, engine.begin_attach(c.id, in, out, err));
+  std::shared_ptr<Engine::AttachTicket> ticket;
+  if (live) {
+    BERTH_TRY_ASSIGN(ticket, engine.begin_attach(c.id, in, out, err));
+  }
   std::string buffered;
   BERTH_TRY_ASSIGN(UniqueFd client, w.hijack(request, c.tty() ? kRaw : kMultiplexed, &buffered));
   int client_fd = client.get();
+  if (replay && (out || err)) {
+    engine::LogOptions past;
+    past.stdout = out;
+    past.stderr = err;
+    // A driver that cannot be read (none) just has nothing to replay.
+    (void)engine.read_logs(c.id, past, [&](int stream, const std::string& data, int64_t) {
+      return stream == 0 || write_all(client_fd, c.tty() ? data : docker_frame(stream, data)).ok();
+    });
+  }
+  if (!live) {
+    ::shutdown(client_fd, SHUT_RDWR);
+    return ok_status();
+  }
   auto shim_fd = engine.finish_attach(ticket, [client_fd] { return peer_alive(client_fd); });
   if (!shim_fd) {
     // Past the 101 only the stream is left to tell the client: as stderr output.
