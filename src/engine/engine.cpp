@@ -127,6 +127,11 @@ Result<Container> Engine::get_container(const std::string& ref) {
   return e->c;
 }
 
+void Engine::visit_containers(const std::function<void(const Container&)>& fn) {
+  std::lock_guard lock(mu_);
+  for (auto& [id, e] : entries_) fn(e->c);
+}
+
 std::vector<Container> Engine::list_containers() {
   std::lock_guard lock(mu_);
   std::vector<Container> out;

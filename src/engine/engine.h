@@ -170,8 +170,12 @@ class Engine {
     int64_t size_rw = 0;
     int64_t size_root_fs = 0;
   };
-  DiskUsage disk_usage(const Container& c);
+  DiskUsage disk_usage(const std::string& id, const std::string& image_id);
   std::vector<Container> list_containers();
+  // Calls `fn` with each container under the engine's lock, so a listing copies only what it
+  // keeps (copying 1,000 Configs and HostConfigs cost a `ps -a` most of its time).
+  // REQUIRES: `fn` calls nothing on the engine and does no slow work.
+  void visit_containers(const std::function<void(const Container&)>& fn);
   Result<std::unique_ptr<Waiter>> register_wait(const std::string& ref, WaitCondition condition);
   // The container's attach stream (see shim/shim_client.h), in two steps so the caller can
   // answer its client in between: begin_attach registers (for a created container, start then

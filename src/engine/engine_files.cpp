@@ -188,12 +188,12 @@ Status Engine::archive_put(const std::string& ref, const std::string& path, int 
   });
 }
 
-Engine::DiskUsage Engine::disk_usage(const Container& c) {
+Engine::DiskUsage Engine::disk_usage(const std::string& id, const std::string& image_id) {
   DiskUsage u;
   // A layer that cannot be read counts as empty, as dockerd logs and reports 0.
-  if (auto rw = tree_size(container_dir(c.id) + "/diff"); rw) u.size_rw = *rw;
+  if (auto rw = tree_size(container_dir(id) + "/diff"); rw) u.size_rw = *rw;
   int64_t image = 0;
-  if (auto img = images_->get(c.image_id); img) image = img->size;
+  if (auto img = images_->get(image_id); img) image = img->size;
   u.size_root_fs = image + u.size_rw;
   return u;
 }

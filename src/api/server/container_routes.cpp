@@ -3,6 +3,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <climits>
 #include <set>
 
 #include "api/server/container_views.h"
@@ -180,13 +182,18 @@ Status logs(Engine& engine, http::Request& request, http::ResponseWriter& w,
   return w.end();
 }
 
-// `ancestor` matches the image by any name it was run as or by ID; `before`/`since` name
-// another container.
-bool matches_filters(const engine::Container& c, const Json& filters, Engine& engine) {
-  if (!filters.is_object()) return true;
-  auto values = [&](const char* key) {
+// GET /containers/json filters, with what names other objects resolved once before the
+// listing: `ancestor` matches the image by any name it was run as or by ID; `before`/`since`
+// name another container.
+struct ListFilters {
+  Json filters;
+  std::vector<std::string> ancestor_ids;          // image IDs the `ancestor` values name
+  int64_t before = INT64_MAX, since = INT64_MIN;  // creation times (nanos), exclusive
+  bool unmatched = false;  // a before/since container that does not exist matches nothing
+
+  std::vector<std::string> values(const char* key) const {
     std::vector<std::string> out;
-    if (!filters.contains(key)) return out;
+    if (!filters.is_object() || !filters.contains(key)) return out;
     const Json& v = filters[key];
     if (v.is_array()) {
       for (auto& x : v)
@@ -195,22 +202,49 @@ bool matches_filters(const engine::Container& c, const Json& filters, Engine& en
       for (auto& [k, on] : v.items()) out.push_back(k);
     }
     return out;
-  };
+  }
+};
+
+ListFilters resolve_filters(Engine& engine, Json filters) {
+  ListFilters f;
+  f.filters = std::move(filters);
+  for (auto& a : f.values("ancestor"))
+    if (auto img = engine.images().get(a); img) f.ancestor_ids.push_back(img->id);
+  for (const char* key : {"before", "since"}) {
+    for (auto& ref : f.values(key)) {
+      auto other = engine.get_container(ref);
+      if (!other) {
+        f.unmatched = true;
+        continue;
+      }
+      if (std::string(key) == "before")
+        f.before = std::min(f.before, other->created);
+      else
+        f.since = std::max(f.since, other->created);
+    }
+  }
+  return f;
+}
+
+bool matches_filters(const engine::Container& c, const ListFilters& f) {
+  if (!f.filters.is_object() || f.filters.empty()) return true;
+  if (f.unmatched || c.created >= f.before || c.created <= f.since) return false;
   auto any = [](const std::vector<std::string>& want, auto pred) {
     if (want.empty()) return true;
     for (auto& w : want)
       if (pred(w)) return true;
     return false;
   };
-  if (!any(values("status"),
+  if (!any(f.values("status"),
            [&](const std::string& s) { return s == engine::status_name(c.state.status); }))
     return false;
-  if (!any(values("name"), [&](const std::string& s) {
+  if (!any(f.values("name"), [&](const std::string& s) {
         return c.name.find(s[0] == '/' ? s.substr(1) : s) != std::string::npos;
       }))
     return false;
-  if (!any(values("id"), [&](const std::string& s) { return c.id.rfind(s, 0) == 0; })) return false;
-  if (!any(values("label"), [&](const std::string& s) {
+  if (!any(f.values("id"), [&](const std::string& s) { return c.id.rfind(s, 0) == 0; }))
+    return false;
+  if (!any(f.values("label"), [&](const std::string& s) {
         auto eq = s.find('=');
         std::string k = s.substr(0, eq);
         if (!c.config.contains("Labels") || !c.config["Labels"].is_object() ||
@@ -219,26 +253,18 @@ bool matches_filters(const engine::Container& c, const Json& filters, Engine& en
         return eq == std::string::npos || c.config["Labels"][k] == s.substr(eq + 1);
       }))
     return false;
-  if (!any(values("ancestor"), [&](const std::string& s) {
+  if (!any(f.values("ancestor"), [&](const std::string& s) {
         if (s == c.image_ref || c.image_id.find(s) != std::string::npos) return true;
-        auto img = engine.images().get(s);
-        return img.ok() && img->id == c.image_id;
+        return std::find(f.ancestor_ids.begin(), f.ancestor_ids.end(), c.image_id) !=
+               f.ancestor_ids.end();
       }))
     return false;
-  if (!any(values("health"), [&](const std::string& s) {
+  if (!any(f.values("health"), [&](const std::string& s) {
         std::string h = c.state.health.is_object() ? c.state.health.value("Status", "") : "none";
         return s == h;
       }))
     return false;
-  for (const char* key : {"before", "since"}) {
-    for (auto& ref : values(key)) {
-      auto other = engine.get_container(ref);
-      if (!other) return false;
-      if (std::string(key) == "before" ? c.created >= other->created : c.created <= other->created)
-        return false;
-    }
-  }
-  if (!any(values("exited"), [&](const std::string& s) {
+  if (!any(f.values("exited"), [&](const std::string& s) {
         return c.state.status == engine::RunState::kExited &&
                std::to_string(c.state.exit_code) == s;
       }))
@@ -255,22 +281,39 @@ Status list(Engine& engine, http::Request& request, http::ResponseWriter& w) {
   if (auto f = request.query_value("filters"); !f.empty()) {
     BERTH_TRY_ASSIGN(filters, parse_json(f, "filters"));
   }
-  auto containers = engine.list_containers();
-  std::sort(containers.begin(), containers.end(),
-            [](const auto& a, const auto& b) { return a.created > b.created; });
-  Json out = Json::array();
-  for (auto& c : containers) {
-    if (!all && limit < 0 && !c.running() && !filters.contains("status")) continue;
-    if (!matches_filters(c, filters, engine)) continue;
-    if (limit >= 0 && static_cast<long long>(out.size()) >= limit) break;
-    out.push_back(container_summary(c));
-    if (size) {
-      auto usage = engine.disk_usage(c);
-      out.back()["SizeRw"] = usage.size_rw;
-      out.back()["SizeRootFs"] = usage.size_root_fs;
+  bool by_status = filters.contains("status");
+  ListFilters resolved = resolve_filters(engine, std::move(filters));
+  // The summaries are made under the engine's lock (no copies of whole containers), the
+  // sizes after it (they walk directories).
+  struct Row {
+    int64_t created;
+    std::string id, image_id;
+    std::string json;
+  };
+  std::vector<Row> rows;
+  engine.visit_containers([&](const engine::Container& c) {
+    if (!all && limit < 0 && !c.running() && !by_status) return;
+    if (!matches_filters(c, resolved)) return;
+    rows.push_back({c.created, c.id, c.image_id, container_summary_json(c)});
+  });
+  std::sort(rows.begin(), rows.end(),
+            [](const Row& a, const Row& b) { return a.created > b.created; });
+  if (limit >= 0 && static_cast<long long>(rows.size()) > limit) rows.resize(limit);
+  std::string out = "[";
+  for (auto& row : rows) {
+    if (out.size() > 1) out += ',';
+    if (!size) {
+      out += row.json;
+      continue;
     }
+    auto usage = engine.disk_usage(row.id, row.image_id);
+    // The summary's closing brace gives way to the two sizes.
+    row.json.pop_back();
+    out += row.json + ",\"SizeRw\":" + std::to_string(usage.size_rw) +
+           ",\"SizeRootFs\":" + std::to_string(usage.size_root_fs) + "}";
   }
-  return send_json(w, 200, dump_json(out));
+  out += "]";
+  return send_json(w, 200, out);
 }
 }  // namespace
 
@@ -289,7 +332,7 @@ void add_container_routes(Router& router, Engine& engine) {
                BERTH_TRY_ASSIGN(auto c, e->get_container(p.at("id")));
                Json view = container_inspect(c, *e);
                if (r.query_bool("size")) {
-                 auto usage = e->disk_usage(c);
+                 auto usage = e->disk_usage(c.id, c.image_id);
                  view["SizeRw"] = usage.size_rw;
                  view["SizeRootFs"] = usage.size_root_fs;
                }

@@ -99,23 +99,55 @@ std::string container_status_text(const engine::Container& c) {
   return "";
 }
 
+// Written as text: `ps -a` lists every container, and a Json tree per summary cost the
+// listing most of its time.  Empty parts (the common case) are literals.
+std::string container_summary_json(const engine::Container& c) {
+  std::string out;
+  out.reserve(512);
+  auto key = [&](const char* k) {
+    out += out.empty() ? "{\"" : ",\"";
+    out += k;
+    out += "\":";
+  };
+  auto str = [&](const char* k, std::string_view v) {
+    key(k);
+    append_json_string(out, v);
+  };
+  str("Id", c.id);
+  key("Names");
+  out += '[';
+  append_json_string(out, "/" + c.name);
+  out += ']';
+  str("Image", c.image_ref);
+  str("ImageID", c.image_id);
+  str("Command", shell_command(c));
+  key("Created");
+  out += std::to_string(c.created / 1000000000LL);
+  key("Ports");
+  out += c.ports.empty() ? "[]" : dump_json(summary_ports(c));
+  key("Labels");
+  auto labels = c.config.find("Labels");
+  out += labels != c.config.end() && labels->is_object() && !labels->empty() ? dump_json(*labels)
+                                                                             : "{}";
+  str("State", engine::status_name(c.state.status));
+  str("Status", container_status_text(c));
+  key("HostConfig");
+  out += "{\"NetworkMode\":";
+  append_json_string(out, json_string(c.host_config, "NetworkMode", "none"));
+  out += '}';
+  key("NetworkSettings");
+  out += "{\"Networks\":";
+  out += c.networks.empty() ? "{}" : dump_json(networks_view(c));
+  out += '}';
+  key("Mounts");
+  out += c.mount_points.empty() ? "[]" : dump_json(mounts_view(c));
+  out += '}';
+  return out;
+}
+
 Json container_summary(const engine::Container& c) {
-  Json labels = c.config.contains("Labels") && c.config["Labels"].is_object() ? c.config["Labels"]
-                                                                              : Json::object();
-  std::string network_mode = json_string(c.host_config, "NetworkMode", "none");
-  return Json{{"Id", c.id},
-              {"Names", {"/" + c.name}},
-              {"Image", c.image_ref},
-              {"ImageID", c.image_id},
-              {"Command", shell_command(c)},
-              {"Created", c.created / 1000000000LL},
-              {"Ports", summary_ports(c)},
-              {"Labels", labels},
-              {"State", engine::status_name(c.state.status)},
-              {"Status", container_status_text(c)},
-              {"HostConfig", {{"NetworkMode", network_mode}}},
-              {"NetworkSettings", {{"Networks", networks_view(c)}}},
-              {"Mounts", mounts_view(c)}};
+  auto j = parse_json(container_summary_json(c), "container summary");
+  return j ? *j : Json::object();
 }
 
 Json container_inspect(const engine::Container& c, const engine::Engine& engine) {

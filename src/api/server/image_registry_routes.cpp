@@ -238,7 +238,7 @@ Status system_df(Engine& e, http::ResponseWriter& w) {
   Json cs = Json::array();
   for (auto& c : containers) {
     Json s = container_summary(c);
-    auto usage = e.disk_usage(c);
+    auto usage = e.disk_usage(c.id, c.image_id);
     s["SizeRw"] = usage.size_rw;
     s["SizeRootFs"] = usage.size_root_fs;
     cs.push_back(s);
