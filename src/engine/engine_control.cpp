@@ -39,6 +39,10 @@ Status Engine::kill_container(const std::string& ref, const std::string& signal)
   shim::ShimClient shim(shim_dir(e->c.id));
   BERTH_TRY_CTX(shim.kill(signo), "cannot kill container: " + ref);
   publish(e->c, "kill", {{"signal", std::to_string(signo)}});
+  // As dockerd's Kill: SIGKILL returns once the container is down, so a `start` right after it
+  // starts a new process instead of racing the old one's exit.  (A frozen one dies on thaw.)
+  if (signo == SIGKILL && e->c.state.status != RunState::kPaused)
+    (void)wait_exit_locked(lock, e, 10);
   return ok_status();
 }
 

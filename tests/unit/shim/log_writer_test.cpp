@@ -183,7 +183,9 @@ TEST(Rotation, KeepsMaxFilesBoundedAndInOrder) {
       auto at = l.find("line ");
       ASSERT_NE(at, std::string::npos);
       int n = std::atoi(l.c_str() + at + 5);
-      if (last >= 0) EXPECT_EQ(n, last + 1);
+      if (last >= 0) {
+        EXPECT_EQ(n, last + 1);
+      }
       last = n;
       ++entry;
     }
