@@ -162,6 +162,10 @@ class StageRunner {
       image_id = got->id;
     }
     st_.image_id = image_id;
+    {
+      std::lock_guard lock(bc_.stages_mu);
+      bc_.stage_bases[index_] = image_id;
+    }
     if (!image_id.empty()) {
       BERTH_TRY_ASSIGN(image::Image img, bc_.backend.images().get(image_id));
       BERTH_TRY_ASSIGN(Json cfg, parse_json(img.config_json, "base image config"));
@@ -684,6 +688,11 @@ Result<BuildResult> build(Backend& backend, const std::string& context_dir,
   }
   auto final_image = futures[target].get();
   if (!final_image) return final_image.error();
+  if (options.squash) {
+    final_image = internal::squash_image(backend, *final_image, bc.stage_bases[target],
+                                         options.source_date_epoch);
+    if (!final_image) return final_image.error();
+  }
   for (auto& t : options.tags) BERTH_TRY(backend.images().tag(*final_image, t));
   BuildResult res;
   res.image_id = *final_image;

@@ -77,6 +77,7 @@ struct BuildOptions {
   std::string target;
   bool no_cache = false;
   bool pull = false;
+  bool squash = false;  // the result as its stage's base plus one layer (squash.cpp)
   std::vector<std::string> cache_from;
   std::string network_mode;        // "none" makes every RUN --network=none
   int64_t source_date_epoch = -1;  // SOURCE_DATE_EPOCH build arg

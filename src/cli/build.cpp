@@ -155,6 +155,7 @@ int cmd_build(Context& ctx, const Args& args) {
   flags.add_string("target", 0, "", "Set the target build stage to build.");
   flags.add_bool("no-cache", 0, "Do not use cache when building the image");
   flags.add_bool("pull", 0, "Always attempt to pull a newer version of the image");
+  flags.add_bool("squash", 0, "Squash newly built layers into a single new layer");
   flags.add_bool("quiet", 'q', "Suppress the build output and print image ID on success");
   flags.add_string("iidfile", 0, "", "Write the image ID to the file");
   flags.add_string("network", 0, "", "Set the networking mode for the RUN instructions");
@@ -299,6 +300,7 @@ int cmd_build(Context& ctx, const Args& args) {
     target += "&target=" + percent_encode(flags.get_string("target"));
   if (flags.get_bool("no-cache")) target += "&nocache=1";
   if (flags.get_bool("pull")) target += "&pull=1";
+  if (flags.get_bool("squash")) target += "&squash=1";
   if (flags.get_bool("quiet")) target += "&q=1";
   if (!flags.get_list("secret").empty()) target += "&secrets=1";
   if (!flags.get_string("network").empty())

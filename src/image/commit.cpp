@@ -66,7 +66,13 @@ Result<Image> LocalImageStore::commit(const CommitOptions& options) {
 
   Json history = config.contains("history") && config["history"].is_array() ? config["history"]
                                                                             : Json::array();
-  Json entry = {{"created", created_text}, {"created_by", options.created_by}};
+  if (!options.base_history.empty()) {
+    BERTH_TRY_ASSIGN(history, parse_json(options.base_history, "base history"));
+    if (!history.is_array())
+      return make_error(Code::kInvalidArgument, "base history: not an array");
+  }
+  Json entry = {{"created", created_text}};
+  if (!options.created_by.empty()) entry["created_by"] = options.created_by;
   if (!options.author.empty()) entry["author"] = options.author;
   if (!options.comment.empty()) entry["comment"] = options.comment;
   if (!options.history_entry.empty()) {

@@ -135,6 +135,9 @@ struct CommitOptions {
   int reuse_layer_index = -1;
   // Instead of created_by/comment/author/created: this history entry (JSON), verbatim.
   std::string history_entry;
+  // Instead of the parent's history under the new entry: this JSON array (a squashed build's
+  // steps, marked empty_layer).  The new entry has no created_by when created_by is "".
+  std::string base_history;
 };
 
 // Docker's familiar form of a reference: "busybox" -> "busybox:latest",

@@ -493,3 +493,33 @@ def test_add_https_url(berth, tags, daemon, tmp_path, monkeypatch):
         if os.environ.get("SSL_CERT_FILE") is None:
             daemon.stop()
             daemon.start()
+
+
+def test_squash(berth, tags):
+    """--squash: the base image's layers plus one, the build's history kept as empty layers under
+    a "merge" entry, files deleted by a later step gone."""
+    d = tempfile.mkdtemp()
+    try:
+        with open(os.path.join(d, "Dockerfile"), "w") as f:
+            f.write("FROM busybox\nRUN echo a > /a && echo x > /gone && mkdir -p /etc/sq\n"
+                    "RUN rm /gone && echo b > /b && rm /bin/true\nENV S=1\nCOPY f /etc/sq/f\n")
+        with open(os.path.join(d, "f"), "w") as f:
+            f.write("f\n")
+        t = tags()
+        build(berth, d, "-t", t, "--squash")
+        img, base = inspect(berth, t), inspect(berth, "busybox")
+        layers, base_layers = img["RootFS"]["Layers"], base["RootFS"]["Layers"]
+        assert len(layers) == len(base_layers) + 1 and layers[:-1] == base_layers
+        assert img["Parent"] == base["Id"]
+        assert "S=1" in img["Config"]["Env"]
+        hist = berth("history", "--no-trunc", "--format", "{{.Size}}|{{.Comment}}|{{.CreatedBy}}", t,
+                     check=True).stdout.splitlines()
+        base_hist = berth("history", "-q", "busybox", check=True).stdout.splitlines()
+        assert len(hist) == len(base_hist) + 5
+        assert hist[0].split("|")[1].startswith("merge sha256:") and hist[0].endswith(" to " + base["Id"] + "|")
+        assert all(h.split("|")[0] in ("0B", "0") for h in hist[1:5]), hist
+        assert hist[0].split("|")[0].endswith("kB")  # the changes (kB), not busybox again (MB)
+        r = run(berth, t, "sh", "-c", "cat /a /b /etc/sq/f && test ! -e /gone && test ! -e /bin/true && echo $S")
+        assert r.stdout == "a\nb\nf\n1\n", r.stdout + r.stderr
+    finally:
+        shutil.rmtree(d)

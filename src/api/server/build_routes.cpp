@@ -41,6 +41,7 @@ Status build(engine::Engine& engine, http::Request& r, http::ResponseWriter& w) 
   opts.target = r.query_value("target");
   opts.no_cache = r.query_bool("nocache");
   opts.pull = r.query_bool("pull");
+  opts.squash = r.query_bool("squash");
   opts.network_mode = r.query_value("networkmode");
   if (auto cf = parse_json(r.query_value("cachefrom", "[]"), "cachefrom");
       cf.ok() && cf->is_array())

@@ -40,6 +40,7 @@ struct BuildContext {
   std::atomic<int> cached{0};
   std::atomic<int> steps{0};
   std::vector<CacheSource> cache_sources;  // --cache-from images
+  std::map<int, std::string> stage_bases;  // stage index -> its FROM image ID (--squash)
 
   void print(const std::string& text) {
     std::lock_guard lock(out_mu);
@@ -85,6 +86,10 @@ Result<CopyPlan> plan_copy(BuildContext& bc, StageState& st, const Instruction& 
 // it exists.  `dest_root`: the current image mounted.
 Result<std::string> workdir_layer(BuildContext& bc, const std::string& dest_root,
                                   const std::string& dir);
+
+// --squash: `image_id` as `base_id` ("" = scratch) plus one layer, history kept (squash.cpp).
+Result<std::string> squash_image(Backend& backend, const std::string& image_id,
+                                 const std::string& base_id, int64_t source_date_epoch);
 
 std::string short_id(const std::string& id);
 
