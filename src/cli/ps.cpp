@@ -76,8 +76,12 @@ int cmd_ps(Context& ctx, const Args& args) {
 
   bool trunc = !flags.get_bool("no-trunc");
   int64_t now = static_cast<int64_t>(std::time(nullptr));
+  std::string body;
+  (void)resolve_format(format, table, &body);
+  PsFields fields = ps_fields(body);
   std::vector<OrderedJson> rows;
-  for (const Json& c : *list) rows.push_back(ps_context(c, trunc, now));
+  rows.reserve(list->size());
+  for (const Json& c : *list) rows.push_back(ps_context(c, trunc, now, fields));
   ListFormat lf{format, table, ps_header_context(), kPsType};
   auto out = format_list(lf, rows);
   if (!out.ok()) {

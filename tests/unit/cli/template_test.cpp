@@ -173,3 +173,25 @@ TEST(Tabwriter, ColumnBlocks) {
 
 }  // namespace
 }  // namespace berth::cli
+
+namespace berth::cli {
+namespace {
+
+TEST(PsFields, OnlyWhatTheTemplateReads) {
+  PsFields f = ps_fields("{{.ID}}\t{{.Names}}\t{{.Label \"a\"}}\t{{.ID | printf \"%.5s\"}}");
+  EXPECT_FALSE(f.all);
+  EXPECT_TRUE(f.wants("ID") && f.wants("Names") && f.wants("@Label"));
+  EXPECT_FALSE(f.wants("CreatedAt") || f.wants("Mounts") || f.wants("Size"));
+  EXPECT_TRUE(ps_fields("{{json .}}").all);
+  EXPECT_TRUE(ps_fields("{{index . \"Names\"}}").all);
+  // A row made for a template has what it reads, and says the same as a full row.
+  Json c = *parse_json(R"({"Id":"abc","Names":["/x"],"Labels":{"a":"1"},"Created":0})", "c");
+  OrderedJson some = ps_context(c, true, 0, ps_fields("{{.Names}} {{.Labels}}"));
+  OrderedJson full = ps_context(c, true, 0);
+  EXPECT_EQ(some["Labels"], full["Labels"]);
+  EXPECT_FALSE(some.contains("CreatedAt"));
+  EXPECT_TRUE(full.contains("CreatedAt"));
+}
+
+}  // namespace
+}  // namespace berth::cli
