@@ -40,12 +40,7 @@ Result<std::vector<RemoveItem>> LocalImageStore::remove(const std::string& ref_o
     auto rec = read_record(parent);
     if (!rec || !rec->repo_tags.empty() || !rec->repo_digests.empty()) break;
     if (options.users && !options.users(parent).empty()) break;
-    BERTH_TRY_ASSIGN(auto rows, db_.list(Table::kImages));
-    bool has_child = false;
-    for (auto& [other_id, doc] : rows)
-      if (auto o = record_from_json(doc); o && o->parent == parent) has_child = true;
-    if (has_child) break;
-    std::string next;
+    std::string next;  // a parent with other children refuses (remove_one), ending the walk
     auto more = remove_one(parent, soft, &next);
     if (!more) break;
     items.insert(items.end(), more->begin(), more->end());
@@ -65,6 +60,12 @@ Result<std::vector<RemoveItem>> LocalImageStore::remove_one(const std::string& r
   if (options.users) users = options.users(id);
   bool running = false;
   for (auto& u : users) running = running || u.second;
+  bool has_children = false;  // images built on this one (their Parent)
+  {
+    BERTH_TRY_ASSIGN(auto rows, db_.list(Table::kImages));
+    for (auto& [other_id, doc] : rows)
+      if (auto o = record_from_json(doc); o && o->parent == id) has_children = true;
+  }
 
   // A name that is one of the image's references: untag it.
   std::string named;
@@ -98,7 +99,10 @@ Result<std::vector<RemoveItem>> LocalImageStore::remove_one(const std::string& r
       }
       return db_.put(Table::kImages, rec.id, record_to_json(rec));
     }));
-    if (!rec.repo_tags.empty() || !rec.repo_digests.empty() || !users.empty()) return items;
+    // Untagging is all when the image keeps a name, a user or children (dockerd's quiet
+    // conflicts after removing a reference).
+    if (!rec.repo_tags.empty() || !rec.repo_digests.empty() || !users.empty() || has_children)
+      return items;
   } else {
     std::set<std::string> repos;
     for (auto& t : rec.repo_tags)
@@ -117,6 +121,10 @@ Result<std::vector<RemoveItem>> LocalImageStore::remove_one(const std::string& r
       return make_error(Code::kConflict, "conflict: unable to delete " + short_image_id(id) +
                                              " (must be forced) - image is referenced in "
                                              "multiple repositories");
+    if (has_children)
+      return make_error(Code::kConflict, "conflict: unable to delete " + short_image_id(id) +
+                                             " (cannot be forced) - image has dependent child "
+                                             "images");
     BERTH_TRY(db_.transaction([&]() -> Status {
       for (auto t : std::vector<std::string>(rec.repo_tags)) BERTH_TRY(untag(t));
       for (auto d : std::vector<std::string>(rec.repo_digests)) BERTH_TRY(untag(d));

@@ -381,6 +381,12 @@ def test_intermediate_images_hidden_and_pruned_with_their_child(berth, docker, t
         # The docker CLI sees the same.
         assert not set(chain) & set(docker("images", "-q", "--no-trunc", check=True).stdout.split())
         assert set(chain) <= set(docker("images", "-a", "-q", "--no-trunc", check=True).stdout.split())
+        # An image others are built on is not deleted, even forced (dockerd's hard conflict).
+        for tool in (berth, docker):
+            r = tool("rmi", "-f", chain[0])
+            assert r.returncode == 1
+            assert ("conflict: unable to delete " + chain[0][7:19] +
+                    " (cannot be forced) - image has dependent child images") in r.stderr
         # Removing the result removes its untagged parents.
         out = berth("rmi", t, check=True).stdout
         for i in chain:
