@@ -43,9 +43,10 @@ struct EngineOptions {
   // Networking (dockerd's --bridge, --bip, --default-address-pool, --iptables).
   std::string bridge = "berth0";  // the default bridge network's Linux bridge
   std::string bip;                // gateway/prefix of the default bridge ("" = 172.17.0.1/16)
-  std::string default_pool;       // base/size for new networks ("" = 172.18.0.0/16 upwards)
-  bool iptables = true;           // NAT and port publishing rules (nftables)
-  LogDefaults log_defaults;       // --log-driver, --log-opt: a container's LogConfig defaults
+  std::vector<std::string> default_pools;  // "base=10.10.0.0/16,size=24": subnets of new
+                                           // networks (and of the default bridge without bip)
+  bool iptables = true;                    // NAT and port publishing rules (nftables)
+  LogDefaults log_defaults;  // --log-driver, --log-opt: a container's LogConfig defaults
 };
 
 struct CreateRequest {

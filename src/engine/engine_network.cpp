@@ -105,7 +105,7 @@ Status Engine::open_networks() {
   network::ControllerOptions o;
   o.bridge = options_.bridge;
   o.bip = options_.bip;
-  o.default_pool = options_.default_pool;
+  o.default_pools = options_.default_pools;
   o.iptables = options_.iptables;
   o.netns_dir = options_.exec_root + "/netns";
   network::DnsResolver resolver = [this](const std::string& sandbox, const std::string& name) {

@@ -60,6 +60,10 @@ Result<std::unique_ptr<Controller>> Controller::open(store::Db& db,
   for (auto& ch : c->options_.nft_table)
     if (!isalnum(static_cast<unsigned char>(ch)) && ch != '_') ch = '_';
   BERTH_TRY_CTX(make_dirs(options.netns_dir, 0711), "open networks");
+  for (auto& spec : options.default_pools) {
+    BERTH_TRY_ASSIGN(AddressPool pool, parse_address_pool(spec));
+    c->pools_.push_back(pool);
+  }
   BERTH_TRY_ASSIGN(auto rows, db.list(store::Table::kNetworks));
   for (auto& [id, text] : rows) {
     auto j = parse_json(text, "network record");
@@ -85,10 +89,38 @@ Status Controller::save(const Json& network) {
   return ok_status();
 }
 
+Status Controller::default_bridge_address(Subnet* subnet, uint32_t* gateway) {
+  std::string bip = options_.bip;
+  if (bip.empty() && pools_.empty()) bip = "172.17.0.1/16";
+  if (!bip.empty()) {
+    BERTH_TRY_ASSIGN(*subnet, parse_subnet(bip, false));
+    BERTH_TRY_ASSIGN(*gateway, parse_ip(bip.substr(0, bip.find('/'))));
+    return ok_status();
+  }
+  // dockerd without --bip: the first free subnet of the pools, kept across restarts.
+  std::string except;
+  if (auto existing = get("bridge"); existing && (*existing)["_bridge"] == options_.bridge) {
+    Json cfg = (*existing)["IPAM"]["Config"][0];
+    auto s = parse_subnet(json_string(cfg, "Subnet"), false);
+    auto g = parse_ip(json_string(cfg, "Gateway"));
+    if (s && g && std::any_of(pools_.begin(), pools_.end(), [&](const AddressPool& p) {
+          return p.base.contains(s->base) && s->prefix == p.size;
+        })) {
+      *subnet = *s;
+      *gateway = *g;
+      return ok_status();
+    }
+    except = (*existing)["Id"];
+  }
+  BERTH_TRY_ASSIGN(*subnet, pick_subnet(except));
+  *gateway = subnet->first_host();
+  return ok_status();
+}
+
 Status Controller::ensure_defaults() {
-  std::string bip = options_.bip.empty() ? "172.17.0.1/16" : options_.bip;
-  BERTH_TRY_ASSIGN(Subnet subnet, parse_subnet(bip, false));
-  BERTH_TRY_ASSIGN(uint32_t gateway, parse_ip(bip.substr(0, bip.find('/'))));
+  Subnet subnet;
+  uint32_t gateway = 0;
+  BERTH_TRY(default_bridge_address(&subnet, &gateway));
   for (const char* name : {"bridge", "host", "none"}) {
     auto existing = get(name);
     if (existing) {
@@ -97,7 +129,10 @@ Status Controller::ensure_defaults() {
           ((*existing)["_bridge"] == options_.bridge &&
            (*existing)["IPAM"]["Config"][0]["Subnet"] == subnet.str()))
         continue;
-      if (!(*existing)["_taken"].empty()) continue;
+      // ...unless containers still hold addresses on it.
+      bool in_use = false;
+      for (auto& [ip, owner] : (*existing)["_taken"].items()) in_use = in_use || owner != "gateway";
+      if (in_use) continue;
       networks_.erase((*existing)["Id"].get<std::string>());
       (void)db_.remove(store::Table::kNetworks, (*existing)["Id"]);
     }
@@ -142,24 +177,13 @@ std::vector<Json> Controller::list() {
   return out;
 }
 
-Result<Subnet> Controller::pick_subnet() {
+Result<Subnet> Controller::pick_subnet(const std::string& except_id) {
   std::vector<Subnet> used;
   for (auto& [id, n] : networks_)
-    for (auto& c : n["IPAM"]["Config"])
-      if (auto s = parse_subnet(json_string(c, "Subnet"), false); s) used.push_back(*s);
-  std::vector<Subnet> candidates;
-  if (!options_.default_pool.empty()) {
-    BERTH_TRY_ASSIGN(Subnet base, parse_subnet(options_.default_pool, false));
-    int size = base.prefix < 24 ? 24 : base.prefix;
-    for (uint32_t b = base.base; base.contains(b) && candidates.size() < 4096;
-         b += uint32_t{1} << (32 - size))
-      candidates.push_back({b, size});
-  } else {
-    for (uint32_t i = 18; i <= 31; ++i) candidates.push_back({(172u << 24) | (i << 16), 16});
-    for (uint32_t i = 0; i < 256; i += 16)
-      candidates.push_back({(192u << 24) | (168u << 16) | (i << 8), 20});
-  }
-  for (auto& c : candidates)
+    if (id != except_id)
+      for (auto& c : n["IPAM"]["Config"])
+        if (auto s = parse_subnet(json_string(c, "Subnet"), false); s) used.push_back(*s);
+  for (auto& c : pool_subnets(pools_))
     if (std::none_of(used.begin(), used.end(), [&](const Subnet& u) { return u.overlaps(c); }))
       return c;
   return make_error(Code::kUnavailable, "all predefined address pools have been fully subnetted");

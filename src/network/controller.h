@@ -22,8 +22,8 @@ namespace berth::network {
 
 struct ControllerOptions {
   std::string bridge = "berth0";
-  std::string bip;           // "172.17.0.1/16"
-  std::string default_pool;  // "172.18.0.0/16" style base; /16 networks are carved from it
+  std::string bip;                         // "172.17.0.1/16"; "" = from the pools, else that
+  std::vector<std::string> default_pools;  // "base=10.10.0.0/16,size=24" (dockerd's syntax)
   bool iptables = true;
   std::string nft_table;  // derived from the bridge name when empty
   std::string netns_dir;  // <exec-root>/netns
@@ -77,13 +77,16 @@ class Controller {
  private:
   Controller(store::Db& db, ControllerOptions options) : db_(db), options_(std::move(options)) {}
   Status ensure_defaults();
-  Result<Subnet> pick_subnet();
+  Result<Subnet> pick_subnet(const std::string& except_id = "");
+  // The default bridge's gateway and subnet: --bip, else (kept, or new) from the pools.
+  Status default_bridge_address(Subnet* subnet, uint32_t* gateway);
   Status save(const Json& network);
   std::vector<BridgeRules> firewall_bridges();
   // The table is rewritten only when the bridges it names changed since the last write.
   Status sync_bridges();
   store::Db& db_;
   ControllerOptions options_;
+  std::vector<AddressPool> pools_;
   std::map<std::string, Json> networks_;  // by ID
   struct Published {
     std::vector<PortRule> rules;

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "base/strings.h"
@@ -75,6 +76,50 @@ std::string mac_for_ip(uint32_t ip) {
   std::snprintf(buf, sizeof buf, "02:42:%02x:%02x:%02x:%02x", (ip >> 24) & 0xff, (ip >> 16) & 0xff,
                 (ip >> 8) & 0xff, ip & 0xff);
   return buf;
+}
+
+Result<AddressPool> parse_address_pool(const std::string& spec) {
+  auto bad = [&](const std::string& why) {
+    return make_error(Code::kInvalidArgument,
+                      "invalid default address pool \"" + spec + "\": " + why);
+  };
+  std::string base;
+  long long size = -1;
+  for (auto& field : split(spec, ',')) {
+    auto eq = field.find('=');
+    std::string key = to_lower(trim(field.substr(0, eq)));
+    std::string value = eq == std::string::npos ? "" : trim(field.substr(eq + 1));
+    if (key == "base")
+      base = value;
+    else if (key == "size") {
+      if (!parse_int64(value, &size) || size < 0 || size > 32) return bad("invalid size " + value);
+    } else
+      return bad("unexpected key " + key);
+  }
+  if (base.empty()) return bad("no base");
+  auto subnet = parse_subnet(base);
+  if (!subnet) return bad(subnet.error().message);
+  AddressPool pool{*subnet, size >= 0 ? static_cast<int>(size) : std::max(24, subnet->prefix)};
+  if (pool.size < pool.base.prefix)
+    return bad("size /" + std::to_string(pool.size) + " is bigger than the base " + base);
+  return pool;
+}
+
+std::vector<Subnet> pool_subnets(const std::vector<AddressPool>& pools, size_t limit) {
+  std::vector<Subnet> out;
+  for (auto& p : pools) {
+    uint64_t step = uint64_t{1} << (32 - p.size);
+    uint64_t end = uint64_t{p.base.base} + (uint64_t{1} << (32 - p.base.prefix));
+    size_t n = 0;
+    for (uint64_t b = p.base.base; b < end && n < limit; b += step, ++n)
+      out.push_back({static_cast<uint32_t>(b), p.size});
+  }
+  if (!pools.empty()) return out;
+  // 172.17/16 is the default bridge's (and dockerd's docker0's, if one runs beside us).
+  for (uint32_t i = 18; i <= 31; ++i) out.push_back({(172u << 24) | (i << 16), 16});
+  for (uint32_t i = 0; i < 256; i += 16)
+    out.push_back({(192u << 24) | (168u << 16) | (i << 8), 20});
+  return out;
 }
 
 }  // namespace berth::network

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "base/error.h"
 
@@ -35,6 +36,18 @@ Result<Subnet> parse_subnet(const std::string& text, bool strict = true);
 // free.  Hands out addresses in order after the last one given, like libnetwork's bitmap.
 Result<uint32_t> allocate_ip(const Subnet& subnet, const Subnet& range,
                              const std::set<uint32_t>& taken, uint32_t preferred, uint32_t* cursor);
+
+// A --default-address-pool: networks of /`size` carved from `base`.
+struct AddressPool {
+  Subnet base;
+  int size = 24;
+};
+// dockerd's flag syntax "base=10.10.0.0/16,size=24" (size defaults to 24, or the base's own
+// prefix when that is longer).
+Result<AddressPool> parse_address_pool(const std::string& spec);
+// The subnets a network without --subnet may get, in order: the pools' (up to `limit` each), or
+// Docker's predefined 172.18-31.0.0/16 then 192.168.x.0/20 when no pool is given.
+std::vector<Subnet> pool_subnets(const std::vector<AddressPool>& pools, size_t limit = 4096);
 
 // Docker's MAC for an IPv4 address: 02:42 then the four bytes.
 std::string mac_for_ip(uint32_t ip);

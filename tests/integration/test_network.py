@@ -26,6 +26,7 @@ class NetDaemon(Daemon):
         self.bip = f"10.{self.net_octet}.0.1/24"
         self.table = "berth_" + self.bridge
         self.test_bridges = []
+        self.net_args = ["--bip", self.bip]
 
     def start(self):
         with open(os.path.join(self.base, "daemon.json"), "w") as f:
@@ -35,7 +36,7 @@ class NetDaemon(Daemon):
             [binary("berthd"), "-H", self.host, "--data-root", self.data_root,
              "--exec-root", self.exec_root, "--pidfile", os.path.join(self.base, "berthd.pid"),
              "--cgroup-parent", self.cgroup_parent, "--config-file",
-             os.path.join(self.base, "daemon.json"), "--bridge", self.bridge, "--bip", self.bip],
+             os.path.join(self.base, "daemon.json"), "--bridge", self.bridge, *self.net_args],
             stdout=log, stderr=log, stdin=subprocess.DEVNULL)
         deadline = time.time() + 20
         while time.time() < deadline:
@@ -423,3 +424,49 @@ def test_embedded_dns_answers_over_tcp(nd, dk):
     finally:
         dk("rm", "-f", srv, cli, check=False)
         dk("network", "rm", net, check=False)
+
+
+def test_default_address_pool(tmp_path):
+    """--default-address-pool without --bip: the default bridge and networks created without
+    --subnet get /26s carved in order from the pool, the same ones after a restart."""
+    d = NetDaemon(str(tmp_path))
+    o = d.net_octet
+    d.net_args = ["--default-address-pool", f"base=10.{o}.128.0/17,size=26"]
+    env = dict(os.environ, DOCKER_HOST=d.host, DOCKER_CONFIG=str(tmp_path / "dcfg"))
+
+    def dk(*args):
+        r = subprocess.run(["docker", *args], capture_output=True, text=True, env=env,
+                           timeout=60)
+        assert r.returncode == 0, f"docker {args}: {r.stderr}\n{d.log()}"
+        return r.stdout
+
+    def subnet(net):
+        return json.loads(dk("network", "inspect", net))[0]["IPAM"]["Config"][0]
+
+    try:
+        d.start()
+        r = subprocess.run([binary("berth"), "-H", d.host, "image", "bootstrap"],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        assert subnet("bridge") == {"Subnet": f"10.{o}.128.0/26", "Gateway": f"10.{o}.128.1"}
+        nets = [f"{d.prefix}-pool{i}" for i in range(2)]
+        for i, n in enumerate(nets):
+            br = "bt" + uuid.uuid4().hex[:6]
+            d.test_bridges.append(br)
+            dk("network", "create", "-o", f"com.docker.network.bridge.name={br}", n)
+        assert subnet(nets[0])["Subnet"] == f"10.{o}.128.64/26"
+        assert subnet(nets[1])["Subnet"] == f"10.{o}.128.128/26"
+        out = dk("run", "--rm", "--network", nets[1], "busybox", "ip", "-4", "addr", "show", "eth0")
+        assert f"inet 10.{o}.128.130/26" in out
+        out = dk("run", "--rm", "busybox", "ip", "-4", "addr", "show", "eth0")
+        assert f"inet 10.{o}.128.2/26" in out
+        d.stop()
+        d.start()
+        assert subnet("bridge")["Subnet"] == f"10.{o}.128.0/26"
+        assert subnet(nets[0])["Subnet"] == f"10.{o}.128.64/26"
+        for n in nets:
+            dk("network", "rm", n)
+    finally:
+        d.cleanup()
+        d.net_cleanup()
+        assert not mounts_under(str(tmp_path))

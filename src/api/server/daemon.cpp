@@ -61,6 +61,14 @@ Status apply_config_file(const std::string& path, DaemonOptions* o, bool require
   for (auto& r : json_strings(j, "insecure-registries")) o->engine.insecure_registries.push_back(r);
   if (j.contains("bridge")) o->engine.bridge = json_string(j, "bridge");
   if (j.contains("bip")) o->engine.bip = json_string(j, "bip");
+  // "default-address-pools": [{"base": "10.10.0.0/16", "size": 24}], as dockerd's daemon.json.
+  if (j.contains("default-address-pools") && j["default-address-pools"].is_array())
+    for (auto& p : j["default-address-pools"])
+      if (p.is_object())
+        o->engine.default_pools.push_back("base=" + json_string(p, "base") +
+                                          (p.contains("size") && p["size"].is_number_integer()
+                                               ? ",size=" + std::to_string(p["size"].get<int>())
+                                               : ""));
   if (j.contains("iptables") && j["iptables"].is_boolean()) o->engine.iptables = j["iptables"];
   if (j.contains("log-driver")) o->engine.log_defaults.driver = json_string(j, "log-driver");
   if (j.contains("log-opts") && j["log-opts"].is_object())
@@ -109,6 +117,7 @@ Result<DaemonOptions> parse_daemon_args(int argc, char** argv, bool* exit_now) {
     if (name == "--config-file") o.config_file = value;
   BERTH_TRY(apply_config_file(o.config_file.empty() ? "/etc/berth/daemon.json" : o.config_file, &o,
                               !o.config_file.empty()));
+  bool pools_from_flags = false;
   for (auto& [name, value] : flags) {
     if (name == "--host")
       o.hosts.push_back(value);
@@ -130,12 +139,12 @@ Result<DaemonOptions> parse_daemon_args(int argc, char** argv, bool* exit_now) {
       o.engine.bridge = value;
     else if (name == "--bip")
       o.engine.bip = value;
-    else if (name == "--default-address-pool")
-      o.engine.default_pool = value.substr(
-          value.find("base=") == std::string::npos ? 0 : value.find("base=") + 5,
-          value.find(',') == std::string::npos ? std::string::npos
-                                               : value.find(',') - value.find("base=") - 5);
-    else if (name == "--iptables")
+    else if (name == "--default-address-pool") {
+      // The flags replace daemon.json's pools; each is checked when the networks open.
+      if (!pools_from_flags) o.engine.default_pools.clear();
+      pools_from_flags = true;
+      o.engine.default_pools.push_back(value);
+    } else if (name == "--iptables")
       o.engine.iptables = value != "false";
     else if (name == "--log-driver")
       o.engine.log_defaults.driver = value;

@@ -43,6 +43,27 @@ TEST(Ipam, RangeAndOverlap) {
   EXPECT_EQ(mac_for_ip(*parse_ip("172.17.0.2")), "02:42:ac:11:00:02");
 }
 
+TEST(Ipam, AddressPools) {
+  auto p = parse_address_pool("base=10.10.0.0/16,size=24");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->base.str(), "10.10.0.0/16");
+  EXPECT_EQ(p->size, 24);
+  auto subnets = pool_subnets({*p});
+  ASSERT_EQ(subnets.size(), 256u);
+  EXPECT_EQ(subnets[0].str(), "10.10.0.0/24");
+  EXPECT_EQ(subnets[1].str(), "10.10.1.0/24");
+  EXPECT_EQ(subnets.back().str(), "10.10.255.0/24");
+  auto small = *parse_address_pool("base=10.1.2.0/24,size=26");
+  ASSERT_EQ(pool_subnets({small, *p}).size(), 4u + 256u);
+  EXPECT_EQ(pool_subnets({small})[3].str(), "10.1.2.192/26");
+  EXPECT_EQ(parse_address_pool("base=10.20.0.0/16")->size, 24);
+  EXPECT_FALSE(parse_address_pool("base=10.20.0.0/16,size=8").ok());
+  EXPECT_FALSE(parse_address_pool("size=24").ok());
+  EXPECT_FALSE(parse_address_pool("base=10.20.0.1/16,size=24").ok());
+  EXPECT_FALSE(parse_address_pool("base=10.20.0.0/16,mask=24").ok());
+  EXPECT_EQ(pool_subnets({}).front().str(), "172.18.0.0/16");
+}
+
 TEST(Dns, ParsesAndAnswers) {
   // id 0x1234, RD, one question "Web.Local" A IN
   std::string q("\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00", 12);
