@@ -281,7 +281,7 @@ Result<CreateResult> Engine::create_container(const CreateRequest& request) {
   return CreateResult{c.id, {}};
 }
 
-Status Engine::remove_container(const std::string& ref, bool force) {
+Status Engine::remove_container(const std::string& ref, bool force, bool remove_volumes) {
   std::unique_lock lock(mu_);
   BERTH_TRY_ASSIGN(auto e, find(ref));
   if (e->c.running()) {
@@ -295,16 +295,16 @@ Status Engine::remove_container(const std::string& ref, bool force) {
     BERTH_TRY(wait_exit_locked(lock, e, 30));
   }
   if (e->removed) return ok_status();
-  return remove_locked(e);
+  return remove_locked(e, remove_volumes);
 }
 
-Status Engine::remove_locked(const std::shared_ptr<Entry>& e) {
+Status Engine::remove_locked(const std::shared_ptr<Entry>& e, bool remove_volumes) {
   const std::string id = e->c.id;
   e->c.state.status = RunState::kRemoving;
   (void)unmount_rootfs(rootfs_path(id));
   BERTH_TRY_CTX(db_->remove(store::Table::kContainers, id), "remove container " + id);
   entries_.erase(id);
-  if (e->c.auto_remove()) remove_anonymous_volumes(e->c);
+  if (remove_volumes || e->c.auto_remove()) remove_anonymous_volumes(e->c);
   ++e->restart_token;
   publish(e->c, "destroy");
   e->removed = true;

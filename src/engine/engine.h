@@ -127,7 +127,8 @@ class Engine {
   Status stop_container(const std::string& ref, std::optional<int> timeout,
                         const std::string& signal);
   Status kill_container(const std::string& ref, const std::string& signal);
-  Status remove_container(const std::string& ref, bool force);
+  // `remove_volumes` (rm -v) also removes the container's anonymous volumes no one else uses.
+  Status remove_container(const std::string& ref, bool force, bool remove_volumes = false);
   Status restart_container(const std::string& ref, std::optional<int> timeout,
                            const std::string& signal);
   Status pause_container(const std::string& ref);
@@ -238,7 +239,7 @@ class Engine {
   Status start_locked(std::unique_lock<std::mutex>& lock, const std::shared_ptr<Entry>& e);
   void monitor(std::shared_ptr<Entry> e);
   void on_exit(const std::shared_ptr<Entry>& e, int exit_code, int64_t finished_at, bool oom);
-  Status remove_locked(const std::shared_ptr<Entry>& e);
+  Status remove_locked(const std::shared_ptr<Entry>& e, bool remove_volumes = false);
   Status wait_exit_locked(std::unique_lock<std::mutex>& lock, const std::shared_ptr<Entry>& e,
                           int timeout_secs);
   void restore();

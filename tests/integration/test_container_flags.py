@@ -213,3 +213,19 @@ def test_non_root_user_has_no_effective_caps_and_exec_keeps_the_user(tool, name)
         assert out.stdout.split()[1] == "00000000a80425fb"
     finally:
         tool("rm", "-f", name)
+
+
+def test_rm_v_removes_anonymous_volumes_only(tool, name):
+    named = name + "-named"
+    tool("create", "--name", name, "-v", "/anon", "-v", f"{named}:/named", "busybox", "true",
+         check=True)
+    mounts = json.loads(tool("inspect", name, check=True).stdout)[0]["Mounts"]
+    anon = next(m["Name"] for m in mounts if m["Destination"] == "/anon")
+    try:
+        tool("rm", "-v", name, check=True)
+        names = tool("volume", "ls", "-q", check=True).stdout.split()
+        assert anon not in names  # the anonymous volume went with the container
+        assert named in names     # a named one stays, as with docker rm -v
+    finally:
+        tool("rm", "-f", name)
+        tool("volume", "rm", "-f", anon, named)

@@ -382,7 +382,7 @@ void add_container_routes(Router& router, Engine& engine) {
              });
   router.add("DELETE", "/containers/{id}",
              [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
-               BERTH_TRY(e->remove_container(p.at("id"), r.query_bool("force")));
+               BERTH_TRY(e->remove_container(p.at("id"), r.query_bool("force"), r.query_bool("v")));
                return w.send(204, "", "");
              });
 }
