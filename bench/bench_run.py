@@ -49,6 +49,8 @@ def make_bundle(base):
     spec["process"]["terminal"] = False
     spec["process"]["args"] = ["/bin/true"]
     spec["root"] = {"path": "rootfs", "readonly": True}
+    # Under this run's own cgroup parent (removed at the end), not each runtime's default.
+    spec.setdefault("linux", {})["cgroupsPath"] = f"/berth-bench-{os.getpid()}/run"
     with open(os.path.join(base, "config.json"), "w") as f:
         json.dump(spec, f)
     return base
