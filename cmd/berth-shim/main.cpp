@@ -26,7 +26,10 @@ int main(int argc, char** argv) {
       c.log_max_size = atoll(value().c_str());
     else if (a == "--log-max-file")
       c.log_max_files = atoi(value().c_str());
-    else if (a == "--cgroup-root")
+    else if (a == "--log-attr" && i + 2 < argc) {
+      std::string key = value();
+      c.log_attrs.emplace_back(key, value());
+    } else if (a == "--cgroup-root")
       c.cgroup_root = value();
     else if (a == "--ready-fd")
       c.ready_fd = atoi(value().c_str());
@@ -50,6 +53,7 @@ int main(int argc, char** argv) {
         "FILE]\n"
         "                  [--log-driver json-file|local|none] [--log-max-size BYTES] "
         "[--log-max-file N]\n"
+        "                  [--log-attr KEY VALUE]...\n"
         "                  [--tty] [--open-stdin] [--stdin-once] [--ready-fd N] [--foreground]\n");
     return 2;
   }

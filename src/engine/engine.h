@@ -81,9 +81,10 @@ struct LogOptions {
   bool stderr = true;
   bool follow = false;
   bool timestamps = false;
-  long long tail = -1;  // -1 = all
-  int64_t since = 0;    // unix nanos, 0 = from the start
-  int64_t until = 0;    // unix nanos, 0 = no end
+  bool details = false;  // each line starts with its log attributes and a space (log_attrs.h)
+  long long tail = -1;   // -1 = all
+  int64_t since = 0;     // unix nanos, 0 = from the start
+  int64_t until = 0;     // unix nanos, 0 = no end
 };
 
 // One log entry: stream 1 = stdout, 2 = stderr.

@@ -4,6 +4,7 @@
 
 #include "engine/engine.h"
 #include "engine/engine_entry.h"
+#include "engine/log_attrs.h"
 #include "engine/log_config.h"
 #include "engine/log_reader.h"
 
@@ -70,8 +71,13 @@ Status Engine::read_logs(const std::string& ref, const LogOptions& options, cons
   size_t first = 0;
   if (options.tail >= 0 && lines.size() > static_cast<size_t>(options.tail))
     first = lines.size() - static_cast<size_t>(options.tail);
+  // docker logs --details: the attributes and a space before each line, even when there are none.
+  auto emit = [&](const LogEntry& l) {
+    if (!options.details) return sink(l.stream, l.data, l.time);
+    return sink(l.stream, log_details(l.attrs) + " " + l.data, l.time);
+  };
   for (size_t i = first; i < lines.size(); ++i)
-    if (!sink(lines[i].stream, lines[i].data, lines[i].time)) return ok_status();
+    if (!emit(lines[i])) return ok_status();
   if (!options.follow) return ok_status();
 
   // Follow: read new entries as the shim appends them (following its rotations) until the
@@ -85,7 +91,7 @@ Status Engine::read_logs(const std::string& ref, const LogOptions& options, cons
     }
     std::vector<LogEntry> fresh = follower.poll();
     for (auto& l : fresh)
-      if (wanted(l) && !sink(l.stream, l.data, l.time)) return ok_status();
+      if (wanted(l) && !emit(l)) return ok_status();
     if (!running && fresh.empty()) return ok_status();
     if (fresh.empty()) {
       // An empty write probes whether the client is still there.

@@ -12,6 +12,7 @@
 #include "base/time.h"
 #include "engine/engine.h"
 #include "engine/engine_entry.h"
+#include "engine/log_attrs.h"
 #include "engine/log_config.h"
 #include "engine/rootfs_mount.h"
 #include "engine/spec_builder.h"
@@ -67,6 +68,9 @@ Status Engine::start_locked(std::unique_lock<std::mutex>&, const std::shared_ptr
   launch.log_driver = log.driver;
   launch.log_max_size = log.max_size;
   launch.log_max_files = log.max_files;
+  auto attrs = log_attributes(c);
+  if (!attrs) return std::move(attrs).error().context("failed to initialize logging driver");
+  launch.log_attrs = std::move(*attrs);
   launch.tty = c.tty();
   launch.open_stdin = c.config.value("OpenStdin", false);
   launch.stdin_once = c.config.value("StdinOnce", false);

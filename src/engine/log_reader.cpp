@@ -20,6 +20,9 @@ bool parse_json_line(std::string_view line, LogEntry* out) {
   int64_t t = 0;
   parse_rfc3339(json_string(*j, "time"), &t);
   out->time = t;
+  if (j->contains("attrs") && (*j)["attrs"].is_object())
+    for (auto& [k, v] : (*j)["attrs"].items())
+      if (v.is_string()) out->attrs.emplace_back(k, v.get<std::string>());
   return true;
 }
 
@@ -58,7 +61,8 @@ size_t decode_log_records(LogFormat format, std::string_view data, std::vector<L
     if (!n) return data.size();
     if (*n == 0) break;
     used += *n;
-    out->push_back({rec.source == "stderr" ? 2 : 1, rec.text(), rec.time_nano});
+    out->push_back(
+        {rec.source == "stderr" ? 2 : 1, rec.text(), rec.time_nano, std::move(rec.attrs)});
   }
   return used;
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/unique_fd.h"
+#include "shim/log_format.h"
 
 namespace berth::engine {
 
@@ -20,6 +21,7 @@ struct LogEntry {
   int stream = 1;  // 1 stdout, 2 stderr
   std::string data;
   int64_t time = 0;  // unix nanos
+  shim::LogAttrs attrs;
 };
 
 enum class LogFormat { kJsonFile, kLocal };

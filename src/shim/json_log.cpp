@@ -4,7 +4,7 @@
 
 namespace berth::shim {
 
-void append_json_string(std::string* out, std::string_view s) {
+void append_json_string(std::string* out, std::string_view s, bool html_safe) {
   static const char kHex[] = "0123456789abcdef";
   out->push_back('"');
   for (unsigned char c : s) {
@@ -25,7 +25,7 @@ void append_json_string(std::string* out, std::string_view s) {
         *out += "\\t";
         break;
       default:
-        if (c < 0x20) {
+        if (c < 0x20 || (html_safe && (c == '<' || c == '>' || c == '&'))) {
           *out += "\\u00";
           out->push_back(kHex[c >> 4]);
           out->push_back(kHex[c & 15]);
@@ -37,12 +37,31 @@ void append_json_string(std::string* out, std::string_view s) {
   out->push_back('"');
 }
 
-std::string json_log_entry(std::string_view line, const char* stream, int64_t nanos) {
+std::string json_log_attrs(const LogAttrs& attrs) {
+  if (attrs.empty()) return "";
+  std::string out = "{";
+  for (auto& [key, value] : attrs) {
+    if (out.size() > 1) out.push_back(',');
+    append_json_string(&out, key, true);
+    out.push_back(':');
+    append_json_string(&out, value, true);
+  }
+  out.push_back('}');
+  return out;
+}
+
+std::string json_log_entry(std::string_view line, const char* stream, int64_t nanos,
+                           std::string_view attrs) {
   std::string out = "{\"log\":";
   append_json_string(&out, line);
   out += ",\"stream\":\"";
   out += stream;
-  out += "\",\"time\":\"";
+  out += '"';
+  if (!attrs.empty()) {
+    out += ",\"attrs\":";
+    out += attrs;
+  }
+  out += ",\"time\":\"";
   // Go's RFC3339Nano, as Docker writes it: trailing zeros of the fraction dropped.
   std::string t = format_rfc3339_nano(nanos);
   auto dot = t.find('.');

@@ -57,6 +57,12 @@ std::string encode_local_entry(const LocalEntry& e) {
     }
     put_bytes(&msg, 5, meta);
   }
+  for (auto& [key, value] : e.attrs) {
+    std::string attr;
+    if (!key.empty()) put_bytes(&attr, 1, key);
+    if (!value.empty()) put_bytes(&attr, 2, value);
+    put_bytes(&msg, 6, attr);
+  }
   std::string out;
   out.reserve(msg.size() + 8);
   put_be32(&out, static_cast<uint32_t>(msg.size()));

@@ -1,5 +1,5 @@
-// Docker's local log driver record: decoding (see log_format.h).  Unknown fields (attrs, or
-// anything a newer writer adds) are skipped, as protobuf readers do.
+// Docker's local log driver record: decoding (see log_format.h).  Unknown fields (anything a
+// newer writer adds) are skipped, as protobuf readers do.
 #include "shim/local_log_wire.h"
 #include "shim/log_format.h"
 
@@ -80,6 +80,25 @@ bool decode_metadata(std::string_view data, LocalEntry* e) {
   return true;
 }
 
+bool decode_attr(std::string_view data, LocalEntry* e) {
+  Reader r(data);
+  std::string_view key, value;
+  while (!r.done()) {
+    uint64_t tag;
+    if (!r.varint(&tag)) return false;
+    int field = static_cast<int>(tag >> 3), type = static_cast<int>(tag & 7);
+    if (field == 1 && type == wire::kLengthDelimited) {
+      if (!r.bytes(&key)) return false;
+    } else if (field == 2 && type == wire::kLengthDelimited) {
+      if (!r.bytes(&value)) return false;
+    } else if (!r.skip(type)) {
+      return false;
+    }
+  }
+  e->attrs.emplace_back(key, value);
+  return true;
+}
+
 bool decode_message(std::string_view data, LocalEntry* e) {
   Reader r(data);
   while (!r.done()) {
@@ -101,6 +120,8 @@ bool decode_message(std::string_view data, LocalEntry* e) {
       e->partial = v != 0;
     } else if (field == 5 && type == wire::kLengthDelimited) {
       if (!r.bytes(&s) || !decode_metadata(s, e)) return false;
+    } else if (field == 6 && type == wire::kLengthDelimited) {
+      if (!r.bytes(&s) || !decode_attr(s, e)) return false;
     } else if (!r.skip(type)) {
       return false;
     }

@@ -16,6 +16,10 @@ Result<LogWriter> LogWriter::open(const LogSettings& s) {
   if (s.driver != "json-file" && s.driver != "local")
     return make_error(Code::kInvalidArgument, "unknown log driver " + s.driver);
   w.local_ = s.driver == "local";
+  if (w.local_)
+    w.record_.attrs = s.attrs;
+  else
+    w.json_attrs_ = json_log_attrs(s.attrs);
   BERTH_TRY_ASSIGN(w.file_, RotatingFile::open(s.path, s.max_size, s.max_files));
   return w;
 }
@@ -24,10 +28,14 @@ void LogWriter::emit(int stream, std::string_view chunk, bool terminated) {
   if (!file_.is_open()) return;
   int64_t now = now_nanos();
   if (!local_) {
-    file_.append(json_log_entry(chunk, kStreams[stream], now));
+    file_.append(json_log_entry(chunk, kStreams[stream], now, json_attrs_));
     return;
   }
-  LocalEntry e;
+  LocalEntry& e = record_;
+  e.partial = false;
+  e.last = false;
+  e.partial_id.clear();
+  e.ordinal = 0;
   e.source = kStreams[stream];
   e.time_nano = now;
   e.line = terminated ? chunk.substr(0, chunk.size() - 1) : chunk;

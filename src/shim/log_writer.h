@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "base/error.h"
+#include "shim/log_format.h"
 #include "shim/rotating_file.h"
 
 namespace berth::shim {
@@ -18,6 +19,7 @@ struct LogSettings {
   std::string path;                  // "" (or driver "none"): nothing is stored
   int64_t max_size = -1;             // bytes per file, -1 = no rotation
   int max_files = 1;
+  LogAttrs attrs;  // recorded with every entry (sorted by key)
 };
 
 class LogWriter {
@@ -34,6 +36,10 @@ class LogWriter {
   void emit(int stream, std::string_view chunk, bool terminated);
   bool local_ = false;
   RotatingFile file_;
+  // The attributes, encoded once: json-file's "attrs" object; for local they ride in record_,
+  // the entry reused for every message.
+  std::string json_attrs_;
+  LocalEntry record_;
   std::string pending_[2];
   // The message being split into partial entries (local format), per stream.
   int32_t ordinal_[2] = {0, 0};

@@ -149,8 +149,8 @@ int shim_main(const ShimConfig& config) {
     report_error(s, st.error());
     return 1;
   }
-  auto log = LogWriter::open(
-      {config.log_driver, config.log_path, config.log_max_size, config.log_max_files});
+  auto log = LogWriter::open({config.log_driver, config.log_path, config.log_max_size,
+                              config.log_max_files, config.log_attrs});
   if (!log) {
     report_error(s, log.error());
     return 1;

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "shim/log_format.h"
+
 namespace berth::shim {
 
 struct ShimConfig {
@@ -13,6 +15,7 @@ struct ShimConfig {
   std::string log_driver = "json-file";  // json-file | local | none
   int64_t log_max_size = -1;             // bytes per log file, -1 = no rotation
   int log_max_files = 1;
+  LogAttrs log_attrs;  // recorded with every log entry
   std::string cgroup_root = "/sys/fs/cgroup";
   bool tty = false, open_stdin = false, stdin_once = false;
   int ready_fd = -1;

@@ -61,6 +61,7 @@ Result<pid_t> launch(const ShimLaunch& l) {
                                    std::to_string(l.log_max_files),
                                    "--ready-fd",
                                    std::to_string(wr.get())};
+  for (auto& [key, value] : l.log_attrs) args.insert(args.end(), {"--log-attr", key, value});
   if (l.tty) args.push_back("--tty");
   if (l.open_stdin) args.push_back("--open-stdin");
   if (l.stdin_once) args.push_back("--stdin-once");

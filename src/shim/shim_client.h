@@ -26,6 +26,7 @@
 
 #include "base/error.h"
 #include "base/unique_fd.h"
+#include "shim/log_format.h"
 
 namespace berth::shim {
 
@@ -39,6 +40,7 @@ struct ShimLaunch {
   std::string log_driver = "json-file";  // json-file | local | none (shim/log_format.h)
   int64_t log_max_size = -1;             // rotate past this many bytes (-1 = never)
   int log_max_files = 1;                 // files kept, the live one included
+  LogAttrs log_attrs;                    // recorded with every entry (shim/log_format.h)
   bool tty = false;                      // process.terminal: the shim makes the pty
   bool open_stdin = false;               // keep a stdin pipe that attachers write to
   bool stdin_once = false;               // close it when the first attacher with stdin detaches

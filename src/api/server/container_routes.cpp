@@ -158,6 +158,7 @@ Status logs(Engine& engine, http::Request& request, http::ResponseWriter& w,
                       "Bad parameters: you must choose at least one stream");
   o.follow = request.query_bool("follow");
   o.timestamps = request.query_bool("timestamps");
+  o.details = request.query_bool("details");
   std::string tail = request.query_value("tail", "all");
   long long n;
   if (tail != "all" && parse_int64(tail, &n)) o.tail = n;

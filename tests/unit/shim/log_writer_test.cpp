@@ -112,20 +112,24 @@ TEST(LocalLog, MatchesProtobufWireBytes) {
   EXPECT_EQ(encode_local_entry(e), want);
 }
 
+// Wraps a LogEntry message in the local format's framing.
+std::string framed(const std::string& msg) {
+  std::string out;
+  uint32_t n = static_cast<uint32_t>(msg.size());
+  for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<char>(n >> s));
+  out += msg;
+  for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<char>(n >> s));
+  return out;
+}
+
 TEST(LocalLog, SkipsUnknownFieldsAndWaitsForWholeRecords) {
   LocalEntry e;
   e.source = "stdout";
   e.line = "x";
   std::string rec = encode_local_entry(e);
-  // attrs (field 6, a message) as a newer Docker writes them: skipped.
-  std::string msg = rec.substr(4, rec.size() - 8) + "\x32\x06\x0a\x01k\x12\x01v";
-  std::string with_attrs;
-  uint32_t n = static_cast<uint32_t>(msg.size());
-  for (int s = 24; s >= 0; s -= 8) with_attrs.push_back(static_cast<char>(n >> s));
-  with_attrs += msg;
-  for (int s = 24; s >= 0; s -= 8) with_attrs.push_back(static_cast<char>(n >> s));
+  // A field this reader does not know (7, a string): skipped.
   LocalEntry back;
-  auto got = decode_local_entry(with_attrs, &back);
+  auto got = decode_local_entry(framed(rec.substr(4, rec.size() - 8) + "\x3a\x01z"), &back);
   ASSERT_TRUE(got.ok()) << got.error().message;
   EXPECT_EQ(back.line, "x");
 
@@ -134,6 +138,62 @@ TEST(LocalLog, SkipsUnknownFieldsAndWaitsForWholeRecords) {
   std::string broken = rec;
   broken.back() = 9;
   EXPECT_EQ(decode_local_entry(broken, &back).error().code, Code::kDataLoss);
+}
+
+TEST(LocalLog, AttrsAreDockersRepeatedLogAttr) {
+  LocalEntry e;
+  e.source = "stdout";
+  e.line = "x";
+  e.attrs = {{"a", "1"}, {"E", "x y"}, {"empty", ""}};
+  std::string rec = encode_local_entry(e);
+  // attrs = 6 (repeated LogAttr{key = 1, value = 2}), as Go's marshaller writes them.
+  EXPECT_EQ(rec.substr(4, rec.size() - 8), std::string("\x0a\x06stdout\x1a\x01x"
+                                                       "\x32\x06\x0a\x01"
+                                                       "a\x12\x01"
+                                                       "1"
+                                                       "\x32\x08\x0a\x01"
+                                                       "E\x12\x03x y"
+                                                       "\x32\x07\x0a\x05"
+                                                       "empty"));
+  LocalEntry back;
+  auto got = decode_local_entry(rec, &back);
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  EXPECT_EQ(*got, rec.size());
+  EXPECT_EQ(back.attrs, e.attrs);
+  EXPECT_EQ(back.line, "x");
+}
+
+TEST(JsonLog, AttrsObjectBetweenStreamAndTime) {
+  EXPECT_EQ(json_log_attrs({}), "");
+  std::string attrs = json_log_attrs({{"E", "x"}, {"a", "<1&\"2\">"}});
+  EXPECT_EQ(attrs, "{\"E\":\"x\",\"a\":\"\\u003c1\\u0026\\\"2\\\"\\u003e\"}");
+  EXPECT_EQ(json_log_entry("hi\n", "stdout", 0, attrs),
+            "{\"log\":\"hi\\n\",\"stream\":\"stdout\",\"attrs\":" + attrs +
+                ",\"time\":\"1970-01-01T00:00:00Z\"}\n");
+}
+
+TEST(LogWriter, RecordsAttrsWithEveryEntry) {
+  TempDir dir;
+  LogAttrs attrs = {{"a", "1"}, {"tag", "t"}};
+  {
+    auto log = LogWriter::open({"json-file", dir.path() + "/j.log", -1, 1, attrs});
+    ASSERT_TRUE(log.ok());
+    log->write(0, "one\ntwo\n");
+  }
+  auto text = read_file(dir.path() + "/j.log");
+  ASSERT_TRUE(text.ok());
+  for (auto& line : split(*text, '\n'))
+    if (!line.empty())
+      EXPECT_NE(line.find(",\"attrs\":{\"a\":\"1\",\"tag\":\"t\"},"), std::string::npos) << line;
+  {
+    auto log = LogWriter::open({"local", dir.path() + "/l.log", -1, 1, attrs});
+    ASSERT_TRUE(log.ok());
+    log->write(1, "one\ntwo\n");
+  }
+  auto entries = read_local(dir.path() + "/l.log");
+  ASSERT_EQ(entries.size(), 2u);
+  for (auto& e : entries) EXPECT_EQ(e.attrs, attrs);
+  EXPECT_EQ(entries[1].text(), "two\n");
 }
 
 TEST(LocalLog, WriterSplitsLongLinesIntoPartials) {
