@@ -182,9 +182,10 @@ TEST(LogWriter, RecordsAttrsWithEveryEntry) {
   }
   auto text = read_file(dir.path() + "/j.log");
   ASSERT_TRUE(text.ok());
-  for (auto& line : split(*text, '\n'))
-    if (!line.empty())
-      EXPECT_NE(line.find(",\"attrs\":{\"a\":\"1\",\"tag\":\"t\"},"), std::string::npos) << line;
+  for (auto& line : split(*text, '\n')) {
+    if (line.empty()) continue;
+    EXPECT_NE(line.find(",\"attrs\":{\"a\":\"1\",\"tag\":\"t\"},"), std::string::npos) << line;
+  }
   {
     auto log = LogWriter::open({"local", dir.path() + "/l.log", -1, 1, attrs});
     ASSERT_TRUE(log.ok());
