@@ -1,12 +1,14 @@
 #include "network/controller.h"
 
 #include <algorithm>
+#include <set>
 
 #include "base/file.h"
 #include "base/log.h"
 #include "base/random_id.h"
 #include "base/strings.h"
 #include "base/time.h"
+#include "network/host_routes.h"
 #include "network/netlink.h"
 
 namespace berth::network {
@@ -179,10 +181,15 @@ std::vector<Json> Controller::list() {
 
 Result<Subnet> Controller::pick_subnet(const std::string& except_id) {
   std::vector<Subnet> used;
-  for (auto& [id, n] : networks_)
+  std::set<std::string> own_bridges;
+  for (auto& [id, n] : networks_) {
+    own_bridges.insert(json_string(n, "_bridge"));
     if (id != except_id)
       for (auto& c : n["IPAM"]["Config"])
         if (auto s = parse_subnet(json_string(c, "Subnet"), false); s) used.push_back(*s);
+  }
+  // As dockerd: never a subnet the host already routes elsewhere (a LAN, a VPN).
+  for (auto& r : host_routes(own_bridges)) used.push_back(r);
   for (auto& c : pool_subnets(pools_))
     if (std::none_of(used.begin(), used.end(), [&](const Subnet& u) { return u.overlaps(c); }))
       return c;

@@ -168,3 +168,31 @@ def test_volume_prune(docker, berth, name):
     assert lines[3] == "" and lines[4].startswith("Total reclaimed space: ")
     d, b = both(docker, berth, "volume", "prune", "-f", "-a", "--filter", "label=prune=" + name)
     assert b.stdout == d.stdout and b.returncode == d.returncode == 0
+
+
+def test_network_without_subnet_avoids_host_routes(docker, name):
+    """As dockerd: a network created without --subnet skips a pool subnet the host already
+    routes (here through a bridge the test makes and removes)."""
+    import ipaddress
+    import subprocess
+    import uuid
+
+    def subnet_of(net):
+        r = docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Subnet}}", net,
+                   check=True)
+        return ipaddress.ip_network(r.stdout.strip())
+
+    docker("network", "create", name + "-a", check=True)
+    first = subnet_of(name + "-a")
+    docker("network", "rm", name + "-a", check=True)
+    link = "btr" + uuid.uuid4().hex[:8]
+    subprocess.run(["ip", "link", "add", link, "type", "bridge"], check=True)
+    try:
+        subprocess.run(["ip", "link", "set", link, "up"], check=True)
+        subprocess.run(["ip", "route", "add", str(first), "dev", link], check=True)
+        docker("network", "create", name + "-b", check=True)
+        second = subnet_of(name + "-b")
+        assert not second.overlaps(first), (first, second)
+    finally:
+        docker("network", "rm", name + "-b")
+        subprocess.run(["ip", "link", "del", link], capture_output=True)
