@@ -693,7 +693,7 @@ Result<BuildResult> build(Backend& backend, const std::string& context_dir,
                                          options.source_date_epoch);
     if (!final_image) return final_image.error();
   }
-  for (auto& t : options.tags) BERTH_TRY(backend.images().tag(*final_image, t));
+  for (auto& t : options.tags) BERTH_TRY(backend.tag(*final_image, t));
   BuildResult res;
   res.image_id = *final_image;
   res.steps = bc.steps;

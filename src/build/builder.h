@@ -24,6 +24,8 @@ class Backend {
  public:
   virtual ~Backend() = default;
   virtual image::ImageStore& images() = 0;
+  // Names the result (-t): through the engine, which reports it as an image `tag` event.
+  virtual Status tag(const std::string& image_id, const std::string& ref) = 0;
   // A directory on the image store's filesystem for layer tars (moved into the store).
   virtual std::string tmp_dir() = 0;
   // A persistent directory for RUN --mount=type=cache (kept across builds, gone on prune).

@@ -25,6 +25,9 @@ class EngineBackend : public build::Backend {
   explicit EngineBackend(Engine& e) : e_(e) {}
 
   image::ImageStore& images() override { return e_.images(); }
+  Status tag(const std::string& image_id, const std::string& ref) override {
+    return e_.tag_image(image_id, ref);
+  }
 
   std::string tmp_dir() override {
     std::string d = e_.options().data_root + "/tmp";

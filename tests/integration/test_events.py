@@ -146,3 +146,18 @@ def test_network_connect_disconnect_events_and_sdk(docker, daemon, name):
         client.close()
     assert got == [("network", "create", net), ("network", "connect", net),
                    ("network", "disconnect", net), ("network", "destroy", net)], got
+
+
+def test_build_tag_event(berth, docker, name, tmp_path):
+    """-t on a build names the image through the engine: a `tag` event as dockerd sends."""
+    (tmp_path / "Dockerfile").write_text("FROM busybox\nLABEL built=yes\n")
+    tag = f"{name.lower()}:built"
+    since = str(time.time() - 0.1)
+    berth("build", "-q", "-t", tag, str(tmp_path), check=True, timeout=120)
+    try:
+        built = image_id(docker, tag)
+        got = events(docker, since, "type=image", "event=tag")
+        # The image's labels come along in the attributes, as dockerd puts them.
+        assert ("image", "tag", built, {"name": tag, "built": "yes"}) in got, got
+    finally:
+        berth("rmi", "-f", tag)
