@@ -16,6 +16,7 @@
 
 #include "base/file.h"
 #include "base/strings.h"
+#include "cli/tar.h"
 
 namespace berth::cli {
 namespace {
@@ -70,45 +71,6 @@ std::string to_regex(const std::string& pattern) {
   return re + "$";
 }
 
-// A tar header number: zero-padded octal filling width-1 bytes, then NUL.
-void put_octal(char* field, size_t width, uint64_t value) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%0*llo", static_cast<int>(width - 1),
-                static_cast<unsigned long long>(value));
-  std::memcpy(field, buf, width - 1);
-  field[width - 1] = '\0';
-}
-
-std::string pax_record(const std::string& key, const std::string& value) {
-  std::string body = " " + key + "=" + value + "\n";
-  size_t len = body.size() + 1;
-  while (std::to_string(len).size() + body.size() != len) ++len;
-  return std::to_string(len) + body;
-}
-
-std::string header(const std::string& name, int mode, uint64_t size, int64_t mtime, char type,
-                   const std::string& link) {
-  std::string block(512, '\0');
-  char* h = block.data();
-  std::memcpy(h, name.data(), std::min<size_t>(name.size(), 100));
-  put_octal(h + 100, 8, static_cast<uint64_t>(mode & 07777));
-  put_octal(h + 108, 8, 0);
-  put_octal(h + 116, 8, 0);
-  put_octal(h + 124, 12, size);
-  put_octal(h + 136, 12, static_cast<uint64_t>(mtime < 0 ? 0 : mtime));
-  h[156] = type;
-  std::memcpy(h + 157, link.data(), std::min<size_t>(link.size(), 100));
-  std::memcpy(h + 257,
-              "ustar\0"
-              "00",
-              8);
-  std::memset(h + 148, ' ', 8);
-  unsigned sum = 0;
-  for (unsigned char ch : block) sum += ch;
-  std::snprintf(h + 148, 8, "%06o", sum);
-  return block;
-}
-
 }  // namespace
 
 Result<IgnoreMatcher> IgnoreMatcher::parse(const std::string& text) {
@@ -153,15 +115,8 @@ Status TarWriter::add(const std::string& name, const struct stat& st, const std:
   std::string n = S_ISDIR(st.st_mode) ? name + "/" : name;
   uint64_t size =
       inline_data ? inline_data->size() : (type == '0' ? static_cast<uint64_t>(st.st_size) : 0);
-  std::string pax;
-  if (n.size() > 100) pax += pax_record("path", n);
-  if (link.size() > 100) pax += pax_record("linkpath", link);
-  if (!pax.empty()) {
-    BERTH_TRY(write_all(fd_, header("././@PaxHeader", 0644, pax.size(), 0, 'x', "")));
-    pax.resize((pax.size() + 511) / 512 * 512, '\0');
-    BERTH_TRY(write_all(fd_, pax));
-  }
-  BERTH_TRY(write_all(fd_, header(n, st.st_mode, size, st.st_mtime, type, link)));
+  // Owned by root in the context, as the docker CLI sends it.
+  BERTH_TRY(write_tar_header(fd_, {n, st.st_mode, 0, 0, size, st.st_mtime, type, link}));
   if (size == 0) return ok_status();
   uint64_t written = 0;
   if (inline_data) {

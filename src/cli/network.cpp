@@ -18,15 +18,6 @@ namespace {
 
 std::string enc(const std::string& s) { return api::http::percent_encode(s); }
 
-// Splits "key=value" into the object; a bare key gets "".
-void add_kv(Json& obj, const std::string& kv) {
-  size_t eq = kv.find('=');
-  if (eq == std::string::npos)
-    obj[kv] = "";
-  else
-    obj[kv.substr(0, eq)] = kv.substr(eq + 1);
-}
-
 int network_create(Context& ctx, const Args& args) {
   const char* usage = "network create [OPTIONS] NETWORK";
   Flags flags;
@@ -60,8 +51,8 @@ int network_create(Context& ctx, const Args& args) {
     ipam_config.push_back(c);
   }
   Json labels = Json::object(), opts = Json::object();
-  for (const auto& l : flags.get_list("label")) add_kv(labels, l);
-  for (const auto& o : flags.get_list("opt")) add_kv(opts, o);
+  for (const auto& l : flags.get_list("label")) add_key_value(labels, l);
+  for (const auto& o : flags.get_list("opt")) add_key_value(opts, o);
   Json body = {{"Name", flags.args()[0]},
                {"Driver", flags.get_string("driver")},
                {"Internal", flags.get_bool("internal")},
@@ -235,7 +226,7 @@ int network_connect(Context& ctx, const Args& args, bool connect) {
     if (!flags.get_list("link").empty()) ep["Links"] = flags.get_list("link");
     if (!flags.get_list("driver-opt").empty()) {
       Json d = Json::object();
-      for (const auto& o : flags.get_list("driver-opt")) add_kv(d, o);
+      for (const auto& o : flags.get_list("driver-opt")) add_key_value(d, o);
       ep["DriverOpts"] = d;
     }
     body["EndpointConfig"] = ep;

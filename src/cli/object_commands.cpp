@@ -7,6 +7,14 @@
 
 namespace berth::cli {
 
+void add_key_value(Json& obj, const std::string& kv) {
+  size_t eq = kv.find('=');
+  if (eq == std::string::npos)
+    obj[kv] = "";
+  else
+    obj[kv.substr(0, eq)] = kv.substr(eq + 1);
+}
+
 int print_inspected(const std::vector<OrderedJson>& found, const std::vector<std::string>& errors,
                     const Flags& flags) {
   std::string out;

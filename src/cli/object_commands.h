@@ -11,6 +11,9 @@
 
 namespace berth::cli {
 
+// --label / --opt / --driver-opt "key=value" into the object; a bare key gets "".
+void add_key_value(Json& obj, const std::string& kv);
+
 // Prints inspected objects as docker does: `-f/--format` rendered once per object, else one JSON
 // array indented by 4 spaces in the daemon's key order; then each error. Returns the exit code.
 int print_inspected(const std::vector<OrderedJson>& found, const std::vector<std::string>& errors,

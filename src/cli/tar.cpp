@@ -34,18 +34,17 @@ std::string pax_record(const std::string& key, const std::string& value) {
   return std::to_string(len) + body;
 }
 
-std::string header(const std::string& name, const struct stat& st, char type,
-                   const std::string& link, uint64_t size) {
+std::string header_block(const TarEntry& e) {
   std::string block(512, '\0');
   char* h = block.data();
-  std::memcpy(h, name.data(), std::min<size_t>(name.size(), 100));
-  put_octal(h + 100, 8, st.st_mode & 07777);
-  put_octal(h + 108, 8, st.st_uid);
-  put_octal(h + 116, 8, st.st_gid);
-  put_octal(h + 124, 12, size);
-  put_octal(h + 136, 12, static_cast<uint64_t>(st.st_mtime));
-  h[156] = type;
-  std::memcpy(h + 157, link.data(), std::min<size_t>(link.size(), 100));
+  std::memcpy(h, e.name.data(), std::min<size_t>(e.name.size(), 100));
+  put_octal(h + 100, 8, e.mode & 07777);
+  put_octal(h + 108, 8, e.uid);
+  put_octal(h + 116, 8, e.gid);
+  put_octal(h + 124, 12, e.size);
+  put_octal(h + 136, 12, static_cast<uint64_t>(e.mtime < 0 ? 0 : e.mtime));
+  h[156] = e.type;
+  std::memcpy(h + 157, e.link.data(), std::min<size_t>(e.link.size(), 100));
   std::memcpy(h + 257,
               "ustar\0"
               "00",
@@ -59,17 +58,8 @@ std::string header(const std::string& name, const struct stat& st, char type,
 
 Status emit(int fd, const std::string& name, const struct stat& st, char type,
             const std::string& link, uint64_t size) {
-  std::string pax;
-  if (name.size() > 100) pax += pax_record("path", name);
-  if (link.size() > 100) pax += pax_record("linkpath", link);
-  if (!pax.empty()) {
-    struct stat pst = st;
-    pst.st_mode = 0644;
-    BERTH_TRY(write_all(fd, header("PaxHeader", pst, 'x', "", pax.size())));
-    pax.resize((pax.size() + 511) / 512 * 512, '\0');
-    BERTH_TRY(write_all(fd, pax));
-  }
-  return write_all(fd, header(name, st, type, link, size));
+  return write_tar_header(fd,
+                          {name, st.st_mode, st.st_uid, st.st_gid, size, st.st_mtime, type, link});
 }
 
 Status walk(int fd, const std::string& path, const std::string& name, uint64_t* total) {
@@ -157,6 +147,19 @@ void parse_pax(const std::string& data, std::string* path, std::string* link) {
 }
 
 }  // namespace
+
+Status write_tar_header(int fd, const TarEntry& entry) {
+  std::string pax;
+  if (entry.name.size() > 100) pax += pax_record("path", entry.name);
+  if (entry.link.size() > 100) pax += pax_record("linkpath", entry.link);
+  if (!pax.empty()) {
+    TarEntry record{"././@PaxHeader", 0644, entry.uid, entry.gid, pax.size(), entry.mtime, 'x'};
+    BERTH_TRY(write_all(fd, header_block(record)));
+    pax.resize((pax.size() + 511) / 512 * 512, '\0');
+    BERTH_TRY(write_all(fd, pax));
+  }
+  return write_all(fd, header_block(entry));
+}
 
 Result<uint64_t> write_tar(int fd, const std::string& path, const std::string& root_name) {
   uint64_t total = 0;

@@ -18,14 +18,6 @@ namespace {
 
 std::string enc(const std::string& s) { return api::http::percent_encode(s); }
 
-void add_kv(Json& obj, const std::string& kv) {
-  size_t eq = kv.find('=');
-  if (eq == std::string::npos)
-    obj[kv] = "";
-  else
-    obj[kv.substr(0, eq)] = kv.substr(eq + 1);
-}
-
 int volume_create(Context& ctx, const Args& args) {
   const char* usage = "volume create [OPTIONS] [VOLUME]";
   Flags flags;
@@ -48,8 +40,8 @@ int volume_create(Context& ctx, const Args& args) {
     name = flags.args()[0];
   }
   Json labels = Json::object(), opts = Json::object();
-  for (const auto& l : flags.get_list("label")) add_kv(labels, l);
-  for (const auto& o : flags.get_list("opt")) add_kv(opts, o);
+  for (const auto& l : flags.get_list("label")) add_key_value(labels, l);
+  for (const auto& o : flags.get_list("opt")) add_key_value(opts, o);
   Json body = {{"Name", name},
                {"Driver", flags.get_string("driver")},
                {"DriverOpts", opts},
