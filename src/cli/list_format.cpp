@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/file.h"
+#include "cli/context.h"
 #include "cli/format.h"
 
 namespace berth::cli {
@@ -124,6 +126,16 @@ Result<std::string> format_list(const ListFormat& format, const std::vector<Orde
   // docker ignores errors executing the header (what was written stays).
   std::string header = tmpl.execute(format.header, header_options).value_or("");
   return tabwrite(header + "\n" + out);
+}
+
+int print_list(const ListFormat& format, const std::vector<OrderedJson>& rows) {
+  auto out = format_list(format, rows);
+  if (!out.ok()) {
+    print_error(out.error().message);
+    return 1;
+  }
+  (void)write_all(1, *out);
+  return 0;
 }
 
 }  // namespace berth::cli

@@ -22,6 +22,8 @@ struct ListFormat {
 bool resolve_format(const std::string& format, const std::string& default_table, std::string* body);
 // Renders all rows; errors are Go's template errors.
 Result<std::string> format_list(const ListFormat& format, const std::vector<OrderedJson>& rows);
+// format_list written to stdout, or its error to stderr: the command's exit code.
+int print_list(const ListFormat& format, const std::vector<OrderedJson>& rows);
 // Go's text/tabwriter(minwidth, tabwidth 1, padding 3, ' ', 0) over text with '\t' cells.
 std::string tabwrite(const std::string& text, size_t min_width = 10);
 

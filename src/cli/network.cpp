@@ -132,13 +132,7 @@ int network_ls(Context& ctx, const Args& args) {
                         {"Labels", "LABELS"}, {"CreatedAt", "CREATED AT"}};
   ListFormat lf{format, "table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}", header,
                 "*network.networkContext"};
-  auto out = format_list(lf, rows);
-  if (!out.ok()) {
-    print_error(out.error().message);
-    return 1;
-  }
-  (void)write_all(1, *out);
-  return 0;
+  return print_list(lf, rows);
 }
 
 int network_inspect(Context& ctx, const Args& args) {

@@ -83,13 +83,7 @@ int cmd_ps(Context& ctx, const Args& args) {
   rows.reserve(list->size());
   for (const Json& c : *list) rows.push_back(ps_context(c, trunc, now, fields));
   ListFormat lf{format, table, ps_header_context(), kPsType};
-  auto out = format_list(lf, rows);
-  if (!out.ok()) {
-    print_error(out.error().message);
-    return 1;
-  }
-  (void)write_all(1, *out);
-  return 0;
+  return print_list(lf, rows);
 }
 
 }  // namespace berth::cli

@@ -117,13 +117,7 @@ int volume_ls(Context& ctx, const Args& args) {
                         {"Labels", "LABELS"},    {"Links", "LINKS"},
                         {"Size", "SIZE"}};
   ListFormat lf{format, "table {{.Driver}}\t{{.Name}}", header, "*formatter.volumeContext"};
-  auto out = format_list(lf, rows);
-  if (!out.ok()) {
-    print_error(out.error().message);
-    return 1;
-  }
-  (void)write_all(1, *out);
-  return 0;
+  return print_list(lf, rows);
 }
 
 int volume_inspect(Context& ctx, const Args& args) {

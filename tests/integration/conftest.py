@@ -58,7 +58,8 @@ class Daemon:
             [binary("berthd"), "-H", self.host, "--data-root", self.data_root,
              "--exec-root", self.exec_root, "--pidfile", os.path.join(self.base, "berthd.pid"),
              "--cgroup-parent", self.cgroup_parent, "--config-file", os.path.join(self.base, "daemon.json"),
-             "--bridge", self.bridge, "--bip", self.bip, *self.extra_args],
+             "--bridge", self.bridge, *(["--bip", self.bip] if self.bip else []),
+             *self.extra_args],
             stdout=log, stderr=log, stdin=subprocess.DEVNULL)
         deadline = time.time() + 20
         while time.time() < deadline:

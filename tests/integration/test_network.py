@@ -26,29 +26,6 @@ class NetDaemon(Daemon):
         self.bip = f"10.{self.net_octet}.0.1/24"
         self.table = "berth_" + self.bridge
         self.test_bridges = []
-        self.net_args = ["--bip", self.bip]
-
-    def start(self):
-        with open(os.path.join(self.base, "daemon.json"), "w") as f:
-            json.dump({"log-level": "debug"}, f)
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(
-            [binary("berthd"), "-H", self.host, "--data-root", self.data_root,
-             "--exec-root", self.exec_root, "--pidfile", os.path.join(self.base, "berthd.pid"),
-             "--cgroup-parent", self.cgroup_parent, "--config-file",
-             os.path.join(self.base, "daemon.json"), "--bridge", self.bridge, *self.net_args],
-            stdout=log, stderr=log, stdin=subprocess.DEVNULL)
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("berthd exited: " + self.log())
-            if os.path.exists(self.socket):
-                r = subprocess.run(["curl", "-s", "--unix-socket", self.socket, "http://x/_ping"],
-                                   capture_output=True, text=True)
-                if r.stdout == "OK":
-                    return
-            time.sleep(0.05)
-        raise RuntimeError("berthd did not answer: " + self.log())
 
     def net_cleanup(self):
         for br in [self.bridge] + self.test_bridges:
@@ -431,7 +408,8 @@ def test_default_address_pool(tmp_path):
     --subnet get /26s carved in order from the pool, the same ones after a restart."""
     d = NetDaemon(str(tmp_path))
     o = d.net_octet
-    d.net_args = ["--default-address-pool", f"base=10.{o}.128.0/17,size=26"]
+    d.bip = None  # the default bridge's subnet comes from the pool
+    d.extra_args = ["--default-address-pool", f"base=10.{o}.128.0/17,size=26"]
     env = dict(os.environ, DOCKER_HOST=d.host, DOCKER_CONFIG=str(tmp_path / "dcfg"))
 
     def dk(*args):
