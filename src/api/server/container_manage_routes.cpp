@@ -21,12 +21,6 @@ std::optional<int> timeout_param(const http::Request& r) {
   return std::nullopt;
 }
 
-Result<Json> filters_param(const http::Request& r) {
-  std::string f = r.query_value("filters");
-  if (f.empty()) return Json::object();
-  return parse_json(f, "filters");
-}
-
 // The host's CPU time in nanoseconds (the "cpu" line of /proc/stat), as dockerd reports
 // system_cpu_usage.
 uint64_t system_cpu_ns() {

@@ -24,12 +24,6 @@ using engine::Engine;
 const char* kMultiplexed = "application/vnd.docker.multiplexed-stream";
 const char* kRaw = "application/vnd.docker.raw-stream";
 
-Result<Json> read_json_body(http::Request& request) {
-  BERTH_TRY_ASSIGN(std::string body, request.body.read_all(16 << 20));
-  if (trim(body).empty()) return Json::object();
-  return parse_json(body, "request body");
-}
-
 // Copies bytes both ways between the client's hijacked socket and the shim's attach socket
 // until the shim closes (the container exited and its output drained).
 void proxy(int client, int shim_fd) {
@@ -60,7 +54,7 @@ void proxy(int client, int shim_fd) {
 }
 
 Status create(Engine& engine, http::Request& request, http::ResponseWriter& w) {
-  BERTH_TRY_ASSIGN(Json body, read_json_body(request));
+  BERTH_TRY_ASSIGN(Json body, json_body(request));
   if (!body.is_object())
     return make_error(Code::kInvalidArgument,
                       "config cannot be empty in order to create a container");
@@ -278,10 +272,7 @@ Status list(Engine& engine, http::Request& request, http::ResponseWriter& w) {
   bool size = request.query_bool("size");
   long long limit = -1;
   parse_int64(request.query_value("limit", "-1"), &limit);
-  Json filters = Json::object();
-  if (auto f = request.query_value("filters"); !f.empty()) {
-    BERTH_TRY_ASSIGN(filters, parse_json(f, "filters"));
-  }
+  BERTH_TRY_ASSIGN(Json filters, filters_param(request));
   bool by_status = filters.contains("status");
   ListFilters resolved = resolve_filters(engine, std::move(filters));
   // The summaries are made under the engine's lock (no copies of whole containers), the

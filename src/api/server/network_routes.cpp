@@ -5,27 +5,13 @@
 
 namespace berth::api::server {
 
-namespace {
 using engine::Engine;
-
-Result<Json> body_json(http::Request& r) {
-  BERTH_TRY_ASSIGN(std::string body, r.body.read_all(1 << 20));
-  if (trim(body).empty()) return Json::object();
-  return parse_json(body, "request body");
-}
-
-Result<Json> filters(const http::Request& r) {
-  std::string f = r.query_value("filters");
-  if (f.empty()) return Json::object();
-  return parse_json(f, "filters");
-}
-}  // namespace
 
 void add_network_routes(Router& router, Engine& engine) {
   Engine* e = &engine;
   router.add("GET", "/networks",
              [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status {
-               BERTH_TRY_ASSIGN(Json f, filters(r));
+               BERTH_TRY_ASSIGN(Json f, filters_param(r));
                BERTH_TRY_ASSIGN(Json list, e->list_networks(f));
                return send_json(w, 200, dump_json(list));
              });
@@ -36,26 +22,26 @@ void add_network_routes(Router& router, Engine& engine) {
              });
   router.add("POST", "/networks/create",
              [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status {
-               BERTH_TRY_ASSIGN(Json body, body_json(r));
+               BERTH_TRY_ASSIGN(Json body, json_body(r));
                BERTH_TRY_ASSIGN(Json out, e->create_network(body));
                return send_json(w, 201, dump_json(out));
              });
   router.add("POST", "/networks/prune",
              [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status {
-               BERTH_TRY_ASSIGN(Json f, filters(r));
+               BERTH_TRY_ASSIGN(Json f, filters_param(r));
                BERTH_TRY_ASSIGN(Json out, e->prune_networks(f));
                return send_json(w, 200, dump_json(out));
              });
   router.add("POST", "/networks/{id}/connect",
              [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
-               BERTH_TRY_ASSIGN(Json body, body_json(r));
+               BERTH_TRY_ASSIGN(Json body, json_body(r));
                BERTH_TRY(e->connect_network(p.at("id"), json_string(body, "Container"),
                                             body.value("EndpointConfig", Json::object())));
                return w.send(200, "", "");
              });
   router.add("POST", "/networks/{id}/disconnect",
              [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
-               BERTH_TRY_ASSIGN(Json body, body_json(r));
+               BERTH_TRY_ASSIGN(Json body, json_body(r));
                BERTH_TRY(e->disconnect_network(p.at("id"), json_string(body, "Container"),
                                                body.value("Force", false)));
                return w.send(200, "", "");

@@ -29,4 +29,10 @@ void add_all_routes(Router& router, engine::Engine& engine);
 // True while the peer of a hijacked or streaming connection has not hung up.
 bool peer_alive(int fd);
 
+// The request's JSON body ({} when empty), at most 16 MiB.
+Result<Json> json_body(http::Request& request);
+
+// The request's `filters` query parameter as JSON ({} when absent), Docker's list filters.
+Result<Json> filters_param(const http::Request& request);
+
 }  // namespace berth::api::server

@@ -9,6 +9,7 @@
 #include "api/server/routes.h"
 #include "base/file.h"
 #include "base/json.h"
+#include "base/strings.h"
 #include "base/time.h"
 
 namespace berth::api::server {
@@ -54,6 +55,18 @@ Status ping(http::Request& request, http::ResponseWriter& w, const Params&) {
   return w.send(200, "OK", "text/plain; charset=utf-8");
 }
 }  // namespace
+
+Result<Json> json_body(http::Request& request) {
+  BERTH_TRY_ASSIGN(std::string body, request.body.read_all(16 << 20));
+  if (trim(body).empty()) return Json::object();
+  return parse_json(body, "request body");
+}
+
+Result<Json> filters_param(const http::Request& request) {
+  std::string f = request.query_value("filters");
+  if (f.empty()) return Json::object();
+  return parse_json(f, "filters");
+}
 
 bool peer_alive(int fd) {
   struct pollfd p {

@@ -16,28 +16,19 @@ std::map<std::string, std::string> string_map(const Json& j) {
   return out;
 }
 
-Result<Json> filters(const http::Request& r) {
-  std::string f = r.query_value("filters");
-  if (f.empty()) return Json::object();
-  return parse_json(f, "filters");
-}
 }  // namespace
 
 void add_volume_routes(Router& router, Engine& engine) {
   Engine* e = &engine;
   router.add(
       "GET", "/volumes", [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status {
-        BERTH_TRY_ASSIGN(Json f, filters(r));
+        BERTH_TRY_ASSIGN(Json f, filters_param(r));
         BERTH_TRY_ASSIGN(Json list, e->list_volumes(f));
         return send_json(w, 200, dump_json(Json{{"Volumes", list}, {"Warnings", Json::array()}}));
       });
   router.add("POST", "/volumes/create",
              [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status {
-               BERTH_TRY_ASSIGN(std::string text, r.body.read_all(1 << 20));
-               Json body = Json::object();
-               if (!trim(text).empty()) {
-                 BERTH_TRY_ASSIGN(body, parse_json(text, "request body"));
-               }
+               BERTH_TRY_ASSIGN(Json body, json_body(r));
                volume::CreateOptions o;
                o.name = json_string(body, "Name");
                o.driver = json_string(body, "Driver", "local");
@@ -48,7 +39,7 @@ void add_volume_routes(Router& router, Engine& engine) {
              });
   router.add("POST", "/volumes/prune",
              [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status {
-               BERTH_TRY_ASSIGN(Json f, filters(r));
+               BERTH_TRY_ASSIGN(Json f, filters_param(r));
                BERTH_TRY_ASSIGN(Json out, e->prune_volumes(f));
                return send_json(w, 200, dump_json(out));
              });
