@@ -13,8 +13,8 @@ ALLOWED = {
     "image": {"base", "oci", "store"},
     "network": {"base", "store"},
     "volume": {"base", "store"},
-    "build": {"base", "oci", "image", "store"},
-    "engine": {"base", "oci", "runtime", "shim", "store", "image", "network", "volume", "build"},
+    "builder": {"base", "oci", "image", "store"},
+    "engine": {"base", "oci", "runtime", "shim", "store", "image", "network", "volume", "builder"},
     "api": {"base"},          # http and client: what the CLI links
     "api/server": {"base", "api", "engine", "image", "store", "oci", "runtime", "shim"},
     "cli": {"base", "api"},

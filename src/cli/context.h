@@ -8,7 +8,7 @@
 
 #include "api/client/client.h"
 #include "base/json.h"
-#include "cli/flags.h"
+#include "cli/flags/flags.h"
 
 namespace berth::cli {
 

@@ -15,7 +15,7 @@
 namespace berth::engine {
 
 Result<SecretMount> SecretMount::create(
-    const std::string& parent, const std::vector<build::Backend::RunSpec::SecretFile>& files) {
+    const std::string& parent, const std::vector<builder::Backend::RunSpec::SecretFile>& files) {
   SecretMount m(parent + "/secrets-" + random_hex_id().substr(0, 16));
   BERTH_TRY(make_dirs(m.dir_, 0700));
   size_t total = 0;

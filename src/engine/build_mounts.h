@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "base/error.h"
-#include "build/builder.h"
+#include "builder/builder.h"
 
 namespace berth::engine {
 
@@ -17,7 +17,7 @@ namespace berth::engine {
 class SecretMount {
  public:
   static Result<SecretMount> create(const std::string& parent,
-                                    const std::vector<build::Backend::RunSpec::SecretFile>& files);
+                                    const std::vector<builder::Backend::RunSpec::SecretFile>& files);
   SecretMount(SecretMount&& other) noexcept
       : dir_(std::move(other.dir_)), binds_(std::move(other.binds_)) {
     other.dir_.clear();

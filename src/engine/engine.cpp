@@ -10,7 +10,7 @@
 #include "base/random_id.h"
 #include "base/strings.h"
 #include "base/time.h"
-#include "engine/engine_entry.h"
+#include "engine/container_entry.h"
 #include "engine/host_config.h"
 #include "engine/names.h"
 #include "engine/rootfs_mount.h"

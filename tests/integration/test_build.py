@@ -1,4 +1,4 @@
-"""The Dockerfile builder: the tests/build corpus (each image run and inspected), the docker CLI's
+"""The Dockerfile builder: the tests/dockerfiles corpus (each image run and inspected), the docker CLI's
 classic builder against berthd, the cache proofs, bad input and .dockerignore."""
 import json
 import os
@@ -12,7 +12,7 @@ import uuid
 import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-CORPUS = os.path.join(REPO, "tests", "build")
+CORPUS = os.path.join(REPO, "tests", "dockerfiles")
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@
 #include "base/json.h"
 #include "base/random_id.h"
 #include "base/scope_exit.h"
-#include "engine/engine_build.h"
+#include "engine/build_backend.h"
 
 namespace berth::api::server {
 namespace {
@@ -31,7 +31,7 @@ std::map<std::string, std::optional<std::string>> json_map(const std::string& te
 }
 
 Status build(engine::Engine& engine, http::Request& r, http::ResponseWriter& w) {
-  build::BuildOptions opts;
+  builder::BuildOptions opts;
   opts.dockerfile = r.query_value("dockerfile", "Dockerfile");
   for (auto& t : r.query_values("t"))
     if (!t.empty()) opts.tags.push_back(t);
@@ -73,7 +73,7 @@ Status build(engine::Engine& engine, http::Request& r, http::ResponseWriter& w) 
   // entries taken out (into memory), so a docker CLI context is extracted as sent.
   bool with_secrets = r.query_bool("secrets");
   std::thread reader([&] {
-    extracted = build::extract_context(rd.get(), ctx, with_secrets ? &opts.secrets : nullptr);
+    extracted = builder::extract_context(rd.get(), ctx, with_secrets ? &opts.secrets : nullptr);
     if (extracted.ok()) {
       char buf[4096];
       while (::read(rd.get(), buf, sizeof buf) > 0) {
@@ -98,7 +98,7 @@ Status build(engine::Engine& engine, http::Request& r, http::ResponseWriter& w) 
     return w.end();
   };
   if (!extracted) return fail(extracted.error());
-  auto result = build::build(*backend, ctx, opts, [&](const std::string& text) {
+  auto result = builder::build(*backend, ctx, opts, [&](const std::string& text) {
     if (!quiet) send(Json{{"stream", text}});
   });
   if (!result) return fail(result.error());
@@ -126,7 +126,7 @@ void add_build_routes(Router& router, engine::Engine& engine) {
              [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status {
                (void)r.body.drain();
                auto backend = engine::make_build_backend(*e);
-               auto pruned = build::prune_cache(*backend);
+               auto pruned = builder::prune_cache(*backend);
                if (!pruned) return std::move(pruned).error();
                return send_json(w, 200,
                                 dump_json(Json{{"CachesDeleted", pruned->second},

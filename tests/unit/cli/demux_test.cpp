@@ -1,4 +1,4 @@
-#include "cli/demux.h"
+#include "cli/streams/demux.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -1,8 +1,8 @@
-#include "cli/flags.h"
+#include "cli/flags/flags.h"
 
 #include <gtest/gtest.h>
 
-#include "cli/container_config.h"
+#include "cli/container/container_config.h"
 
 namespace berth::cli {
 namespace {

@@ -1,9 +1,9 @@
-#include "cli/format.h"
+#include "cli/format/format.h"
 
 #include <gtest/gtest.h>
 
 #include "base/strings.h"
-#include "cli/template.h"
+#include "cli/format/template.h"
 
 namespace berth::cli {
 namespace {

@@ -1,10 +1,10 @@
 // The --format engine against outputs the docker CLI gives for the same templates.
-#include "cli/template.h"
+#include "cli/format/template.h"
 
 #include <gtest/gtest.h>
 
-#include "cli/list_format.h"
-#include "cli/ps_format.h"
+#include "cli/format/list_format.h"
+#include "cli/container/ps_format.h"
 
 namespace berth::cli {
 namespace {
