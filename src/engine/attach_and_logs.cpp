@@ -2,8 +2,8 @@
 #include <chrono>
 #include <thread>
 
-#include "engine/engine.h"
 #include "engine/container_entry.h"
+#include "engine/engine.h"
 #include "engine/log_attrs.h"
 #include "engine/log_config.h"
 #include "engine/log_reader.h"

@@ -16,8 +16,8 @@ namespace berth::engine {
 // mode and owner; unmounted and removed by the destructor.  Move-only.
 class SecretMount {
  public:
-  static Result<SecretMount> create(const std::string& parent,
-                                    const std::vector<builder::Backend::RunSpec::SecretFile>& files);
+  static Result<SecretMount> create(
+      const std::string& parent, const std::vector<builder::Backend::RunSpec::SecretFile>& files);
   SecretMount(SecretMount&& other) noexcept
       : dir_(std::move(other.dir_)), binds_(std::move(other.binds_)) {
     other.dir_.clear();

@@ -7,8 +7,8 @@
 #include "base/file.h"
 #include "base/path.h"
 #include "base/time.h"
-#include "engine/engine.h"
 #include "engine/container_entry.h"
+#include "engine/engine.h"
 #include "engine/rootfs_mount.h"
 #include "engine/tar_tree.h"
 

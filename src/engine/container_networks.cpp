@@ -7,8 +7,8 @@
 #include "base/log.h"
 #include "base/scope_exit.h"
 #include "base/strings.h"
-#include "engine/engine.h"
 #include "engine/container_entry.h"
+#include "engine/engine.h"
 #include "network/controller.h"
 
 namespace berth::engine {

@@ -10,8 +10,8 @@
 #include "base/path.h"
 #include "base/scope_exit.h"
 #include "base/strings.h"
-#include "engine/engine.h"
 #include "engine/container_entry.h"
+#include "engine/engine.h"
 
 namespace berth::engine {
 

@@ -1,8 +1,8 @@
 // The engine's one event sink: containers', images', volumes' and networks' actions, with the
 // actor attributes dockerd sets (daemon/events.go, daemon/images/image_events.go,
 // volume/service, daemon/network.go).
-#include "engine/engine.h"
 #include "engine/container_entry.h"
+#include "engine/engine.h"
 
 namespace berth::engine {
 

@@ -11,8 +11,8 @@
 #include "base/log.h"
 #include "base/strings.h"
 #include "base/time.h"
-#include "engine/engine.h"
 #include "engine/container_entry.h"
+#include "engine/engine.h"
 
 namespace berth::engine {
 

@@ -3,8 +3,8 @@
 
 #include <chrono>
 
-#include "engine/engine.h"
 #include "engine/container_entry.h"
+#include "engine/engine.h"
 
 namespace berth::engine {
 

@@ -2,10 +2,11 @@
 // container (it must run), registers the wait, then hijacks POST /containers/{id}/attach and
 // exits with the container's status ("read escape sequence" and 1 after the detach keys, as
 // docker attach).
+#include "cli/streams/attach.h"
+
 #include <unistd.h>
 
 #include "base/file.h"
-#include "cli/streams/attach.h"
 #include "cli/commands.h"
 #include "cli/flags/usage.h"
 

@@ -9,8 +9,8 @@
 
 #include "base/file.h"
 #include "base/strings.h"
-#include "cli/streams/attach.h"
 #include "cli/flags/timeutil.h"
+#include "cli/streams/attach.h"
 
 namespace berth::cli {
 

@@ -14,9 +14,9 @@
 #include "base/file.h"
 #include "base/strings.h"
 #include "cli/commands.h"
+#include "cli/flags/usage.h"
 #include "cli/format/format.h"
 #include "cli/tar/tar.h"
-#include "cli/flags/usage.h"
 
 namespace berth::cli {
 

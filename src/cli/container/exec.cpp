@@ -8,9 +8,9 @@
 #include <cstdlib>
 
 #include "base/file.h"
-#include "cli/streams/attach.h"
 #include "cli/commands.h"
 #include "cli/flags/usage.h"
+#include "cli/streams/attach.h"
 
 namespace berth::cli {
 

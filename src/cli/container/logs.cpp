@@ -2,9 +2,9 @@
 #include "base/file.h"
 #include "base/time.h"
 #include "cli/commands.h"
-#include "cli/streams/demux.h"
 #include "cli/flags/timeutil.h"
 #include "cli/flags/usage.h"
+#include "cli/streams/demux.h"
 
 namespace berth::cli {
 

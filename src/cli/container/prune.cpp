@@ -3,9 +3,9 @@
 #include "base/strings.h"
 #include "cli/commands.h"
 #include "cli/flags/filters.h"
+#include "cli/flags/usage.h"
 #include "cli/format/format.h"
 #include "cli/objects/object_commands.h"
-#include "cli/flags/usage.h"
 
 namespace berth::cli {
 

@@ -4,10 +4,10 @@
 #include "base/file.h"
 #include "base/strings.h"
 #include "cli/commands.h"
+#include "cli/container/ps_format.h"
 #include "cli/flags/filters.h"
 #include "cli/format/format.h"
 #include "cli/format/list_format.h"
-#include "cli/container/ps_format.h"
 
 namespace berth::cli {
 

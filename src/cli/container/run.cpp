@@ -4,10 +4,10 @@
 #include <unistd.h>
 
 #include "base/file.h"
-#include "cli/streams/attach.h"
 #include "cli/commands.h"
 #include "cli/container/container_config.h"
 #include "cli/container/create_common.h"
+#include "cli/streams/attach.h"
 
 namespace berth::cli {
 

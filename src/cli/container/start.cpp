@@ -1,8 +1,8 @@
 // berth start [-a] [-i] CONTAINER...
 #include "base/file.h"
-#include "cli/streams/attach.h"
 #include "cli/commands.h"
 #include "cli/flags/usage.h"
+#include "cli/streams/attach.h"
 
 namespace berth::cli {
 

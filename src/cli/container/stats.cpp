@@ -12,10 +12,10 @@
 
 #include "base/file.h"
 #include "cli/commands.h"
-#include "cli/format/format.h"
-#include "cli/format/list_format.h"
 #include "cli/container/stats_calc.h"
 #include "cli/flags/timeutil.h"
+#include "cli/format/format.h"
+#include "cli/format/list_format.h"
 
 namespace berth::cli {
 

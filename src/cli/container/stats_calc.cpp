@@ -3,8 +3,8 @@
 #include <cstdio>
 
 #include "base/strings.h"
-#include "cli/format/format.h"
 #include "cli/flags/timeutil.h"
+#include "cli/format/format.h"
 
 namespace berth::cli {
 

@@ -3,8 +3,8 @@
 #include "base/file.h"
 #include "base/strings.h"
 #include "cli/commands.h"
-#include "cli/format/list_format.h"
 #include "cli/flags/usage.h"
+#include "cli/format/list_format.h"
 
 namespace berth::cli {
 

@@ -13,11 +13,11 @@
 #include "base/json.h"
 #include "base/random_id.h"
 #include "base/strings.h"
-#include "cli/image/build_context.h"
 #include "cli/commands.h"
+#include "cli/flags/usage.h"
+#include "cli/image/build_context.h"
 #include "cli/progress/json_stream.h"
 #include "cli/tar/tar.h"
-#include "cli/flags/usage.h"
 
 namespace berth::cli {
 namespace {

@@ -2,8 +2,8 @@
 
 #include "base/file.h"
 #include "base/strings.h"
-#include "cli/format/format.h"
 #include "cli/flags/usage.h"
+#include "cli/format/format.h"
 
 namespace berth::cli {
 

@@ -10,9 +10,9 @@
 #include "base/time.h"
 #include "cli/commands.h"
 #include "cli/flags/filters.h"
-#include "cli/format/template.h"
 #include "cli/flags/timeutil.h"
 #include "cli/flags/usage.h"
+#include "cli/format/template.h"
 
 namespace berth::cli {
 

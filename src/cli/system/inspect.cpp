@@ -3,9 +3,9 @@
 #include "base/file.h"
 #include "base/strings.h"
 #include "cli/commands.h"
-#include "cli/objects/object_commands.h"
-#include "cli/format/template.h"
 #include "cli/flags/usage.h"
+#include "cli/format/template.h"
+#include "cli/objects/object_commands.h"
 
 namespace berth::cli {
 

@@ -6,11 +6,11 @@
 #include "base/strings.h"
 #include "cli/commands.h"
 #include "cli/flags/filters.h"
+#include "cli/flags/usage.h"
 #include "cli/format/format.h"
 #include "cli/format/list_format.h"
-#include "cli/objects/object_commands.h"
 #include "cli/format/template.h"
-#include "cli/flags/usage.h"
+#include "cli/objects/object_commands.h"
 
 namespace berth::cli {
 

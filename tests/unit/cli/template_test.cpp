@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "cli/format/list_format.h"
 #include "cli/container/ps_format.h"
+#include "cli/format/list_format.h"
 
 namespace berth::cli {
 namespace {
