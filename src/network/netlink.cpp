@@ -147,6 +147,12 @@ Status ensure_bridge(const std::string& name, uint32_t gateway, int prefix) {
   // Published ports on 127.0.0.1 are DNATed from loopback to the containers here (as dockerd
   // without its userland proxy): the kernel drops 127/8 sources on other links otherwise.
   (void)write_file("/proc/sys/net/ipv4/conf/" + name + "/route_localnet", "1");
+  // Containers reach other hosts, and other hosts reach published ports, only through the
+  // host's routing: dockerd turns IPv4 forwarding on with its first bridge (--ip-forward,
+  // default true), and a fresh host has it off.
+  auto forward = read_file("/proc/sys/net/ipv4/ip_forward");
+  if (forward && forward->rfind('0', 0) == 0)
+    BERTH_TRY_CTX(write_file("/proc/sys/net/ipv4/ip_forward", "1"), "enable IPv4 forwarding");
   return ok_status();
 }
 
