@@ -11,16 +11,56 @@ Error type_error(const std::string& path, const char* expected) {
   return make_error(Code::kInvalidArgument, message + "expected " + expected);
 }
 
-std::string index_path(const std::string& path, size_t index) {
-  return path + "[" + std::to_string(index) + "]";
+Status decode_list(const Json& j, const std::string& path, void* list, const ListOps& ops) {
+  if (j.is_null()) {
+    ops.reset(list, true, 0);
+    return ok_status();
+  }
+  if (!j.is_array()) return type_error(path, "array");
+  const auto& items = j.get_ref<const Json::array_t&>();
+  ops.reset(list, false, items.size());
+  std::string item_path = path;
+  size_t prefix = item_path.size();
+  for (size_t i = 0; i < items.size(); ++i) {
+    item_path.resize(prefix);
+    item_path += '[';
+    item_path += std::to_string(i);
+    item_path += ']';
+    BERTH_TRY(ops.decode_item(list, i, items[i], item_path));
+  }
+  return ok_status();
 }
 
-std::string key_path(const std::string& path, std::string_view key) {
-  std::string out = path;
-  if (!out.empty()) out += '.';
-  out += key;
-  return out;
+Status decode_map(const Json& j, const std::string& path, void* map, const MapOps& ops) {
+  if (j.is_null()) {
+    ops.reset(map, true);
+    return ok_status();
+  }
+  if (!j.is_object()) return type_error(path, "object");
+  ops.reset(map, false);
+  std::string entry_path = path;
+  if (!entry_path.empty()) entry_path += '.';
+  size_t prefix = entry_path.size();
+  for (const auto& [key, value] : j.get_ref<const Json::object_t&>()) {
+    entry_path.resize(prefix);
+    entry_path += key;
+    BERTH_TRY(ops.decode_entry(map, key, value, entry_path));
+  }
+  return ok_status();
 }
+
+void set_null(Json* out) { *out = nullptr; }
+void set_string(Json* out, const char* s) { *out = s; }
+
+Json* begin_array(Json* out, size_t size) {
+  *out = Json::array();
+  auto& items = out->get_ref<Json::array_t&>();
+  items.resize(size);
+  return items.data();
+}
+
+Json* member(Json::object_t& members, const char* name) { return &members[name]; }
+Json* member(Json::object_t& members, const std::string& name) { return &members[name]; }
 
 namespace {
 

@@ -40,9 +40,72 @@ void encode(double v, Json* out);
 void encode(const RawJson& v, Json* out);  // empty or unparsable text -> null
 
 namespace detail {
-Error type_error(const std::string& path, const char* expected);
-std::string index_path(const std::string& path, size_t index);
-std::string key_path(const std::string& path, std::string_view key);
+
+// The containers' loops live in json.cpp, behind these function pointers, so that the per-type
+// code the generated files instantiate is small and touches no nlohmann internals.
+struct ListOps {
+  void (*reset)(void* list, bool null, size_t size);
+  Status (*decode_item)(void* list, size_t index, const Json& item, const std::string& path);
+};
+struct MapOps {
+  void (*reset)(void* map, bool null);
+  Status (*decode_entry)(void* map, const std::string& key, const Json& value,
+                         const std::string& path);
+};
+Status decode_list(const Json& j, const std::string& path, void* list, const ListOps& ops);
+Status decode_map(const Json& j, const std::string& path, void* map, const MapOps& ops);
+
+template <class T>
+struct ListCodec {
+  static void reset(void* p, bool null, size_t size) {
+    auto* list = static_cast<List<T>*>(p);
+    if (null) {
+      list->set_null();
+    } else {
+      *list = typename List<T>::Base(size);  // no resize(): that instantiates T's relocation
+    }
+  }
+  static Status decode_item(void* p, size_t index, const Json& item, const std::string& path) {
+    auto& list = *static_cast<List<T>*>(p);
+    if constexpr (std::is_same_v<T, bool>) {  // std::vector<bool> has no bool&
+      bool b = false;
+      BERTH_TRY(decode(item, &b, path));
+      list[index] = b;
+      return ok_status();
+    } else {
+      return decode(item, &list[index], path);
+    }
+  }
+  static constexpr ListOps kOps = {reset, decode_item};
+};
+
+template <class T>
+struct MapCodec {
+  static void reset(void* p, bool null) {
+    auto* map = static_cast<Map<T>*>(p);
+    if (null) {
+      map->set_null();
+    } else {
+      map->set_empty();
+    }
+  }
+  static Status decode_entry(void* p, const std::string& key, const Json& value,
+                             const std::string& path) {
+    return decode(value, &(*static_cast<Map<T>*>(p))[key], path);
+  }
+  static constexpr MapOps kOps = {reset, decode_entry};
+};
+
+void set_null(Json* out);
+void set_string(Json* out, const char* s);
+// Makes *out an array of `size` nulls and returns its first element.
+Json* begin_array(Json* out, size_t size);
+// Makes *out an empty object and returns its members.
+Json::object_t& begin_object(Json* out);
+// The member `name` of `members`, added as null if absent.
+Json* member(Json::object_t& members, const char* name);
+Json* member(Json::object_t& members, const std::string& name);
+
 }  // namespace detail
 
 template <class T>
@@ -57,33 +120,12 @@ Status decode(const Json& j, std::optional<T>* out, const std::string& path) {
 
 template <class T>
 Status decode(const Json& j, List<T>* out, const std::string& path) {
-  if (j.is_null()) {
-    out->set_null();
-    return ok_status();
-  }
-  if (!j.is_array()) return detail::type_error(path, "array");
-  out->set_empty();
-  out->reserve(j.size());
-  for (size_t i = 0; i < j.size(); ++i) {
-    T item{};
-    BERTH_TRY(decode(j[i], &item, detail::index_path(path, i)));
-    out->push_back(std::move(item));
-  }
-  return ok_status();
+  return detail::decode_list(j, path, out, detail::ListCodec<T>::kOps);
 }
 
 template <class T>
 Status decode(const Json& j, Map<T>* out, const std::string& path) {
-  if (j.is_null()) {
-    out->set_null();
-    return ok_status();
-  }
-  if (!j.is_object()) return detail::type_error(path, "object");
-  out->set_empty();
-  for (const auto& [key, value] : j.items()) {
-    BERTH_TRY(decode(value, &(*out)[key], detail::key_path(path, key)));
-  }
-  return ok_status();
+  return detail::decode_map(j, path, out, detail::MapCodec<T>::kOps);
 }
 
 template <class T>
@@ -91,31 +133,22 @@ void encode(const std::optional<T>& v, Json* out) {
   if (v) {
     encode(*v, out);
   } else {
-    *out = nullptr;
+    detail::set_null(out);
   }
 }
 
 template <class T>
 void encode(const List<T>& v, Json* out) {
-  if (v.is_null()) {
-    *out = nullptr;
-    return;
-  }
-  *out = Json::array();
-  auto& items = out->get_ref<Json::array_t&>();
-  items.resize(v.size());
-  for (size_t i = 0; i < v.size(); ++i) encode(static_cast<const T&>(v[i]), &items[i]);
+  if (v.is_null()) return detail::set_null(out);
+  Json* items = detail::begin_array(out, v.size());
+  for (size_t i = 0; i < v.size(); ++i) encode(static_cast<const T&>(v[i]), items + i);
 }
 
 template <class T>
 void encode(const Map<T>& v, Json* out) {
-  if (v.is_null()) {
-    *out = nullptr;
-    return;
-  }
-  *out = Json::object();
-  auto& members = out->get_ref<Json::object_t&>();
-  for (const auto& [key, value] : v) encode(value, &members[key]);
+  if (v.is_null()) return detail::set_null(out);
+  auto& members = detail::begin_object(out);
+  for (const auto& [key, value] : v) encode(value, detail::member(members, key));
 }
 
 // The generic entry points.
@@ -172,8 +205,6 @@ Status decode_enum(const Json& j, E* out, const std::string& path, const std::st
   return ok_status();
 }
 
-// Makes *out an empty object and returns its members.
-Json::object_t& begin_object(Json* out);
 void put_unknown(Json::object_t& members, const UnknownFields& unknown);
 
 // Go's omitempty: false, 0, "", nil pointers and empty slices and maps; structs never.
@@ -206,11 +237,11 @@ bool is_empty(const T& v) {
 
 template <class T>
 void put(Json::object_t& members, const char* name, const T& v) {
-  encode(v, &members[name]);
+  encode(v, member(members, name));
 }
 template <class T>
 void put_omitempty(Json::object_t& members, const char* name, const T& v) {
-  if (!is_empty(v)) encode(v, &members[name]);
+  if (!is_empty(v)) encode(v, member(members, name));
 }
 
 }  // namespace detail

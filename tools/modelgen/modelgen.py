@@ -321,7 +321,7 @@ Status decode(const Json& j, {n}* out, const std::string& path) {{
   return detail::decode_enum(j, out, path, {k}, {count});
 }}
 
-void encode({n} v, Json* out) {{ *out = to_string(v); }}
+void encode({n} v, Json* out) {{ detail::set_string(out, to_string(v)); }}
 """
 
 
@@ -358,30 +358,46 @@ def gen_struct_source(m, t):
     return "\n".join(lines) + "\n"
 
 
-def gen_source(m, area):
+def gen_source(m, area, registry):
     lines = [banner(m.paths[area]).rstrip()]
     lines.append(f'#include "model/{area}_json.h"')
     lines += [f'#include "model/{d}_json.h"' for d in m.area_deps(area)]
+    if registry:
+        lines.append('#include "model/registry.h"')
     lines += ["", "#include <string_view>", "", "namespace berth::model {", ""]
     parts = []
     for t in m.areas[area]:
         parts.append(gen_enum_source(t) if "enum" in t else gen_struct_source(m, t))
+    if registry and m.areas[area]:
+        parts.append(gen_registry_table(m, area))
     lines.append("\n".join(parts))
     lines.append("}  // namespace berth::model")
     return "\n".join(lines) + "\n"
 
 
+def gen_registry_table(m, area):
+    """The area's part of the registry, at the end of <area>_json.cpp."""
+    lines = ["namespace {", "", "const TypeInfo kTypes[] = {"]
+    lines += [f'    {{"{area}", "{t["name"]}", round_trip<{t["name"]}>}},' for t in m.areas[area]]
+    lines += ["};", "", "}  // namespace", ""]
+    lines += [f"std::span<const TypeInfo> {area}_types() {{ return kTypes; }}", ""]
+    return "\n".join(lines)
+
+
 def gen_registry(m):
+    areas = sorted(a for a in m.areas if m.areas[a])
     header = banner("src/model/schema/*.json") + """// Every generated type, with a function that decodes a document as that type and encodes it
 // again: tests iterate it to round-trip documents through each type.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <span>
 
 #include "base/error.h"
-#include "base/json.h"
 
 namespace berth::model {
+
+using Json = nlohmann::json;  // as base/json.h, whose nlohmann/json.hpp this file does not need
 
 struct TypeInfo {
   const char* area;
@@ -389,25 +405,28 @@ struct TypeInfo {
   Status (*round_trip)(const Json& in, Json* out);
 };
 
+// Every type of every area, in schema order.
 std::span<const TypeInfo> all_types();
 
-}  // namespace berth::model
+// Decodes `in` as T and encodes the result into *out.
+template <class T>
+Status round_trip(const Json& in, Json* out) {
+  T v{};
+  BERTH_TRY(decode(in, &v, ""));
+  encode(v, out);
+  return ok_status();
+}
+
 """
+    header += "".join(f"std::span<const TypeInfo> {a}_types();\n" for a in areas)
+    header += "\n}  // namespace berth::model\n"
     lines = [banner("src/model/schema/*.json").rstrip(), '#include "model/registry.h"', ""]
-    lines += [f'#include "model/{a}_json.h"' for a in sorted(m.areas)]
-    lines += ["", "namespace berth::model {", "namespace {", ""]
-    lines += ["template <class T>", "Status round_trip(const Json& in, Json* out) {",
-              "  T v{};", '  BERTH_TRY(decode(in, &v, ""));', "  encode(v, out);",
-              "  return ok_status();", "}", "", "const TypeInfo kTypes[] = {"]
-    for a in sorted(m.areas):
-        for t in m.areas[a]:
-            lines.append(f'    {{"{a}", "{t["name"]}", round_trip<{t["name"]}>}},')
-    if not any(m.areas.values()):
-        lines.append('    {"", "", nullptr},')
-    lines += ["};", "", "}  // namespace", ""]
+    lines += ["#include <vector>", "", "namespace berth::model {", ""]
     lines += ["std::span<const TypeInfo> all_types() {",
-              "  return std::span<const TypeInfo>(kTypes, std::size(kTypes) - "
-              + ("0" if any(m.areas.values()) else "1") + ");", "}", ""]
+              "  static const std::vector<TypeInfo> all = [] {",
+              "    std::vector<TypeInfo> out;"]
+    lines += [f"    for (const auto& t : {a}_types()) out.push_back(t);" for a in areas]
+    lines += ["    return out;", "  }();", "  return all;", "}", ""]
     lines.append("}  // namespace berth::model")
     return header, "\n".join(lines) + "\n"
 
@@ -438,7 +457,7 @@ def main():
         for area in m.areas:
             files[f"{area}.h"] = gen_header(m, area)
             files[f"{area}_json.h"] = gen_json_header(m, area)
-            files[f"{area}_json.cpp"] = gen_source(m, area)
+            files[f"{area}_json.cpp"] = gen_source(m, area, args.registry)
         if args.registry:
             files["registry.h"], files["registry.cpp"] = gen_registry(m)
     except SchemaError as e:
