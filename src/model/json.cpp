@@ -49,6 +49,12 @@ Status decode_map(const Json& j, const std::string& path, void* map, const MapOp
   return ok_status();
 }
 
+Status decode_strslice(const Json& j, List<std::string>* out, const std::string& path) {
+  if (!j.is_string()) return decode(j, out, path);
+  *out = List<std::string>{j.get_ref<const std::string&>()};
+  return ok_status();
+}
+
 void set_null(Json* out) { *out = nullptr; }
 void set_string(Json* out, const char* s) { *out = s; }
 
@@ -212,7 +218,14 @@ void encode(const std::string& v, Json* out) { *out = v; }
 void encode(bool v, Json* out) { *out = v; }
 void encode(int64_t v, Json* out) { *out = v; }
 void encode(uint64_t v, Json* out) { *out = v; }
-void encode(double v, Json* out) { *out = v; }
+void encode(double v, Json* out) {
+  // Go writes an integral float64 without a fraction (3, not 3.0); so do we.
+  if (std::trunc(v) == v && std::fabs(v) < 0x1p53) {
+    *out = static_cast<int64_t>(v);
+  } else {
+    *out = v;
+  }
+}
 
 void encode(const RawJson& v, Json* out) {
   if (v.empty()) {

@@ -96,6 +96,9 @@ struct MapCodec {
   static constexpr MapOps kOps = {reset, decode_entry};
 };
 
+// Go's strslice.StrSlice: an array of strings, or one string as a one-item list.
+Status decode_strslice(const Json& j, List<std::string>* out, const std::string& path);
+
 void set_null(Json* out);
 void set_string(Json* out, const char* s);
 // Makes *out an array of `size` nulls and returns its first element.

@@ -23,6 +23,9 @@ SCALARS = {
     "uint64": "uint64_t",
     "double": "double",
     "json": "RawJson",
+    # Go's strslice.StrSlice (Cmd, Entrypoint...): a list of strings that also decodes from one
+    # string.  Only as a field's own type, not inside list<>, map<> or optional.
+    "strslice": "List<std::string>",
 }
 SCALAR_DEFAULTS = {"bool": " = false", "int64": " = 0", "uint64": " = 0", "double": " = 0"}
 CPP_KEYWORDS = set("""
@@ -166,6 +169,8 @@ class Model:
                 f["parsed"] = parse_type(f["type"])
             except SchemaError as e:
                 raise SchemaError(f"{t['where']}.{f['json']}: {e}")
+            if "strslice" in f["type"] and (f["parsed"] != "strslice" or f.get("optional")):
+                raise SchemaError(f"{t['where']}.{f['json']}: strslice only as a plain field type")
             for n in named_types(f["parsed"]):
                 if n not in self.types:
                     raise SchemaError(f"{t['where']}.{f['json']}: unknown type {n!r}")
@@ -338,7 +343,8 @@ def gen_struct_source(m, t):
         lines.append(f"  auto* o = static_cast<{n}*>(obj);")
         lines.append("  switch (field) {")
         for i, f in enumerate(fields):
-            lines.append(f"    case {i}: return decode(v, &o->{f['member']}, path);")
+            call = "detail::decode_strslice" if f["parsed"] == "strslice" else "decode"
+            lines.append(f"    case {i}: return {call}(v, &o->{f['member']}, path);")
         lines.append("  }")
     else:
         lines += ["  (void)obj, (void)field, (void)v, (void)path;"]

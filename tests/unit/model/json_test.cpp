@@ -124,6 +124,7 @@ TEST(ModelJson, OmitemptyAndOptional) {
 TEST(ModelJson, UnknownMembersSurviveAtEveryLevel) {
   expect_round_trip<SampleCreate>(R"({
     "Version": 3, "Memory": 5, "Name": "always", "MaximumRetryCount": 1, "Image": "busybox",
+    "Cmd": null,
     "Future": {"a": [1]},
     "HostConfig": {"Memory": 1, "CpuShares": 0, "PidsLimit": null, "Binds": null,
       "PortBindings": {"80/tcp": [{"HostIp": "::", "HostPort": "1", "Proto": "tcp"}]},
@@ -223,6 +224,21 @@ TEST(ModelJson, BadEnumValuesAreErrors) {
   EXPECT_EQ(v->mount_type, SampleMountType::kEmpty);
 }
 
+TEST(ModelJson, StrsliceTakesAStringOrAList) {
+  auto v = parse<SampleCreate>(R"({"Cmd": "echo hi"})", "body");
+  ASSERT_TRUE(v.ok()) << v.error().message;
+  EXPECT_EQ(v->cmd, (List<std::string>{"echo hi"}));
+  EXPECT_EQ(to_json(*v)["Cmd"], Json::array({"echo hi"}));
+  v = parse<SampleCreate>(R"({"Cmd": ["a", "b"]})", "body");
+  ASSERT_TRUE(v.ok()) << v.error().message;
+  EXPECT_EQ(v->cmd, (List<std::string>{"a", "b"}));
+  v = parse<SampleCreate>(R"({"Cmd": null})", "body");
+  ASSERT_TRUE(v.ok()) << v.error().message;
+  EXPECT_TRUE(v->cmd.is_null());
+  EXPECT_EQ(decode_error<SampleCreate>(R"({"Cmd": 1})"), "Cmd: expected array");
+  EXPECT_EQ(decode_error<SampleCreate>(R"({"Cmd": ["a", 1]})"), "Cmd[1]: expected string");
+}
+
 TEST(ModelJson, EnumStrings) {
   EXPECT_STREQ(to_string(SampleRestartMode::kUnlessStopped), "unless-stopped");
   EXPECT_STREQ(to_string(SampleMountType::kNamedPipe), "npipe");
@@ -242,6 +258,9 @@ TEST(ModelJson, NumbersAsGoReadsThem) {
   EXPECT_EQ(v->cpu_shares, -2);
   EXPECT_EQ(v->size, 18446744073709551615u);
   EXPECT_EQ(v->ratio, 3.0);
+  EXPECT_EQ(dump_json(to_json(*v)["Ratio"]), "3");  // as Go writes a float64
+  v->ratio = 0.5;
+  EXPECT_EQ(dump_json(to_json(*v)["Ratio"]), "0.5");
   EXPECT_EQ(decode_error<SampleHostConfig>(R"({"Memory": 9223372036854775808})"),
             "Memory: expected integer");
   EXPECT_EQ(decode_error<SampleHostConfig>(R"({"Memory": 1e19})"), "Memory: expected integer");
