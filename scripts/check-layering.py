@@ -6,6 +6,7 @@ import sys
 
 ALLOWED = {
     "base": set(),
+    "model": {"base"},  # the typed Engine API model (generated from src/model/schema)
     "oci": {"base"},
     "runtime": {"base", "oci"},
     "shim": {"base", "runtime", "oci"},
@@ -13,13 +14,13 @@ ALLOWED = {
     "image": {"base", "oci", "store"},
     "network": {"base", "store"},
     "volume": {"base", "store"},
-    "builder": {"base", "oci", "image", "store"},
-    "engine": {"base", "oci", "runtime", "shim", "store", "image", "network", "volume", "builder"},
-    "api": {"base"},          # http and client: what the CLI links
-    "api/server": {"base", "api", "engine", "image", "store", "oci", "runtime", "shim"},
-    "cli": {"base", "api"},
-    "compose": {"base", "api", "cli"},
-    "swarm": {"base", "engine", "network", "store", "image", "oci", "runtime", "shim"},
+    "builder": {"base", "model", "oci", "image", "store"},
+    "engine": {"base", "model", "oci", "runtime", "shim", "store", "image", "network", "volume", "builder"},
+    "api": {"base", "model"},          # http and client: what the CLI links
+    "api/server": {"base", "model", "api", "engine", "image", "store", "oci", "runtime", "shim"},
+    "cli": {"base", "model", "api"},
+    "compose": {"base", "model", "api", "cli"},
+    "swarm": {"base", "model", "engine", "network", "store", "image", "oci", "runtime", "shim"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 
