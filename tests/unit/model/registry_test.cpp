@@ -204,7 +204,12 @@ INSTANTIATE_TEST_SUITE_P(Dockerd, ModelFixture,
                                          Fixture{"volume_inspect.json", "Volume"},
                                          Fixture{"image_inspect.json", "ImageInspect"},
                                          Fixture{"service_inspect.json", "Service"},
-                                         Fixture{"node_inspect.json", "Node"}),
+                                         Fixture{"node_inspect.json", "Node"},
+                                         Fixture{"container_create.json", "ContainerCreateRequest"},
+                                         Fixture{"container_summary.json", "ContainerSummary"},
+                                         Fixture{"exec_inspect.json", "ExecInspect"},
+                                         Fixture{"version.json", "SystemVersion"},
+                                         Fixture{"event.json", "EventMessage"}),
                          [](const testing::TestParamInfo<Fixture>& info) {
                            std::string name = info.param.type;
                            return name;
