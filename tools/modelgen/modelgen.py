@@ -479,6 +479,9 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     for name, text in files.items():
         write_if_changed(os.path.join(args.out, name), text)
+    for name in os.listdir(args.out):  # an area whose schema is gone must not linger
+        if name.endswith((".h", ".cpp")) and name not in files:
+            os.remove(os.path.join(args.out, name))
     return 0
 
 
