@@ -116,6 +116,13 @@ std::string ago(int64_t created_unix, int64_t now_unix) {
   return human_duration(now_unix - created_unix) + " ago";
 }
 
+std::string join_labels(const model::Map<std::string>& labels) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : labels) out.push_back(k + "=" + v);
+  std::sort(out.begin(), out.end());
+  return join(out, ",");
+}
+
 std::string familiar_image(const std::string& ref) {
   for (const std::string prefix : {"docker.io/", "index.docker.io/"}) {
     if (ref.rfind(prefix, 0) != 0) continue;

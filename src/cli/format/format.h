@@ -32,6 +32,8 @@ std::string ellipsis(const std::string& text, size_t max);
 std::string truncate_id(const std::string& id);
 // "3 minutes ago" from a Unix time in seconds.
 std::string ago(int64_t created_unix, int64_t now_unix);
+// Labels as docker's list contexts show them: "a=1,b=2", sorted.
+std::string join_labels(const model::Map<std::string>& labels);
 // Docker's familiar form of an image reference: "docker.io/library/busybox" -> "busybox".
 std::string familiar_image(const std::string& ref);
 

@@ -78,14 +78,6 @@ int network_create(Context& ctx, const Args& args) {
   return 0;
 }
 
-// "a=1,b=2", sorted.
-std::string labels_string(const model::Map<std::string>& labels) {
-  std::vector<std::string> out;
-  for (const auto& [k, v] : labels) out.push_back(k + "=" + v);
-  std::sort(out.begin(), out.end());
-  return join(out, ",");
-}
-
 // A row of `network ls` as its template sees it (docker's networkContext).
 OrderedJson network_context(const model::Network& n, bool trunc) {
   OrderedJson row;
@@ -95,7 +87,7 @@ OrderedJson network_context(const model::Network& n, bool trunc) {
   row["Scope"] = n.scope;
   row["IPv6"] = n.enable_ipv6 ? "true" : "false";
   row["Internal"] = n.internal ? "true" : "false";
-  row["Labels"] = labels_string(n.labels);
+  row["Labels"] = join_labels(n.labels);
   row["CreatedAt"] = n.created;
   return row;
 }

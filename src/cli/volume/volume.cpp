@@ -61,9 +61,6 @@ int volume_create(Context& ctx, const Args& args) {
 
 // A row of `volume ls` as its template sees it (docker's volumeContext).
 OrderedJson volume_context(const model::Volume& v) {
-  std::vector<std::string> labels;
-  for (const auto& [k, value] : v.labels) labels.push_back(k + "=" + value);
-  std::sort(labels.begin(), labels.end());
   std::string links = "N/A", size = "N/A";
   if (v.usage_data) {
     if (v.usage_data->ref_count >= 0) links = std::to_string(v.usage_data->ref_count);
@@ -74,7 +71,7 @@ OrderedJson volume_context(const model::Volume& v) {
   row["Driver"] = v.driver;
   row["Scope"] = v.scope;
   row["Mountpoint"] = v.mountpoint;
-  row["Labels"] = join(labels, ",");
+  row["Labels"] = join_labels(v.labels);
   row["Links"] = links;
   row["Size"] = size;
   return row;

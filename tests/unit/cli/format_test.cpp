@@ -58,6 +58,12 @@ TEST(Format, PortsLikeDocker) {
   EXPECT_EQ(format_ports({}), "");
 }
 
+TEST(Format, JoinLabels) {
+  EXPECT_EQ(join_labels({}), "");
+  // Sorted as "k=v" strings, as docker sorts them ('.' before '=').
+  EXPECT_EQ(join_labels({{"b", "2"}, {"a", "1"}, {"a.b", "3"}}), "a.b=3,a=1,b=2");
+}
+
 TEST(Format, EmptyPsHeader) {
   Table t;
   t.add_row(ps_header());
