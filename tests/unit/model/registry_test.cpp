@@ -324,6 +324,17 @@ const Captured kCaptured[] = {
     {"service_inspect_ports", "Service"},
     {"task_list_ports", "list<Task>"},
     {"network_inspect_ingress", "Network"},
+    // The CLI's bodies at API 1.50 (DOCKER_API_VERSION=1.50).
+    {"container_create_request_v150", "ContainerCreateRequest"},
+    {"exec_create_request_v150", "ExecCreateRequest"},
+    {"exec_start_request_v150", "ExecStartRequest"},
+    {"volume_create_request_v150", "VolumeCreateOptions"},
+    {"network_create_request_v150", "NetworkCreateRequest"},
+    {"swarm_init_request_v150", "SwarmInitRequest"},
+    {"secret_create_request_v150", "SecretSpec"},
+    {"config_create_request_v150", "ConfigSpec"},
+    {"service_create_request_v150", "ServiceSpec"},
+    {"service_update_request_v150", "ServiceSpec"},
 };
 
 // Members dockerd 20.10 and the model (moby v28.2.2, API 1.50) write differently; the model follows
