@@ -14,7 +14,7 @@ int create_container(Context& ctx, const ContainerSpec& spec, const std::string&
                 " --help' for more information");
     return 125;
   };
-  auto resp = ctx.client.request("POST", target, dump_json(spec.body));
+  auto resp = ctx.client.request("POST", target, create_body_json(spec));
   if (!resp.ok()) return fail(resp.error().message);
   if (resp->status == 404) {
     // Docker pulls here; Berth has no implicit pull, so the error stands.
