@@ -2,6 +2,7 @@
 #include "base/file.h"
 #include "cli/commands.h"
 #include "cli/container/create_common.h"
+#include "model/container_json.h"
 
 namespace berth::cli {
 
@@ -30,10 +31,10 @@ int create_container(Context& ctx, const ContainerSpec& spec, const std::string&
     return fail("Error response from daemon: " +
                 api::Client::error_message(resp->status, resp->body));
   }
-  auto j = parse_json(resp->body, "create response");
-  if (!j.ok()) return fail(j.error().message);
-  *id = json_string(*j, "Id");
-  for (const std::string& w : json_strings(*j, "Warnings")) print_error("WARNING: " + w);
+  auto created = model::parse<model::ContainerCreateResponse>(resp->body, "create response");
+  if (!created.ok()) return fail(created.error().message);
+  *id = created->id;
+  for (const std::string& w : created->warnings) print_error("WARNING: " + w);
   if (id->empty()) return fail("create response without an Id");
   return -1;
 }

@@ -140,66 +140,7 @@ int64_t json_int(const Json& j, const char* key) {
   return 0;
 }
 
-std::string ps_image(const Json& c, bool trunc) {
-  std::string image = json_string(c, "Image");
-  if (image.empty()) return "<no image>";
-  if (!trunc) return image;
-  std::string image_id = json_string(c, "ImageID");
-  if (!image_id.empty() && truncate_id(image_id) == truncate_id(image)) return truncate_id(image);
-  size_t at = image.find('@');
-  if (at != std::string::npos) image = image.substr(0, at);
-  return familiar_image(image);
-}
-
-std::string ps_names(const Json& c, bool trunc) {
-  std::vector<std::string> names;
-  for (std::string n : json_strings(c, "Names")) {
-    if (!n.empty() && n[0] == '/') n = n.substr(1);
-    names.push_back(n);
-  }
-  if (trunc) {
-    for (const std::string& n : names) {
-      if (n.find('/') == std::string::npos) return n;  // links look like "other/alias"
-    }
-  }
-  return join(names, ",");
-}
-
 }  // namespace
-
-std::string format_ports(const Json& ports) {
-  if (!ports.is_array()) return "";
-  std::vector<std::string> out;
-  for (const Json& p : ports) {
-    std::string type = json_string(p, "Type", "tcp");
-    int64_t priv = json_int(p, "PrivatePort");
-    int64_t pub = json_int(p, "PublicPort");
-    std::string ip = json_string(p, "IP");
-    std::string s;
-    if (pub != 0) {
-      if (ip.find(':') != std::string::npos) ip = "[" + ip + "]";
-      s = (ip.empty() ? "" : ip + ":") + std::to_string(pub) + "->" + std::to_string(priv) + "/" +
-          type;
-    } else {
-      s = std::to_string(priv) + "/" + type;
-    }
-    if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
-  }
-  return join(out, ", ");
-}
-
-std::vector<std::string> ps_row(const Json& c, bool trunc, int64_t now_unix) {
-  std::string id = json_string(c, "Id");
-  std::string command = json_string(c, "Command");
-  if (trunc) command = ellipsis(command, 20);
-  return {trunc ? truncate_id(id) : id,
-          ps_image(c, trunc),
-          go_quote(command),
-          ago(json_int(c, "Created"), now_unix),
-          json_string(c, "Status"),
-          format_ports(c.value("Ports", Json())),
-          ps_names(c, trunc)};
-}
 
 std::vector<std::string> images_header() {
   return {"REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"};

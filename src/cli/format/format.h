@@ -34,9 +34,7 @@ std::string ago(int64_t created_unix, int64_t now_unix);
 std::string familiar_image(const std::string& ref);
 
 std::vector<std::string> ps_header();
-// One row of `docker ps` from an item of GET /containers/json.
-std::vector<std::string> ps_row(const Json& c, bool trunc, int64_t now_unix);
-std::string format_ports(const Json& ports);
+// (A `docker ps` row is computed in container/ps_format.h, from the typed ContainerSummary.)
 
 std::vector<std::string> images_header();
 // Rows of `docker images` for one item of GET /images/json (one per tag).

@@ -8,27 +8,6 @@
 namespace berth::cli {
 namespace {
 
-TEST(Format, PsTableLikeDocker) {
-  Json c = {
-      {"Id", "4f66ad9a0b3e5a5fb4f2b3a2c6d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3"},
-      {"Names", {"/web"}},
-      {"Image", "busybox"},
-      {"ImageID", "sha256:aaaa"},
-      {"Command", "sh -c 'while true; do echo hi; sleep 1; done'"},
-      {"Created", 1000},
-      {"Status", "Up 2 minutes"},
-      {"Ports", {{{"IP", "0.0.0.0"}, {"PrivatePort", 80}, {"PublicPort", 8080}, {"Type", "tcp"}}}}};
-  Table t;
-  t.add_row(ps_header());
-  t.add_row(ps_row(c, true, 1000 + 180));
-  std::string want =
-      "CONTAINER ID   IMAGE     COMMAND                  CREATED         STATUS         "
-      "PORTS                  NAMES\n"
-      "4f66ad9a0b3e   busybox   \"sh -c 'while true; …\"   3 minutes ago   Up 2 minutes   "
-      "0.0.0.0:8080->80/tcp   web\n";
-  EXPECT_EQ(t.render(), want);
-}
-
 TEST(Format, EmptyPsHeader) {
   Table t;
   t.add_row(ps_header());
