@@ -24,15 +24,18 @@ std::string ps_image(const model::ContainerSummary& c, bool trunc) {
 }
 
 std::string ps_names(const model::ContainerSummary& c, bool trunc) {
+  if (trunc) {
+    for (const std::string& n : c.names) {
+      std::string_view name = n;
+      if (!name.empty() && name[0] == '/') name.remove_prefix(1);
+      // The first name that is not a link ("other/alias").
+      if (name.find('/') == std::string_view::npos) return std::string(name);
+    }
+  }
   std::vector<std::string> names;
   for (std::string n : c.names) {
     if (!n.empty() && n[0] == '/') n = n.substr(1);
     names.push_back(n);
-  }
-  if (trunc) {
-    for (const std::string& n : names) {
-      if (n.find('/') == std::string::npos) return n;  // links look like "other/alias"
-    }
   }
   return join(names, ",");
 }
