@@ -138,69 +138,9 @@ std::vector<std::string> ps_header() {
   return {"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"};
 }
 
-namespace {
-
-std::string ps_image(const model::ContainerSummary& c, bool trunc) {
-  std::string image = c.image;
-  if (image.empty()) return "<no image>";
-  if (!trunc) return image;
-  if (!c.image_id.empty() && truncate_id(c.image_id) == truncate_id(image))
-    return truncate_id(image);
-  size_t at = image.find('@');
-  if (at != std::string::npos) image = image.substr(0, at);
-  return familiar_image(image);
-}
-
-std::string ps_names(const model::ContainerSummary& c, bool trunc) {
-  std::vector<std::string> names;
-  for (std::string n : c.names) {
-    if (!n.empty() && n[0] == '/') n = n.substr(1);
-    names.push_back(n);
-  }
-  if (trunc) {
-    for (const std::string& n : names) {
-      if (n.find('/') == std::string::npos) return n;  // links look like "other/alias"
-    }
-  }
-  return join(names, ",");
-}
+namespace {}
 
 }  // namespace
-
-std::string format_ports(const model::List<model::Port>& ports) {
-  std::vector<std::string> out;
-  for (const model::Port& p : ports) {
-    std::string type = p.type.empty() ? "tcp" : p.type;
-    std::string ip = p.ip;
-    std::string s;
-    if (p.public_port != 0) {
-      if (ip.find(':') != std::string::npos) ip = "[" + ip + "]";
-      s = (ip.empty() ? "" : ip + ":") + std::to_string(p.public_port) + "->" +
-          std::to_string(p.private_port) + "/" + type;
-    } else {
-      s = std::to_string(p.private_port) + "/" + type;
-    }
-    if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
-  }
-  return join(out, ", ");
-}
-
-std::vector<std::string> ps_row(const model::ContainerSummary& c, bool trunc, int64_t now_unix) {
-  std::string command = c.command;
-  if (trunc) command = ellipsis(command, 20);
-  return {trunc ? truncate_id(c.id) : c.id,
-          ps_image(c, trunc),
-          go_quote(command),
-          ago(c.created, now_unix),
-          c.status,
-          format_ports(c.ports),
-          ps_names(c, trunc)};
-}
-
-std::vector<std::string> ps_row(const Json& c, bool trunc, int64_t now_unix) {
-  return ps_row(model::from_json<model::ContainerSummary>(c).value_or(model::ContainerSummary{}),
-                trunc, now_unix);
-}
 
 std::vector<std::string> images_header() {
   return {"REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"};

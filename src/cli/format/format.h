@@ -38,12 +38,7 @@ std::string join_labels(const model::Map<std::string>& labels);
 std::string familiar_image(const std::string& ref);
 
 std::vector<std::string> ps_header();
-// One row of `docker ps` from an item of GET /containers/json.
-std::vector<std::string> ps_row(const model::ContainerSummary& c, bool trunc, int64_t now_unix);
-// The same from the item's JSON, decoded first (an item that does not decode gives an empty
-// row's cells): for callers not yet on the model (container/ps_format.cpp).
-std::vector<std::string> ps_row(const Json& c, bool trunc, int64_t now_unix);
-std::string format_ports(const model::List<model::Port>& ports);
+// (A `docker ps` row is computed in container/ps_format.h, from the typed ContainerSummary.)
 
 std::vector<std::string> images_header();
 // Rows of `docker images` for one item of GET /images/json (one per tag).

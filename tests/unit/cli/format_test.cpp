@@ -8,56 +8,6 @@
 namespace berth::cli {
 namespace {
 
-TEST(Format, PsTableLikeDocker) {
-  model::ContainerSummary c;
-  c.id = "4f66ad9a0b3e5a5fb4f2b3a2c6d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3";
-  c.names = {"/web"};
-  c.image = "busybox";
-  c.image_id = "sha256:aaaa";
-  c.command = "sh -c 'while true; do echo hi; sleep 1; done'";
-  c.created = 1000;
-  c.status = "Up 2 minutes";
-  model::Port port;
-  port.ip = "0.0.0.0";
-  port.private_port = 80;
-  port.public_port = 8080;
-  port.type = "tcp";
-  c.ports = {port};
-  Table t;
-  t.add_row(ps_header());
-  t.add_row(ps_row(c, true, 1000 + 180));
-  std::string want =
-      "CONTAINER ID   IMAGE     COMMAND                  CREATED         STATUS         "
-      "PORTS                  NAMES\n"
-      "4f66ad9a0b3e   busybox   \"sh -c 'while true; …\"   3 minutes ago   Up 2 minutes   "
-      "0.0.0.0:8080->80/tcp   web\n";
-  EXPECT_EQ(t.render(), want);
-  // The JSON form (what container/ps_format.cpp passes) gives the same cells.
-  Json j = {
-      {"Id", c.id},
-      {"Names", {"/web"}},
-      {"Image", "busybox"},
-      {"ImageID", c.image_id},
-      {"Command", c.command},
-      {"Created", 1000},
-      {"Status", c.status},
-      {"Ports", {{{"IP", "0.0.0.0"}, {"PrivatePort", 80}, {"PublicPort", 8080}, {"Type", "tcp"}}}}};
-  EXPECT_EQ(ps_row(j, true, 1180), ps_row(c, true, 1180));
-}
-
-TEST(Format, PortsLikeDocker) {
-  model::Port v6;
-  v6.ip = "::";
-  v6.private_port = 80;
-  v6.public_port = 8080;
-  v6.type = "tcp";
-  model::Port exposed;
-  exposed.private_port = 53;
-  exposed.type = "udp";
-  EXPECT_EQ(format_ports({v6, exposed, v6}), "[::]:8080->80/tcp, 53/udp");
-  EXPECT_EQ(format_ports({}), "");
-}
-
 TEST(Format, JoinLabels) {
   EXPECT_EQ(join_labels({}), "");
   // Sorted as "k=v" strings, as docker sorts them ('.' before '=').
