@@ -20,6 +20,7 @@
 #include "base/strings.h"
 #include "builder/config_ops.h"
 #include "engine/engine.h"
+#include "model/container_json.h"
 
 namespace berth::engine {
 namespace {
@@ -192,7 +193,8 @@ Result<bool> Engine::export_changes(const std::string& ref, const std::string& t
 
 Result<std::string> Engine::commit_container(const CommitRequest& request) {
   BERTH_TRY_ASSIGN(Container c, get_container(request.container));
-  BERTH_TRY_ASSIGN(Json config, builder::apply_changes(c.config, request.changes));
+  // The builder's config operations (and the image config they become) work on JSON.
+  BERTH_TRY_ASSIGN(Json config, builder::apply_changes(model::to_json(c.config), request.changes));
   bool paused_here = false;
   if (request.pause && c.state.status == RunState::kRunning) {
     BERTH_TRY(pause_container(c.id));
