@@ -119,11 +119,17 @@ int enum_index(std::string_view s, const std::string_view* wire, int count) {
 }
 
 Status decode_enum(const Json& j, const std::string& path, const std::string_view* wire, int count,
-                   int* index) {
+                   int* index, const char* invalid) {
   if (j.is_null()) return ok_status();
   if (!j.is_string()) return type_error(path, "string");
   const auto& s = j.get_ref<const std::string&>();
   int i = enum_index(s, wire, count);
+  if (i < 0 && invalid) {
+    std::string message = invalid;
+    size_t at = message.find("{value}");
+    if (at != std::string::npos) message.replace(at, 7, s);
+    return make_error(Code::kInvalidArgument, message);
+  }
   if (i < 0) {
     std::string message = path.empty() ? std::string() : path + ": ";
     return make_error(Code::kInvalidArgument, message + "invalid value " + dump_json(Json(s)));

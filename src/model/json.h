@@ -196,14 +196,15 @@ Status decode_object(const Json& j, const std::string& path, const std::string_v
 
 // The index of `s` among an enum's wire strings, or -1.
 int enum_index(std::string_view s, const std::string_view* wire, int count);
-// A string that must be one of `wire`; null leaves *index as it is.
+// A string that must be one of `wire`; null leaves *index as it is.  A value not listed is an
+// error "<path>: invalid value ...", or `invalid` with "{value}" replaced (Docker's own words).
 Status decode_enum(const Json& j, const std::string& path, const std::string_view* wire, int count,
-                   int* index);
+                   int* index, const char* invalid = nullptr);
 template <class E>
 Status decode_enum(const Json& j, E* out, const std::string& path, const std::string_view* wire,
-                   int count) {
+                   int count, const char* invalid = nullptr) {
   int index = static_cast<int>(*out);
-  BERTH_TRY(decode_enum(j, path, wire, count, &index));
+  BERTH_TRY(decode_enum(j, path, wire, count, &index, invalid));
   *out = static_cast<E>(index);
   return ok_status();
 }

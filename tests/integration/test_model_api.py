@@ -68,7 +68,7 @@ def test_wrong_type_in_create_is_400_naming_the_field(api, cname):
                        {"Image": "busybox", "Cmd": ["true"],
                         "HostConfig": {"RestartPolicy": {"Name": "sometimes"}}})
     assert status == 400, body
-    assert body["message"] == 'HostConfig.RestartPolicy.Name: invalid value "sometimes"'
+    assert body["message"] == "invalid restart policy 'sometimes'"  # dockerd's words
     status, body = api("POST", f"/containers/create?name={cname}",
                        {"Image": "busybox", "Cmd": ["true"],
                         "NetworkingConfig": {"EndpointsConfig": {"bridge": {"Aliases": "a"}}}})
@@ -133,3 +133,22 @@ def test_wrong_types_in_update_and_exec(api, cname):
     assert status == 200 and body == {"Warnings": []}, body
     status, c = api("GET", f"/containers/{cname}/json")
     assert c["HostConfig"]["Memory"] == 33554432 and c["HostConfig"]["MemorySwap"] == -1
+
+
+def test_bad_enum_values_in_dockers_words(api, cname):
+    """Enums of the model answer a value they do not list in Docker's words, as before the model:
+    no container is left behind."""
+    status, body = api("POST", f"/containers/create?name={cname}",
+                       {"Image": "busybox", "HostConfig": {"RestartPolicy": {"Name": "bogus"}}})
+    assert status == 400 and body["message"] == "invalid restart policy 'bogus'", body
+    status, body = api("POST", f"/containers/create?name={cname}",
+                       {"Image": "busybox",
+                        "HostConfig": {"Mounts": [{"Type": "nfsish", "Target": "/x"}]}})
+    assert status == 400 and body["message"] == 'mount type unknown: "nfsish"', body
+    status, _ = api("GET", f"/containers/{cname}/json")
+    assert status == 404
+    # A single string where Docker takes a StrSlice (Cmd) is a one-item list, as dockerd reads it.
+    status, body = api("POST", f"/containers/create?name={cname}", {"Image": "busybox", "Cmd": "true"})
+    assert status == 201, body
+    status, body = api("GET", f"/containers/{cname}/json")
+    assert body["Config"]["Cmd"] == ["true"]

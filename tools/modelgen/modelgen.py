@@ -10,6 +10,8 @@ edit recompiles only what it touches.  The generated API is described in src/mod
 Schema: {"area": "<file name>", "types": [TYPE...]}, where TYPE is
   {"name": "HostConfig", "doc": "...", "embed": ["Resources"], "fields": [FIELD...]}   a struct
   {"name": "RestartPolicyMode", "enum": ["no", "always", {"wire": "*", "cpp": "kAny"}]}  an enum
+    (+ "invalid": "invalid restart policy '{value}'": Docker's error for a value not listed,
+    instead of "<path>: invalid value ...")
 and FIELD is {"json": "Memory", "type": T, "optional": bool, "omitempty": bool, "cpp": "name",
 "doc": "..."}.  T: string bool int64 uint64 double json strslice, a type name from any area, or
 list<T> / map<T>.  embed = Go struct embedding (fields at the same level, the outer one winning a
@@ -53,7 +55,7 @@ WORD = re.compile(
     r"|[A-Z]+|[0-9]+"
 )
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-TYPE_KEYS = {"name", "doc", "fields", "embed", "enum"}
+TYPE_KEYS = {"name", "doc", "fields", "embed", "enum", "invalid"}
 FIELD_KEYS = {"json", "type", "optional", "omitempty", "cpp", "doc"}
 
 
@@ -313,6 +315,7 @@ def gen_enum_source(t):
     n, k = t["name"], f"k{t['name']}Wire"
     wires = ", ".join(json.dumps(w) for w, _ in t["values"])
     count = len(t["values"])
+    invalid = json.dumps(t["invalid"]) if "invalid" in t else "nullptr"
     return f"""namespace {{
 constexpr std::string_view {k}[] = {{{wires}}};
 }}  // namespace
@@ -330,7 +333,7 @@ bool from_string(std::string_view s, {n}* out) {{
 }}
 
 Status decode(const Json& j, {n}* out, const std::string& path) {{
-  return detail::decode_enum(j, out, path, {k}, {count});
+  return detail::decode_enum(j, out, path, {k}, {count}, {invalid});
 }}
 
 void encode({n} v, Json* out) {{ detail::set_string(out, to_string(v)); }}
