@@ -79,6 +79,29 @@ def test_update_memory_of_running_container(docker, name):
         docker("rm", "-f", name)
 
 
+@pytest.mark.parametrize("cli", ["docker", "berth"])
+def test_update_changes_only_what_is_given(docker, berth, name, cli):
+    """An update sets the flags given and leaves the rest (dockerd treats a zero as unchanged):
+    --cpus then --memory keeps the CPU limit; --restart sets the policy; a bad policy is refused
+    in Docker's words."""
+    run = docker if cli == "docker" else berth
+    docker("create", "--name", name, "--cpus", "0.5", "-m", "32m", "--restart", "always",
+           "busybox", "sleep", "60", check=True)
+    try:
+        run("update", "--memory", "64m", "--memory-swap", "128m", name, check=True)
+        fmt = "{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}} {{.HostConfig.RestartPolicy.Name}}"
+        assert docker("inspect", "-f", fmt, name).stdout.split() == [
+            "500000000", str(64 << 20), "always"]
+        run("update", "--restart", "on-failure:2", name, check=True)
+        fmt = "{{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}"
+        assert docker("inspect", "-f", fmt, name).stdout.strip() == "on-failure:2"
+        r = run("update", "--restart", "sometimes", name)
+        assert r.returncode != 0 and "invalid restart policy" in r.stderr, r.stderr
+        assert docker("inspect", "-f", "{{.HostConfig.NanoCpus}}", name).stdout.strip() == "500000000"
+    finally:
+        docker("rm", "-f", name)
+
+
 def test_invalid_resources_get_dockers_errors(docker):
     r = docker("run", "--rm", "-m", "1m", "busybox", "true")
     assert r.returncode == 125 and "Minimum memory limit allowed is 6MB" in r.stderr

@@ -29,7 +29,11 @@ int cmd_update(Context& ctx, const Args& args) {
   int rc = parse_flags(flags, "update", usage, args);
   if (rc >= 0) return rc;
   if (flags.args().empty()) return args_error("update", usage, "requires at least 1 argument");
-  Json body = Json::object();
+  // Only the flags given are set; the daemon leaves a zero (or absent) member as it is, as
+  // dockerd does.
+  model::ContainerUpdateConfig update;
+  bool any = false;
+  std::string wire_restart;  // a policy name the model does not know, sent as given
   auto bad = [&](const std::string& flag, const std::string& v, const std::string& why) {
     return flag_error(
         "update", make_error(Code::kInvalidArgument,
@@ -38,37 +42,46 @@ int cmd_update(Context& ctx, const Args& args) {
   struct IntFlag {
     const char* name;
     const char* shown;
-    const char* key;
-  } ints[] = {{"blkio-weight", "--blkio-weight", "BlkioWeight"},
-              {"cpu-period", "--cpu-period", "CpuPeriod"},
-              {"cpu-quota", "--cpu-quota", "CpuQuota"},
-              {"cpu-shares", "-c, --cpu-shares", "CpuShares"},
-              {"pids-limit", "--pids-limit", "PidsLimit"}};
+    int64_t* field;
+  } ints[] = {{"blkio-weight", "--blkio-weight", &update.blkio_weight},
+              {"cpu-period", "--cpu-period", &update.cpu_period},
+              {"cpu-quota", "--cpu-quota", &update.cpu_quota},
+              {"cpu-shares", "-c, --cpu-shares", &update.cpu_shares}};
   for (const auto& f : ints) {
     if (!flags.changed(f.name)) continue;
     long long v = 0;
     std::string s = flags.get_string(f.name);
     if (!parse_int64(s, &v))
       return bad(f.shown, s, "strconv.ParseInt: parsing \"" + s + "\": invalid syntax");
-    body[f.key] = v;
+    *f.field = v;
+    any = true;
+  }
+  if (flags.changed("pids-limit")) {
+    long long v = 0;
+    std::string s = flags.get_string("pids-limit");
+    if (!parse_int64(s, &v))
+      return bad("--pids-limit", s, "strconv.ParseInt: parsing \"" + s + "\": invalid syntax");
+    update.pids_limit = v;
+    any = true;
   }
   struct RamFlag {
     const char* name;
     const char* shown;
-    const char* key;
-  } rams[] = {{"memory", "-m, --memory", "Memory"},
-              {"memory-reservation", "--memory-reservation", "MemoryReservation"},
-              {"memory-swap", "--memory-swap", "MemorySwap"}};
+    int64_t* field;
+  } rams[] = {{"memory", "-m, --memory", &update.memory},
+              {"memory-reservation", "--memory-reservation", &update.memory_reservation},
+              {"memory-swap", "--memory-swap", &update.memory_swap}};
   for (const auto& f : rams) {
     if (!flags.changed(f.name)) continue;
+    any = true;
     std::string s = flags.get_string(f.name);
     if (std::string(f.name) == "memory-swap" && s == "-1") {
-      body[f.key] = -1;
+      *f.field = -1;
       continue;
     }
     auto v = parse_ram_bytes(s);
     if (!v.ok()) return bad(f.shown, s, v.error().message);
-    body[f.key] = *v;
+    *f.field = *v;
   }
   if (flags.changed("cpus")) {
     std::string s = flags.get_string("cpus");
@@ -76,26 +89,41 @@ int cmd_update(Context& ctx, const Args& args) {
     double cpus = std::strtod(s.c_str(), &end);
     if (s.empty() || *end != '\0' || cpus < 0)
       return bad("--cpus", s, "failed to parse " + s + " as a rational number");
-    body["NanoCpus"] = static_cast<int64_t>(std::llround(cpus * 1e9));
+    update.nano_cpus = static_cast<int64_t>(std::llround(cpus * 1e9));
+    any = true;
   }
-  if (flags.changed("cpuset-cpus")) body["CpusetCpus"] = flags.get_string("cpuset-cpus");
-  if (flags.changed("cpuset-mems")) body["CpusetMems"] = flags.get_string("cpuset-mems");
+  if (flags.changed("cpuset-cpus")) {
+    update.cpuset_cpus = flags.get_string("cpuset-cpus");
+    any = true;
+  }
+  if (flags.changed("cpuset-mems")) {
+    update.cpuset_mems = flags.get_string("cpuset-mems");
+    any = true;
+  }
   if (flags.changed("restart")) {
     std::string r = flags.get_string("restart");
     long long retries = 0;
     if (r.find(':') != std::string::npos) (void)parse_int64(r.substr(r.find(':') + 1), &retries);
-    body["RestartPolicy"] = {{"Name", r.substr(0, r.find(':'))}, {"MaximumRetryCount", retries}};
+    std::string name = r.substr(0, r.find(':'));
+    if (!model::from_string(name, &update.restart_policy.name)) wire_restart = name;
+    update.restart_policy.maximum_retry_count = retries;
+    any = true;
   }
-  if (body.empty()) {
+  if (!any) {
     print_error("you must provide one or more flags when using this command");
     return 1;
   }
+  Json encoded = model::to_json(update);
+  // The JSON edge: a policy name the model's enum cannot hold goes as typed, so the daemon
+  // refuses it in its own words.
+  if (!wire_restart.empty()) encoded[Json::json_pointer("/RestartPolicy/Name")] = wire_restart;
+  std::string body = dump_json(encoded);
   if (!ctx.connect().ok()) return 1;
   int exit_code = 0;
   std::vector<std::string> warnings;
   for (const std::string& name : flags.args()) {
-    auto resp = ctx.call("POST", "/containers/" + api::http::percent_encode(name) + "/update",
-                         dump_json(body));
+    auto resp =
+        ctx.call("POST", "/containers/" + api::http::percent_encode(name) + "/update", body);
     if (!resp.ok()) return 1;
     if (!is_success(resp->status)) {
       print_daemon_error(*resp);
