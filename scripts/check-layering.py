@@ -12,8 +12,8 @@ ALLOWED = {
     "shim": {"base", "runtime", "oci"},
     "store": {"base"},
     "image": {"base", "oci", "store"},
-    "network": {"base", "store"},
-    "volume": {"base", "store"},
+    "network": {"base", "model", "store"},
+    "volume": {"base", "model", "store"},
     "builder": {"base", "model", "oci", "image", "store"},
     "engine": {"base", "model", "oci", "runtime", "shim", "store", "image", "network", "volume", "builder"},
     "api": {"base", "model"},          # http and client: what the CLI links

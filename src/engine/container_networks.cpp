@@ -9,6 +9,8 @@
 #include "base/strings.h"
 #include "engine/container_entry.h"
 #include "engine/engine.h"
+#include "model/container_json.h"
+#include "model/network_json.h"
 #include "network/controller.h"
 
 namespace berth::engine {
@@ -77,7 +79,7 @@ void set_netns_path(Json& spec, const std::string& path) {
     if (n["type"] == "network") n["path"] = path;
 }
 
-Json endpoint(const Json& network, const Json& config) {
+Json endpoint(const model::Network& network, const Json& config) {
   Json aliases = Json::array();
   Json ipam = Json::object();
   if (config.is_object()) {
@@ -89,7 +91,7 @@ Json endpoint(const Json& network, const Json& config) {
               {"Links", nullptr},
               {"Aliases", aliases},
               {"MacAddress", ""},
-              {"NetworkID", network["Id"]},
+              {"NetworkID", network.id},
               {"EndpointID", ""},
               {"Gateway", ""},
               {"IPAddress", ""},
@@ -145,7 +147,7 @@ Status Engine::open_networks() {
       embedded = embedded || network::Controller::user_defined(*net);
       if (name == mode || ip.empty()) {
         ip = json_string(ep, "IPAddress");
-        bridge = json_string(*net, "_bridge");
+        bridge = net->bridge;
       }
     }
     if (embedded) {
@@ -155,10 +157,14 @@ Status Engine::open_networks() {
     if (ip.empty()) continue;
     // The ports it had (so -P keeps its chosen ports), else what it asked for.
     bool had = !c.ports.empty();
-    auto ports = net_->publish(id, c.name, ip, bridge,
-                               had ? c.ports : c.host_config.value("PortBindings", Json::object()),
-                               c.config.value("ExposedPorts", Json::object()),
-                               !had && c.host_config.value("PublishAllPorts", false));
+    auto bindings = model::from_json<network::PortMap>(
+        had ? c.ports : c.host_config.value("PortBindings", Json::object()));
+    auto exposed = model::from_json<model::Map<model::EmptyObject>>(
+        c.config.value("ExposedPorts", Json::object()));
+    Result<network::PortMap> ports = make_error(Code::kInvalidArgument, "bad port bindings");
+    if (bindings && exposed)
+      ports = net_->publish(id, c.name, ip, bridge, *bindings, *exposed,
+                            !had && c.host_config.value("PublishAllPorts", false));
     if (!ports) log_warn("restore ports of " + id + ": " + ports.error().message);
   }
   Status st = net_->sync_firewall();
@@ -173,7 +179,7 @@ Status Engine::resolve_networks(Container& c) {
     if (mode.rfind("container:", 0) == 0) BERTH_TRY(find(mode.substr(10)));
     return ok_status();
   }
-  BERTH_TRY_ASSIGN(Json net, net_->get(mode));
+  BERTH_TRY_ASSIGN(network::NetworkRecord net, net_->get(mode));
   Json config = c.host_config.value("_EndpointsConfig", Json::object());
   Json ep_config = config.is_object() && config.contains(mode) ? config[mode] : Json();
   if (!network::Controller::user_defined(net)) {
@@ -187,7 +193,7 @@ Status Engine::resolve_networks(Container& c) {
                         "network-scoped alias is supported only for containers in user defined "
                         "networks");
   }
-  c.networks[net["Name"].get<std::string>()] = endpoint(net, ep_config);
+  c.networks[net.name] = endpoint(net, ep_config);
   c.host_config.erase("_EndpointsConfig");
   return ok_status();
 }
@@ -226,10 +232,10 @@ Status Engine::setup_network(Container& c, Json& spec) {
                         [&](const std::string& n) { return n == mode; });
   std::string primary_ip, primary_bridge;
   bool embedded = false;
-  std::vector<Json> joined;
+  std::vector<network::NetworkRecord> joined;
   for (size_t i = 0; i < names.size(); ++i) {
     Json& ep = c.networks[names[i]];
-    BERTH_TRY_ASSIGN(Json net, net_->get(json_string(ep, "NetworkID", names[i])));
+    BERTH_TRY_ASSIGN(network::NetworkRecord net, net_->get(json_string(ep, "NetworkID", names[i])));
     uint32_t preferred = 0;
     if (ep["IPAMConfig"].is_object()) {
       std::string want = json_string(ep["IPAMConfig"], "IPv4Address");
@@ -237,12 +243,13 @@ Status Engine::setup_network(Container& c, Json& spec) {
         BERTH_TRY_ASSIGN(preferred, network::parse_ip(want));
       }
     }
-    BERTH_TRY_ASSIGN(uint32_t ip, net_->allocate(net["Id"], c.id, preferred));
+    BERTH_TRY_ASSIGN(uint32_t ip, net_->allocate(net.id, c.id, preferred));
     ep["IPAddress"] = network::format_ip(ip);
     BERTH_TRY_ASSIGN(auto veth, net_->attach(c.id, net, ip, "eth" + std::to_string(i), i == 0));
-    auto subnet = network::parse_subnet(json_string(net["IPAM"]["Config"][0], "Subnet"), false);
+    model::IPAMConfig cfg = net.ipam.config.empty() ? model::IPAMConfig{} : net.ipam.config[0];
+    auto subnet = network::parse_subnet(cfg.subnet, false);
     ep["IPPrefixLen"] = subnet ? subnet->prefix : 0;
-    ep["Gateway"] = json_string(net["IPAM"]["Config"][0], "Gateway");
+    ep["Gateway"] = cfg.gateway;
     ep["MacAddress"] = network::mac_for_ip(ip);
     ep["EndpointID"] = veth + c.id.substr(0, 12);
     ep["_veth"] = veth;
@@ -254,16 +261,20 @@ Status Engine::setup_network(Container& c, Json& spec) {
     }
     if (i == 0) {
       primary_ip = ep["IPAddress"];
-      primary_bridge = json_string(net, "_bridge");
+      primary_bridge = net.bridge;
     }
     joined.push_back(std::move(net));
   }
   if (embedded) BERTH_TRY(net_->dns().add(c.id, net_->netns_path(c.id)));
   if (!primary_ip.empty()) {
-    BERTH_TRY_ASSIGN(c.ports, net_->publish(c.id, c.name, primary_ip, primary_bridge,
-                                            c.host_config.value("PortBindings", Json::object()),
-                                            c.config.value("ExposedPorts", Json::object()),
-                                            c.host_config.value("PublishAllPorts", false)));
+    BERTH_TRY_ASSIGN(auto bindings, model::from_json<network::PortMap>(
+                                        c.host_config.value("PortBindings", Json::object())));
+    BERTH_TRY_ASSIGN(auto exposed, model::from_json<model::Map<model::EmptyObject>>(
+                                       c.config.value("ExposedPorts", Json::object())));
+    BERTH_TRY_ASSIGN(auto ports,
+                     net_->publish(c.id, c.name, primary_ip, primary_bridge, bindings, exposed,
+                                   c.host_config.value("PublishAllPorts", false)));
+    c.ports = model::to_json(ports);
   }
   BERTH_TRY(write_etc(dir, c, primary_ip, embedded));
   set_netns_path(spec, net_->netns_path(c.id));
@@ -291,34 +302,35 @@ void Engine::teardown_network(Container& c) {
   net_->remove_sandbox(c.id);
 }
 
-Result<Json> Engine::create_network(const Json& request) {
+Result<model::NetworkCreateResponse> Engine::create_network(
+    const model::NetworkCreateRequest& request) {
   std::lock_guard lock(mu_);
-  BERTH_TRY_ASSIGN(Json rec, net_->create(request));
+  BERTH_TRY_ASSIGN(network::NetworkRecord rec, net_->create(request));
   publish_network(rec, "create");
-  return Json{{"Id", rec["Id"]}, {"Warning", ""}};
+  model::NetworkCreateResponse out;
+  out.id = rec.id;
+  return out;
 }
 
-Result<Json> Engine::inspect_network(const std::string& ref) {
+Result<model::Network> Engine::inspect_network(const std::string& ref) {
   std::lock_guard lock(mu_);
-  BERTH_TRY_ASSIGN(Json rec, net_->get(ref));
-  Json view = network::network_view(rec);
-  Json containers = Json::object();
+  BERTH_TRY_ASSIGN(network::NetworkRecord rec, net_->get(ref));
+  model::Network view = network::network_view(rec);
   for (auto& [id, e] : entries_) {
     for (auto& [name, ep] : e->c.networks.items()) {
-      if (ep["NetworkID"] != rec["Id"] || json_string(ep, "IPAddress").empty()) continue;
-      containers[id] = {{"Name", e->c.name},
-                        {"EndpointID", ep["EndpointID"]},
-                        {"MacAddress", ep["MacAddress"]},
-                        {"IPv4Address", json_string(ep, "IPAddress") + "/" +
-                                            std::to_string(ep.value("IPPrefixLen", 0))},
-                        {"IPv6Address", ""}};
+      if (ep["NetworkID"] != rec.id || json_string(ep, "IPAddress").empty()) continue;
+      model::NetworkContainer& nc = view.containers[id];
+      nc.name = e->c.name;
+      nc.endpoint_id = json_string(ep, "EndpointID");
+      nc.mac_address = json_string(ep, "MacAddress");
+      nc.ipv4_address =
+          json_string(ep, "IPAddress") + "/" + std::to_string(ep.value("IPPrefixLen", 0));
     }
   }
-  view["Containers"] = containers;
   return view;
 }
 
-Result<Json> Engine::list_networks(const Json& filters) {
+Result<model::List<model::Network>> Engine::list_networks(const Json& filters) {
   std::vector<std::string> ids;
   {
     std::lock_guard lock(mu_);
@@ -338,24 +350,23 @@ Result<Json> Engine::list_networks(const Json& filters) {
         auto vs = values(key);
         return vs.empty() || std::any_of(vs.begin(), vs.end(), f);
       };
-      keep = any("name",
-                 [&](auto& v) { return json_string(n, "Name").find(v) != std::string::npos; }) &&
-             any("id", [&](auto& v) { return json_string(n, "Id").rfind(v, 0) == 0; }) &&
-             any("driver", [&](auto& v) { return json_string(n, "Driver") == v; }) &&
-             any("type",
-                 [&](auto& v) { return (v == "custom") == network::Controller::user_defined(n); });
+      keep = any("name", [&](auto& v) { return n.name.find(v) != std::string::npos; }) &&
+             any("id", [&](auto& v) { return n.id.rfind(v, 0) == 0; }) &&
+             any("driver", [&](auto& v) { return n.driver == v; }) && any("type", [&](auto& v) {
+               return (v == "custom") == network::Controller::user_defined(n);
+             });
       for (auto& l : values("label")) {
         auto eq = l.find('=');
-        const Json& labels = n["Labels"];
-        if (!labels.contains(l.substr(0, eq)) ||
-            (eq != std::string::npos &&
-             json_string(labels, l.substr(0, eq).c_str()) != l.substr(eq + 1)))
+        auto label = n.labels.find(l.substr(0, eq));
+        if (label == n.labels.end() ||
+            (eq != std::string::npos && label->second != l.substr(eq + 1)))
           keep = false;
       }
-      if (keep) ids.push_back(n["Id"]);
+      if (keep) ids.push_back(n.id);
     }
   }
-  Json out = Json::array();
+  model::List<model::Network> out;
+  out.set_empty();
   for (auto& id : ids) {
     auto v = inspect_network(id);
     if (v) out.push_back(*v);
@@ -365,45 +376,45 @@ Result<Json> Engine::list_networks(const Json& filters) {
 
 Status Engine::remove_network(const std::string& ref) {
   std::lock_guard lock(mu_);
-  BERTH_TRY_ASSIGN(Json rec, net_->get(ref));
-  std::string name = rec["Name"];
+  BERTH_TRY_ASSIGN(network::NetworkRecord rec, net_->get(ref));
+  std::string name = rec.name;
   if (!network::Controller::user_defined(rec))
     return make_error(Code::kPermissionDenied,
                       name + " is a pre-defined network and cannot be removed");
   for (auto& [id, e] : entries_)
     for (auto& [n, ep] : e->c.networks.items())
-      if (ep["NetworkID"] == rec["Id"] && e->c.running())
+      if (ep["NetworkID"] == rec.id && e->c.running())
         return make_error(Code::kPermissionDenied, "error while removing network: network " + name +
-                                                       " id " + rec["Id"].get<std::string>() +
-                                                       " has active endpoints");
+                                                       " id " + rec.id + " has active endpoints");
   BERTH_TRY(net_->remove(rec));
   publish_network(rec, "destroy");
   return ok_status();
 }
 
-Result<Json> Engine::prune_networks(const Json& filters) {
-  Json deleted = Json::array();
-  BERTH_TRY_ASSIGN(Json all, list_networks(filters));
+Result<model::NetworkPruneResponse> Engine::prune_networks(const Json& filters) {
+  model::NetworkPruneResponse out;
+  out.networks_deleted.set_empty();
+  BERTH_TRY_ASSIGN(model::List<model::Network> all, list_networks(filters));
   for (auto& n : all) {
-    if (!network::Controller::user_defined(n) || !n["Containers"].empty()) continue;
+    if (!network::Controller::user_defined(n) || !n.containers.empty()) continue;
     bool used = false;
     {
       std::lock_guard lock(mu_);
       for (auto& [id, e] : entries_)
-        for (auto& [name, ep] : e->c.networks.items()) used = used || ep["NetworkID"] == n["Id"];
+        for (auto& [name, ep] : e->c.networks.items()) used = used || ep["NetworkID"] == n.id;
     }
-    if (!used && remove_network(n["Id"])) deleted.push_back(n["Name"]);
+    if (!used && remove_network(n.id)) out.networks_deleted.push_back(n.name);
   }
-  return Json{{"NetworksDeleted", deleted}};
+  return out;
 }
 
 Status Engine::connect_network(const std::string& net_ref, const std::string& ref,
-                               const Json& endpoint_config) {
+                               const std::optional<model::EndpointSettings>& endpoint_config) {
   std::lock_guard lock(mu_);
   BERTH_TRY_ASSIGN(auto e, find(ref));
-  BERTH_TRY_ASSIGN(Json net, net_->get(net_ref));
+  BERTH_TRY_ASSIGN(network::NetworkRecord net, net_->get(net_ref));
   Container& c = e->c;
-  std::string name = net["Name"];
+  std::string name = net.name;
   std::string mode = network_mode(c);
   if (!sandboxed(mode) || (!network::Controller::user_defined(net) && mode != name))
     return make_error(Code::kInvalidArgument,
@@ -412,7 +423,7 @@ Status Engine::connect_network(const std::string& net_ref, const std::string& re
   if (c.networks.contains(name))
     return make_error(Code::kPermissionDenied,
                       "endpoint with name " + c.name + " already exists in network " + name);
-  Json ep = endpoint(net, endpoint_config);
+  Json ep = endpoint(net, endpoint_config ? model::to_json(*endpoint_config) : Json::object());
   if (c.running()) {
     uint32_t preferred = 0;
     if (ep["IPAMConfig"].is_object()) {
@@ -421,16 +432,17 @@ Status Engine::connect_network(const std::string& net_ref, const std::string& re
         BERTH_TRY_ASSIGN(preferred, network::parse_ip(want));
       }
     }
-    BERTH_TRY_ASSIGN(uint32_t ip, net_->allocate(net["Id"], c.id, preferred));
+    BERTH_TRY_ASSIGN(uint32_t ip, net_->allocate(net.id, c.id, preferred));
     auto veth = net_->attach(c.id, net, ip, "eth" + std::to_string(c.networks.size()), false);
     if (!veth) {
-      net_->release(net["Id"], ip);
+      net_->release(net.id, ip);
       return std::move(veth).error();
     }
-    auto subnet = network::parse_subnet(json_string(net["IPAM"]["Config"][0], "Subnet"), false);
+    model::IPAMConfig cfg = net.ipam.config.empty() ? model::IPAMConfig{} : net.ipam.config[0];
+    auto subnet = network::parse_subnet(cfg.subnet, false);
     ep["IPAddress"] = network::format_ip(ip);
     ep["IPPrefixLen"] = subnet ? subnet->prefix : 0;
-    ep["Gateway"] = json_string(net["IPAM"]["Config"][0], "Gateway");
+    ep["Gateway"] = cfg.gateway;
     ep["MacAddress"] = network::mac_for_ip(ip);
     ep["EndpointID"] = *veth + c.id.substr(0, 12);
     ep["_veth"] = *veth;
@@ -448,16 +460,16 @@ Status Engine::connect_network(const std::string& net_ref, const std::string& re
 Status Engine::disconnect_network(const std::string& net_ref, const std::string& ref, bool) {
   std::lock_guard lock(mu_);
   BERTH_TRY_ASSIGN(auto e, find(ref));
-  BERTH_TRY_ASSIGN(Json net, net_->get(net_ref));
+  BERTH_TRY_ASSIGN(network::NetworkRecord net, net_->get(net_ref));
   Container& c = e->c;
-  std::string name = net["Name"];
+  std::string name = net.name;
   if (!c.networks.contains(name))
     return make_error(Code::kPermissionDenied,
                       "container " + c.id + " is not connected to network " + name);
   Json& ep = c.networks[name];
   bool wired = !json_string(ep, "_veth").empty();
   net_->detach(json_string(ep, "_veth"));
-  if (auto ip = network::parse_ip(json_string(ep, "IPAddress")); ip) net_->release(net["Id"], *ip);
+  if (auto ip = network::parse_ip(json_string(ep, "IPAddress")); ip) net_->release(net.id, *ip);
   c.networks.erase(name);
   BERTH_TRY(persist(c));
   if (wired) publish_network(net, "disconnect", c.id);
