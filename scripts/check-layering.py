@@ -11,7 +11,7 @@ ALLOWED = {
     "runtime": {"base", "oci"},
     "shim": {"base", "runtime", "oci"},
     "store": {"base"},
-    "image": {"base", "oci", "store"},
+    "image": {"base", "model", "oci", "store"},
     "network": {"base", "model", "store"},
     "volume": {"base", "model", "store"},
     "builder": {"base", "model", "oci", "image", "store"},

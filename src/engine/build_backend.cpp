@@ -14,6 +14,7 @@
 #include "base/scope_exit.h"
 #include "base/strings.h"
 #include "engine/build_mounts.h"
+#include "model/container_json.h"
 
 namespace berth::engine {
 namespace {
@@ -44,7 +45,7 @@ class EngineBackend : public builder::Backend {
   Result<RunResult> run(const RunSpec& spec,
                         const std::function<void(const std::string&)>& output) override {
     CreateRequest req;
-    req.config = spec.config;
+    req.config = model::to_json(spec.config);
     req.config["AttachStdout"] = true;
     req.config["AttachStderr"] = true;
     req.config["Labels"] = Json::object();  // the image's labels are not the step's

@@ -20,6 +20,7 @@
 #include "base/strings.h"
 #include "builder/config_ops.h"
 #include "engine/engine.h"
+#include "model/image_json.h"
 
 namespace berth::engine {
 namespace {
@@ -192,7 +193,12 @@ Result<bool> Engine::export_changes(const std::string& ref, const std::string& t
 
 Result<std::string> Engine::commit_container(const CommitRequest& request) {
   BERTH_TRY_ASSIGN(Container c, get_container(request.container));
-  BERTH_TRY_ASSIGN(Json config, builder::apply_changes(c.config, request.changes));
+  Json config = c.config;
+  if (!request.changes.empty()) {  // --change: on the config as an image's config
+    BERTH_TRY_ASSIGN(auto typed, model::from_json<model::ImageConfig>(c.config));
+    BERTH_TRY_ASSIGN(auto changed, builder::apply_changes(std::move(typed), request.changes));
+    config = model::to_json(changed);
+  }
   bool paused_here = false;
   if (request.pause && c.state.status == RunState::kRunning) {
     BERTH_TRY(pause_container(c.id));

@@ -1,6 +1,7 @@
 #include "base/digest.h"
 #include "base/json.h"
 #include "image/internal/image_record.h"
+#include "model/image_file_json.h"
 
 namespace berth::image::internal {
 namespace {
@@ -57,27 +58,24 @@ Result<ImageRecord> record_from_json(const std::string& text) {
 Result<Image> image_from_config(const std::string& config_json) {
   BERTH_TRY_ASSIGN(Json j, parse_json(config_json, "image config"));
   if (!j.is_object()) return make_error(Code::kInvalidArgument, "image config is not an object");
+  BERTH_TRY_ASSIGN(auto file, model::from_json<model::ImageConfigFile>(j));
   Image img;
   img.config_json = config_json;
-  img.created = json_string(j, "created");
-  img.architecture = json_string(j, "architecture");
-  img.os = json_string(j, "os");
-  if (j.contains("rootfs")) img.diff_ids = json_strings(j["rootfs"], "diff_ids");
-  if (j.contains("config") && j["config"].is_object()) {
-    const Json& c = j["config"];
-    img.config.env = json_strings(c, "Env");
-    img.config.cmd = json_strings(c, "Cmd");
-    img.config.entrypoint = json_strings(c, "Entrypoint");
-    img.config.working_dir = json_string(c, "WorkingDir");
-    img.config.user = json_string(c, "User");
-    img.config.stop_signal = json_string(c, "StopSignal");
-    if (c.contains("Labels") && c["Labels"].is_object())
-      for (auto& [k, v] : c["Labels"].items())
-        if (v.is_string()) img.config.labels[k] = v.get<std::string>();
-    if (c.contains("ExposedPorts") && c["ExposedPorts"].is_object())
-      for (auto& [k, v] : c["ExposedPorts"].items()) img.config.exposed_ports.push_back(k);
-    if (c.contains("Volumes") && c["Volumes"].is_object())
-      for (auto& [k, v] : c["Volumes"].items()) img.config.volumes.push_back(k);
+  img.created = file.created;
+  img.architecture = file.architecture;
+  img.os = file.os;
+  img.diff_ids = file.rootfs.diff_ids;
+  if (file.config) {
+    const model::ImageConfig& c = *file.config;
+    img.config.env = c.env;
+    img.config.cmd = c.cmd;
+    img.config.entrypoint = c.entrypoint;
+    img.config.working_dir = c.working_dir;
+    img.config.user = c.user;
+    img.config.stop_signal = c.stop_signal;
+    img.config.labels = c.labels;
+    for (auto& [port, _] : c.exposed_ports) img.config.exposed_ports.push_back(port);
+    for (auto& [path, _] : c.volumes) img.config.volumes.push_back(path);
   }
   return img;
 }
