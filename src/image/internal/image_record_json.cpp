@@ -84,7 +84,8 @@ Result<std::vector<std::string>> config_diff_ids(const std::string& config_json)
   BERTH_TRY_ASSIGN(Json j, parse_json(config_json, "image config"));
   if (!j.is_object() || !j.contains("rootfs") || !j["rootfs"].is_object())
     return make_error(Code::kInvalidArgument, "image config has no rootfs");
-  auto ids = json_strings(j["rootfs"], "diff_ids");
+  BERTH_TRY_ASSIGN(auto file, model::from_json<model::ImageConfigFile>(j));
+  std::vector<std::string> ids = file.rootfs.diff_ids;
   for (auto& id : ids)
     if (!is_valid_digest(id)) return make_error(Code::kInvalidArgument, "bad diff_id " + id);
   return ids;
