@@ -2,56 +2,46 @@
 #include "base/json.h"
 #include "image/internal/image_record.h"
 #include "model/image_file_json.h"
+#include "model/record_image_json.h"
 
 namespace berth::image::internal {
-namespace {
-
-int64_t json_int(const Json& j, const char* key) {
-  if (!j.is_object()) return 0;
-  auto it = j.find(key);
-  return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
-}
-
-}  // namespace
 
 std::string record_to_json(const ImageRecord& rec) {
-  Json layers = Json::array();
-  for (auto& l : rec.layers)
-    layers.push_back({{"digest", l.digest},
-                      {"diff_id", l.diff_id},
-                      {"media_type", l.media_type},
-                      {"size", l.size},
-                      {"uncompressed_size", l.uncompressed_size}});
-  Json j = {{"id", rec.id},
-            {"config_digest", rec.config_digest},
-            {"manifest_digest", rec.manifest_digest},
-            {"manifest_media_type", rec.manifest_media_type},
-            {"layers", layers},
-            {"repo_tags", rec.repo_tags},
-            {"repo_digests", rec.repo_digests},
-            {"created", rec.created}};
-  if (!rec.parent.empty()) j["parent"] = rec.parent;
-  return dump_json(j);
+  model::ImageStoreRecord r;
+  r.id = rec.id;
+  r.config_digest = rec.config_digest;
+  r.manifest_digest = rec.manifest_digest;
+  r.manifest_media_type = rec.manifest_media_type;
+  r.layers.set_empty();
+  for (auto& l : rec.layers) {
+    model::ImageStoreLayer layer;
+    layer.digest = l.digest;
+    layer.diff_id = l.diff_id;
+    layer.media_type = l.media_type;
+    layer.size = l.size;
+    layer.uncompressed_size = l.uncompressed_size;
+    r.layers.push_back(std::move(layer));
+  }
+  r.repo_tags = rec.repo_tags;
+  r.repo_digests = rec.repo_digests;
+  r.created = rec.created;
+  r.parent = rec.parent;
+  return model::dump(r);
 }
 
 Result<ImageRecord> record_from_json(const std::string& text) {
-  BERTH_TRY_ASSIGN(Json j, parse_json(text, "image record"));
+  BERTH_TRY_ASSIGN(auto r, model::parse<model::ImageStoreRecord>(text, "image record"));
   ImageRecord rec;
-  rec.id = json_string(j, "id");
-  rec.config_digest = json_string(j, "config_digest");
-  rec.manifest_digest = json_string(j, "manifest_digest");
-  rec.manifest_media_type = json_string(j, "manifest_media_type");
-  rec.repo_tags = json_strings(j, "repo_tags");
-  rec.repo_digests = json_strings(j, "repo_digests");
-  rec.created = json_string(j, "created");
-  rec.parent = json_string(j, "parent");
-  if (j.contains("layers") && j["layers"].is_array()) {
-    for (auto& l : j["layers"]) {
-      rec.layers.push_back({json_string(l, "digest"), json_string(l, "diff_id"),
-                            json_string(l, "media_type"), json_int(l, "size"),
-                            json_int(l, "uncompressed_size")});
-    }
-  }
+  rec.id = r.id;
+  rec.config_digest = r.config_digest;
+  rec.manifest_digest = r.manifest_digest;
+  rec.manifest_media_type = r.manifest_media_type;
+  rec.repo_tags = r.repo_tags;
+  rec.repo_digests = r.repo_digests;
+  rec.created = r.created;
+  rec.parent = r.parent;
+  for (auto& l : r.layers)
+    rec.layers.push_back({l.digest, l.diff_id, l.media_type, l.size, l.uncompressed_size});
   return rec;
 }
 
