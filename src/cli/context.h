@@ -9,6 +9,7 @@
 #include "api/client/client.h"
 #include "base/json.h"
 #include "cli/flags/flags.h"
+#include "model/json.h"
 
 namespace berth::cli {
 
@@ -44,6 +45,15 @@ int parse_flags(Flags& flags, const std::string& command, const std::string& usa
                 const std::vector<std::string>& args, bool interspersed = true);
 // Parses a JSON body, or prints the parse error.
 Result<Json> parse_body(const std::string& body, const std::string& what);
+// Parses a JSON body and decodes it into the model type T (include its "model/<area>_json.h"),
+// or prints the error as parse_body does.
+template <class T>
+Result<T> decode_body(const std::string& body, const std::string& what) {
+  BERTH_TRY_ASSIGN(Json j, parse_body(body, what));
+  auto v = model::from_json<T>(j);
+  if (!v.ok()) print_error("error reading " + what + ": " + v.error().message);
+  return v;
+}
 // Adds "busybox" -> "busybox:latest" as docker does in messages.
 std::string with_default_tag(const std::string& image);
 bool is_success(int status);

@@ -45,31 +45,25 @@ class EngineBackend : public builder::Backend {
   Result<RunResult> run(const RunSpec& spec,
                         const std::function<void(const std::string&)>& output) override {
     CreateRequest req;
-    req.config = model::to_json(spec.config);
-    req.config["AttachStdout"] = true;
-    req.config["AttachStderr"] = true;
-    req.config["Labels"] = Json::object();  // the image's labels are not the step's
+    req.config = spec.config;
+    req.config.attach_stdout = true;
+    req.config.attach_stderr = true;
+    req.config.labels.set_empty();  // the image's labels are not the step's
     // The step's output is read back from its log, whatever the daemon's default driver.
-    req.host_config = {{"LogConfig", {{"Type", "json-file"}, {"Config", Json::object()}}}};
-    if (spec.network_none) req.host_config["NetworkMode"] = "none";
-    if (!spec.binds.empty()) req.host_config["Binds"] = spec.binds;
-    if (!spec.tmpfs.empty()) {
-      req.host_config["Tmpfs"] = Json::object();
-      for (auto& t : spec.tmpfs) req.host_config["Tmpfs"][t] = "";
-    }
+    req.host_config.log_config.type = "json-file";
+    req.host_config.log_config.config.set_empty();
+    if (spec.network_none) req.host_config.network_mode = "none";
+    if (!spec.binds.empty()) req.host_config.binds = spec.binds;
+    for (auto& t : spec.tmpfs) req.host_config.tmpfs[t] = "";
     // Secrets: a tmpfs that outlives the container (destroyed in reverse order), env values
     // only in this step's container config.
     std::optional<SecretMount> secrets;
     if (!spec.secrets.empty()) {
       BERTH_TRY_ASSIGN(SecretMount m, SecretMount::create(tmp_dir(), spec.secrets));
       secrets.emplace(std::move(m));
-      for (auto& b : secrets->binds()) req.host_config["Binds"].push_back(b);
+      for (auto& b : secrets->binds()) req.host_config.binds.push_back(b);
     }
-    if (!spec.secret_env.empty()) {
-      if (!req.config.contains("Env") || !req.config["Env"].is_array())
-        req.config["Env"] = Json::array();
-      for (auto& e : spec.secret_env) req.config["Env"].push_back(e);
-    }
+    for (auto& e : spec.secret_env) req.config.env.push_back(e);
     BERTH_TRY_ASSIGN(CreateResult created, e_.create_container(req));
     RunResult rr;
     rr.container_id = created.id;

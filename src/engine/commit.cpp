@@ -20,6 +20,7 @@
 #include "base/strings.h"
 #include "builder/config_ops.h"
 #include "engine/engine.h"
+#include "model/container_json.h"
 #include "model/image_json.h"
 
 namespace berth::engine {
@@ -193,9 +194,9 @@ Result<bool> Engine::export_changes(const std::string& ref, const std::string& t
 
 Result<std::string> Engine::commit_container(const CommitRequest& request) {
   BERTH_TRY_ASSIGN(Container c, get_container(request.container));
-  Json config = c.config;
+  Json config = model::to_json(c.config);
   if (!request.changes.empty()) {  // --change: on the config as an image's config
-    BERTH_TRY_ASSIGN(auto typed, model::from_json<model::ImageConfig>(c.config));
+    BERTH_TRY_ASSIGN(auto typed, model::from_json<model::ImageConfig>(config));
     BERTH_TRY_ASSIGN(auto changed, builder::apply_changes(std::move(typed), request.changes));
     config = model::to_json(changed);
   }

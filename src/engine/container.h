@@ -1,20 +1,26 @@
 // A container as the engine keeps it: Docker's Config and HostConfig as the client sent them
-// (merged with the image's defaults at create), plus the state the engine tracks.  Persisted
-// as one JSON document per container in the metadata database.
+// (merged with the image's defaults at create), typed (model/), plus the state the engine
+// tracks.  Persisted as one JSON document per container in the metadata database
+// (container_record.cpp: model::ContainerRecord, the keys the engine always wrote).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/error.h"
-#include "base/json.h"
+#include "model/container.h"
+#include "model/record_container.h"
 
 namespace berth::engine {
 
 enum class RunState { kCreated, kRunning, kPaused, kRestarting, kRemoving, kExited, kDead };
 const char* status_name(RunState s);  // "created", "running", ...
 bool parse_status(const std::string& text, RunState* out);
+
+// Docker's PortMap: "80/tcp" -> [{HostIp, HostPort}].
+using PortMap = model::Map<model::List<model::PortBinding>>;
 
 struct ContainerState {
   RunState status = RunState::kCreated;
@@ -24,8 +30,8 @@ struct ContainerState {
   std::string error;
   int64_t started_at = 0;   // unix nanos; 0 = never
   int64_t finished_at = 0;  // unix nanos; 0 = never
-  // Docker's State.Health ({Status, FailingStreak, Log}); null without a healthcheck.
-  Json health;
+  // Docker's State.Health; none without a healthcheck.
+  std::optional<model::Health> health;
 };
 
 struct Container {
@@ -36,27 +42,31 @@ struct Container {
   std::string image_ref;  // as the user named it: "busybox"
   std::string path;       // the process: entrypoint/cmd merged
   std::vector<std::string> args;
-  Json config;       // Docker's Config (Hostname, Env, Cmd, Image, Tty, OpenStdin, ...)
-  Json host_config;  // Docker's HostConfig
+  model::ContainerConfig config;
+  model::HostConfig host_config;
   ContainerState state;
   int restart_count = 0;
   bool manually_stopped = false;  // docker stop/kill: restart policies leave it alone
-  // Docker's MountPoints, resolved at create (engine_volume.cpp): Type, Name, Source,
-  // Destination, Mode, RW, Propagation, plus CopyData/Anonymous/TmpfsOptions for the engine.
-  Json mount_points = Json::array();
-  // Network endpoints by network name (engine_network.cpp): NetworkID, EndpointID, IPAddress,
-  // IPPrefixLen, Gateway, MacAddress, Aliases, IPAMConfig; kept while stopped (static IPs).
-  Json networks = Json::object();
-  Json ports = Json::object();  // published ports while running: "80/tcp" -> [{HostIp, HostPort}]
+  // Docker's MountPoints, resolved at create (container_volumes.cpp), with the engine's
+  // CopyData/Anonymous/Create/TmpfsOptions.
+  model::List<model::MountPointRecord> mount_points;
+  // Network endpoints by network name (container_networks.cpp); kept while stopped (static IPs).
+  model::Map<model::EndpointRecord> networks;
+  PortMap ports;  // published ports while running
+  // The create request's NetworkingConfig.EndpointsConfig, by network name.
+  model::Map<model::EndpointSettings> endpoints_config;
 
-  bool tty() const;
-  bool auto_remove() const;
+  bool tty() const { return config.tty; }
+  bool auto_remove() const { return host_config.auto_remove; }
   bool running() const {
     return state.status == RunState::kRunning || state.status == RunState::kPaused;
   }
 };
 
-Json container_to_record(const Container& c);
+model::ContainerRecord container_to_record(const Container& c);
+Container container_from_record(model::ContainerRecord r);
+// The record as stored (JSON text), and back.  DataLoss for a record without an id.
+std::string dump_container_record(const Container& c);
 Result<Container> container_from_record(const std::string& text);
 
 }  // namespace berth::engine

@@ -68,7 +68,7 @@ Status Engine::with_rootfs(const std::string& ref,
   return st;
 }
 
-Result<Json> Engine::changes(const std::string& ref) {
+Result<model::List<model::FilesystemChange>> Engine::changes(const std::string& ref) {
   std::vector<std::string> lowers;
   std::string upper;
   {
@@ -78,7 +78,7 @@ Result<Json> Engine::changes(const std::string& ref) {
     BERTH_TRY_ASSIGN(lowers, images_->layer_dirs(image));
     upper = container_dir(e->c.id) + "/diff";
   }
-  Json out = Json::array();
+  model::List<model::FilesystemChange> out;
   auto in_lower = [&](const std::string& rel) {
     for (auto& l : lowers)
       if (path_exists(l + rel)) return true;
@@ -121,7 +121,10 @@ Result<Json> Engine::changes(const std::string& ref) {
       // A directory copied up only to hold changes is "C"; an unchanged copy-up is not shown.
       if (S_ISDIR(st.st_mode) && existed && !below) continue;
       int kind = whiteout ? 2 : (existed ? 0 : 1);
-      out.insert(out.begin() + static_cast<long>(at), Json{{"Path", child}, {"Kind", kind}});
+      model::FilesystemChange change;
+      change.path = child;
+      change.kind = kind;
+      out.insert(out.begin() + static_cast<long>(at), std::move(change));
       any = true;
     }
     return any;
@@ -182,7 +185,7 @@ Status Engine::archive_put(const std::string& ref, const std::string& path, int 
     if (::stat(host.c_str(), &st) != 0) return no_such_path(path, c.id);
     if (!S_ISDIR(st.st_mode))
       return make_error(Code::kInvalidArgument, "extraction point is not a directory");
-    if (c.host_config.value("ReadonlyRootfs", false))
+    if (c.host_config.readonly_rootfs)
       return make_error(Code::kPermissionDenied, "container rootfs is marked read-only");
     return extract_tar_in_root(in_fd, rootfs, path, copy_uid_gid);
   });

@@ -1,6 +1,8 @@
 // Rename, pause/unpause, restart, update, prune and top.
 #include <signal.h>
 
+#include <type_traits>
+
 #include "base/file.h"
 #include "base/process.h"
 #include "base/strings.h"
@@ -96,34 +98,55 @@ Status Engine::restart_container(const std::string& ref, std::optional<int> time
   return ok_status();
 }
 
-Result<std::vector<std::string>> Engine::update_container(const std::string& ref,
-                                                          const Json& update) {
+namespace {
+// dockerd's UpdateContainer: the non-zero resources of an update (and the optional ones it
+// sets) replace the container's.
+void apply_update(const model::ContainerUpdateConfig& u, model::HostConfig& hc) {
+  auto set = [](auto& to, const auto& from) {
+    if (from != std::decay_t<decltype(from)>{}) to = from;
+  };
+  set(hc.memory, u.memory);
+  set(hc.memory_swap, u.memory_swap);
+  set(hc.memory_reservation, u.memory_reservation);
+  set(hc.nano_cpus, u.nano_cpus);
+  set(hc.cpu_shares, u.cpu_shares);
+  set(hc.cpu_quota, u.cpu_quota);
+  set(hc.cpu_period, u.cpu_period);
+  set(hc.cpuset_cpus, u.cpuset_cpus);
+  set(hc.cpuset_mems, u.cpuset_mems);
+  set(hc.blkio_weight, u.blkio_weight);
+  set(hc.kernel_memory, u.kernel_memory);
+  if (u.pids_limit) hc.pids_limit = u.pids_limit;
+  if (u.oom_kill_disable) hc.oom_kill_disable = u.oom_kill_disable;
+  if (u.restart_policy.name != model::RestartPolicyMode::kEmpty)
+    hc.restart_policy = u.restart_policy;
+}
+}  // namespace
+
+Result<std::vector<std::string>> Engine::update_container(
+    const std::string& ref, const model::ContainerUpdateConfig& update) {
   std::lock_guard lock(mu_);
   BERTH_TRY_ASSIGN(auto e, find(ref));
-  Json hc = e->c.host_config;
-  static const char* kKeys[] = {
-      "Memory",      "MemorySwap",   "MemoryReservation", "NanoCpus",      "CpuShares",
-      "CpuQuota",    "CpuPeriod",    "CpusetCpus",        "CpusetMems",    "PidsLimit",
-      "BlkioWeight", "KernelMemory", "RestartPolicy",     "OomKillDisable"};
-  for (const char* key : kKeys)
-    if (update.contains(key) && !update[key].is_null()) hc[key] = update[key];
+  model::HostConfig hc = e->c.host_config;
+  apply_update(update, hc);
   // Docker: a memory limit above the current swap limit moves swap along.
-  if (update.contains("Memory") && !update.contains("MemorySwap") &&
-      hc.value("MemorySwap", 0LL) > 0 && hc.value("MemorySwap", 0LL) < hc.value("Memory", 0LL)) {
+  if (update.memory != 0 && update.memory_swap == 0 && hc.memory_swap > 0 &&
+      hc.memory_swap < hc.memory) {
     return make_error(Code::kInvalidArgument,
                       "Cannot update container " + e->c.id +
                           ": Memory limit should be smaller than already set memoryswap limit, "
                           "update the memoryswap at the same time");
   }
   BERTH_TRY(validate_host_config(hc));
-  if (e->c.auto_remove() && hc.contains("RestartPolicy") &&
-      json_string(hc["RestartPolicy"], "Name", "no") != "no")
+  using Mode = model::RestartPolicyMode;
+  if (e->c.auto_remove() && hc.restart_policy.name != Mode::kEmpty &&
+      hc.restart_policy.name != Mode::kNo)
     return make_error(
         Code::kInvalidArgument,
         "Cannot update container " + e->c.id +
             ": Restart policy cannot be updated because AutoRemove is enabled for the container");
   if (e->c.running()) {
-    // The new limits go straight to the container's cgroup.
+    // The new limits go straight to the container's cgroup (through a scratch OCI spec).
     Json spec{
         {"process", {{"capabilities", {{"bounding", Json::array()}}}, {"user", Json::object()}}},
         {"mounts", Json::array()},
@@ -169,11 +192,9 @@ Result<std::vector<std::string>> Engine::prune_containers(const Json& filters) {
   }
   auto has_label = [](const Container& c, const std::string& l) {
     auto eq = l.find('=');
-    std::string k = l.substr(0, eq);
-    if (!c.config.contains("Labels") || !c.config["Labels"].is_object() ||
-        !c.config["Labels"].contains(k))
-      return false;
-    return eq == std::string::npos || c.config["Labels"][k] == l.substr(eq + 1);
+    auto it = c.config.labels.find(l.substr(0, eq));
+    if (it == c.config.labels.end()) return false;
+    return eq == std::string::npos || it->second == l.substr(eq + 1);
   };
   std::vector<std::string> candidates;
   {
@@ -205,7 +226,8 @@ Result<runtime::CgroupStats> Engine::stats(const std::string& ref) {
   return runtime::stats(runtime_root(), id);
 }
 
-Result<Json> Engine::top(const std::string& ref, const std::string& ps_args_in) {
+Result<model::ContainerTopResponse> Engine::top(const std::string& ref,
+                                                const std::string& ps_args_in) {
   std::string id;
   {
     std::lock_guard lock(mu_);
@@ -237,7 +259,9 @@ Result<Json> Engine::top(const std::string& ref, const std::string& ps_args_in) 
   for (size_t i = 0; i < titles.size(); ++i)
     if (titles[i] == "PID") pid_col = static_cast<int>(i);
   if (pid_col < 0) return make_error(Code::kInternal, "Couldn't find PID field in ps output");
-  Json processes = Json::array();
+  model::ContainerTopResponse top;
+  top.titles = titles;
+  top.processes.set_empty();
   for (size_t l = 1; l < lines.size(); ++l) {
     if (trim(lines[l]).empty()) continue;
     auto fields = header_fields(lines[l]);
@@ -252,9 +276,9 @@ Result<Json> Engine::top(const std::string& ref, const std::string& ps_args_in) 
     for (size_t i = titles.size() - 1; i < fields.size(); ++i)
       cmd += (cmd.empty() ? "" : " ") + fields[i];
     row.push_back(cmd);
-    processes.push_back(row);
+    top.processes.push_back(model::List<std::string>(std::move(row)));
   }
-  return Json{{"Titles", titles}, {"Processes", processes}};
+  return top;
 }
 
 }  // namespace berth::engine

@@ -17,7 +17,7 @@ namespace berth::engine {
 
 namespace {
 std::string network_mode(const Container& c) {
-  std::string mode = json_string(c.host_config, "NetworkMode");
+  std::string mode = c.host_config.network_mode;
   return mode.empty() || mode == "default" ? "bridge" : mode;
 }
 
@@ -35,9 +35,9 @@ const char* kHostsHead =
 std::string resolv_conf(const Container& c, bool embedded) {
   auto host = read_file("/etc/resolv.conf");
   std::string text = host ? *host : "";
-  std::vector<std::string> servers = json_strings(c.host_config, "Dns");
-  std::vector<std::string> search = json_strings(c.host_config, "DnsSearch");
-  std::vector<std::string> options = json_strings(c.host_config, "DnsOptions");
+  std::vector<std::string> servers = c.host_config.dns;
+  std::vector<std::string> search = c.host_config.dns_search;
+  std::vector<std::string> options = c.host_config.dns_options;
   if (search.empty())
     for (auto& line : split(text, '\n'))
       if (line.rfind("search ", 0) == 0) search = split(trim(line.substr(7)), ' ');
@@ -56,10 +56,10 @@ std::string resolv_conf(const Container& c, bool embedded) {
 }
 
 Status write_etc(const std::string& dir, const Container& c, const std::string& ip, bool embedded) {
-  std::string hostname = json_string(c.config, "Hostname");
+  const std::string& hostname = c.config.hostname;
   BERTH_TRY(write_file_atomic(dir + "/hostname", hostname + "\n", 0644, false));
   std::string hosts = kHostsHead;
-  for (auto& entry : json_strings(c.host_config, "ExtraHosts")) {
+  for (auto& entry : c.host_config.extra_hosts) {
     auto colon = entry.find(':');
     if (colon != std::string::npos)
       hosts += entry.substr(colon + 1) + "\t" + entry.substr(0, colon) + "\n";
@@ -79,27 +79,41 @@ void set_netns_path(Json& spec, const std::string& path) {
     if (n["type"] == "network") n["path"] = path;
 }
 
-Json endpoint(const model::Network& network, const Json& config) {
-  Json aliases = Json::array();
-  Json ipam = Json::object();
-  if (config.is_object()) {
-    if (config.contains("Aliases") && config["Aliases"].is_array()) aliases = config["Aliases"];
-    if (config.contains("IPAMConfig") && config["IPAMConfig"].is_object())
-      ipam = config["IPAMConfig"];
+bool empty_ipam(const model::EndpointIPAMConfig& ipam) {
+  return ipam.ipv4_address.empty() && ipam.ipv6_address.empty() && ipam.link_local_ips.is_null() &&
+         ipam.unknown_fields.empty();
+}
+
+// A new endpoint on `network` (the controller's record) as the user configured it.
+model::EndpointRecord endpoint(const model::Network& network,
+                               const model::EndpointSettings* config) {
+  model::EndpointRecord ep;
+  ep.aliases.set_empty();
+  if (config) {
+    if (!config->aliases.is_null()) ep.aliases = config->aliases;
+    if (config->ipam_config && !empty_ipam(*config->ipam_config))
+      ep.ipam_config = config->ipam_config;
   }
-  return Json{{"IPAMConfig", ipam.empty() ? Json(nullptr) : ipam},
-              {"Links", nullptr},
-              {"Aliases", aliases},
-              {"MacAddress", ""},
-              {"NetworkID", network.id},
-              {"EndpointID", ""},
-              {"Gateway", ""},
-              {"IPAddress", ""},
-              {"IPPrefixLen", 0},
-              {"IPv6Gateway", ""},
-              {"GlobalIPv6Address", ""},
-              {"GlobalIPv6PrefixLen", 0},
-              {"DNSNames", nullptr}};
+  ep.network_id = network.id;
+  return ep;
+}
+
+// The network's first IPAM config (an empty one for host and none).
+model::IPAMConfig first_ipam_config(const model::Network& network) {
+  return network.ipam.config.empty() ? model::IPAMConfig{} : network.ipam.config[0];
+}
+
+// The user's preferred IPv4 address of an endpoint (0 = any).
+Result<uint32_t> preferred_ip(const model::EndpointSettings& ep) {
+  if (!ep.ipam_config || ep.ipam_config->ipv4_address.empty()) return 0u;
+  return network::parse_ip(ep.ipam_config->ipv4_address);
+}
+
+// DNSNames of an endpoint on a user-defined network: the container's name, short ID, aliases.
+model::List<std::string> dns_names(const Container& c, const model::EndpointSettings& ep) {
+  model::List<std::string> dns{c.name, c.id.substr(0, 12)};
+  dns.insert(dns.end(), ep.aliases.begin(), ep.aliases.end());
+  return dns;
 }
 }  // namespace
 
@@ -115,17 +129,18 @@ Status Engine::open_networks() {
     std::lock_guard lock(mu_);
     auto self = entries_.find(sandbox);
     if (self == entries_.end()) return ips;
-    for (auto& [net_name, ep] : self->second->c.networks.items()) {
+    for (auto& [net_name, ep] : self->second->c.networks) {
       if (net_name == "bridge") continue;  // no embedded names on the default bridge
       for (auto& [id, e] : entries_) {
         const Container& o = e->c;
-        if (!o.running() || !o.networks.contains(net_name)) continue;
-        const Json& oep = o.networks[net_name];
-        std::string ip = json_string(oep, "IPAddress");
+        auto other = o.networks.find(net_name);
+        if (!o.running() || other == o.networks.end()) continue;
+        const model::EndpointRecord& oep = other->second;
+        const std::string& ip = oep.ip_address;
         if (ip.empty()) continue;
         bool match = to_lower(o.name) == name || (id.rfind(name, 0) == 0 && name.size() >= 12) ||
-                     to_lower(json_string(o.config, "Hostname")) == name;
-        for (auto& a : json_strings(oep, "Aliases")) match = match || to_lower(a) == name;
+                     to_lower(o.config.hostname) == name;
+        for (auto& a : oep.aliases) match = match || to_lower(a) == name;
         if (match)
           if (auto v = network::parse_ip(ip); v) ips.push_back(*v);
       }
@@ -141,12 +156,12 @@ Status Engine::open_networks() {
     if (!c.running() || !sandboxed(mode) || !path_exists(net_->netns_path(id))) continue;
     std::string ip, bridge;
     bool embedded = false;
-    for (auto& [name, ep] : c.networks.items()) {
-      auto net = net_->get(json_string(ep, "NetworkID"));
+    for (auto& [name, ep] : c.networks) {
+      auto net = net_->get(ep.network_id);
       if (!net) continue;
       embedded = embedded || network::Controller::user_defined(*net);
       if (name == mode || ip.empty()) {
-        ip = json_string(ep, "IPAddress");
+        ip = ep.ip_address;
         bridge = net->bridge;
       }
     }
@@ -157,14 +172,8 @@ Status Engine::open_networks() {
     if (ip.empty()) continue;
     // The ports it had (so -P keeps its chosen ports), else what it asked for.
     bool had = !c.ports.empty();
-    auto bindings = model::from_json<network::PortMap>(
-        had ? c.ports : c.host_config.value("PortBindings", Json::object()));
-    auto exposed = model::from_json<model::Map<model::EmptyObject>>(
-        c.config.value("ExposedPorts", Json::object()));
-    Result<network::PortMap> ports = make_error(Code::kInvalidArgument, "bad port bindings");
-    if (bindings && exposed)
-      ports = net_->publish(id, c.name, ip, bridge, *bindings, *exposed,
-                            !had && c.host_config.value("PublishAllPorts", false));
+    auto ports = net_->publish(id, c.name, ip, bridge, had ? c.ports : c.host_config.port_bindings,
+                               c.config.exposed_ports, !had && c.host_config.publish_all_ports);
     if (!ports) log_warn("restore ports of " + id + ": " + ports.error().message);
   }
   Status st = net_->sync_firewall();
@@ -174,27 +183,26 @@ Status Engine::open_networks() {
 
 Status Engine::resolve_networks(Container& c) {
   std::string mode = network_mode(c);
-  c.networks = Json::object();
+  c.networks.set_empty();
   if (!sandboxed(mode)) {
     if (mode.rfind("container:", 0) == 0) BERTH_TRY(find(mode.substr(10)));
     return ok_status();
   }
   BERTH_TRY_ASSIGN(network::NetworkRecord net, net_->get(mode));
-  Json config = c.host_config.value("_EndpointsConfig", Json::object());
-  Json ep_config = config.is_object() && config.contains(mode) ? config[mode] : Json();
-  if (!network::Controller::user_defined(net)) {
-    if (ep_config.is_object() && ep_config.contains("IPAMConfig") &&
-        ep_config["IPAMConfig"].is_object() && !ep_config["IPAMConfig"].empty())
+  auto configured = c.endpoints_config.find(mode);
+  const model::EndpointSettings* ep_config =
+      configured == c.endpoints_config.end() ? nullptr : &configured->second;
+  if (!network::Controller::user_defined(net) && ep_config) {
+    if (ep_config->ipam_config && !empty_ipam(*ep_config->ipam_config))
       return make_error(Code::kInvalidArgument,
                         "user specified IP address is supported on user defined networks only");
-    if (ep_config.is_object() && ep_config.contains("Aliases") && ep_config["Aliases"].is_array() &&
-        !ep_config["Aliases"].empty())
+    if (!ep_config->aliases.empty())
       return make_error(Code::kInvalidArgument,
                         "network-scoped alias is supported only for containers in user defined "
                         "networks");
   }
   c.networks[net.name] = endpoint(net, ep_config);
-  c.host_config.erase("_EndpointsConfig");
+  c.endpoints_config.set_null();
   return ok_status();
 }
 
@@ -213,8 +221,7 @@ Status Engine::setup_network(Container& c, Json& spec) {
                         "cannot join network of a non running container: " + other->c.id);
     set_netns_path(spec, "/proc/" + std::to_string(other->c.state.pid) + "/ns/net");
     std::string odir = container_dir(other->c.id);
-    BERTH_TRY(write_file_atomic(dir + "/hostname", json_string(c.config, "Hostname") + "\n", 0644,
-                                false));
+    BERTH_TRY(write_file_atomic(dir + "/hostname", c.config.hostname + "\n", 0644, false));
     for (const char* f : {"hosts", "resolv.conf"})
       if (auto text = read_file(odir + "/" + f); text)
         BERTH_TRY(write_file_atomic(dir + "/" + f, *text, 0644, false));
@@ -227,54 +234,42 @@ Status Engine::setup_network(Container& c, Json& spec) {
   });
   // The NetworkMode network first (eth0), then the others in name order.
   std::vector<std::string> names;
-  for (auto& [name, _] : c.networks.items()) names.push_back(name);
+  for (auto& [name, _] : c.networks) names.push_back(name);
   std::stable_partition(names.begin(), names.end(),
                         [&](const std::string& n) { return n == mode; });
   std::string primary_ip, primary_bridge;
   bool embedded = false;
   std::vector<network::NetworkRecord> joined;
   for (size_t i = 0; i < names.size(); ++i) {
-    Json& ep = c.networks[names[i]];
-    BERTH_TRY_ASSIGN(network::NetworkRecord net, net_->get(json_string(ep, "NetworkID", names[i])));
-    uint32_t preferred = 0;
-    if (ep["IPAMConfig"].is_object()) {
-      std::string want = json_string(ep["IPAMConfig"], "IPv4Address");
-      if (!want.empty()) {
-        BERTH_TRY_ASSIGN(preferred, network::parse_ip(want));
-      }
-    }
+    model::EndpointRecord& ep = c.networks[names[i]];
+    BERTH_TRY_ASSIGN(network::NetworkRecord net,
+                     net_->get(ep.network_id.empty() ? names[i] : ep.network_id));
+    BERTH_TRY_ASSIGN(uint32_t preferred, preferred_ip(ep));
     BERTH_TRY_ASSIGN(uint32_t ip, net_->allocate(net.id, c.id, preferred));
-    ep["IPAddress"] = network::format_ip(ip);
+    ep.ip_address = network::format_ip(ip);
     BERTH_TRY_ASSIGN(auto veth, net_->attach(c.id, net, ip, "eth" + std::to_string(i), i == 0));
-    model::IPAMConfig cfg = net.ipam.config.empty() ? model::IPAMConfig{} : net.ipam.config[0];
+    const model::IPAMConfig cfg = first_ipam_config(net);
     auto subnet = network::parse_subnet(cfg.subnet, false);
-    ep["IPPrefixLen"] = subnet ? subnet->prefix : 0;
-    ep["Gateway"] = cfg.gateway;
-    ep["MacAddress"] = network::mac_for_ip(ip);
-    ep["EndpointID"] = veth + c.id.substr(0, 12);
-    ep["_veth"] = veth;
+    ep.ip_prefix_len = subnet ? subnet->prefix : 0;
+    ep.gateway = cfg.gateway;
+    ep.mac_address = network::mac_for_ip(ip);
+    ep.endpoint_id = veth + c.id.substr(0, 12);
+    ep.veth = veth;
     if (network::Controller::user_defined(net)) {
       embedded = true;
-      Json dns = Json::array({c.name, c.id.substr(0, 12)});
-      for (auto& a : json_strings(ep, "Aliases")) dns.push_back(a);
-      ep["DNSNames"] = dns;
+      ep.dns_names = dns_names(c, ep);
     }
     if (i == 0) {
-      primary_ip = ep["IPAddress"];
+      primary_ip = ep.ip_address;
       primary_bridge = net.bridge;
     }
     joined.push_back(std::move(net));
   }
   if (embedded) BERTH_TRY(net_->dns().add(c.id, net_->netns_path(c.id)));
   if (!primary_ip.empty()) {
-    BERTH_TRY_ASSIGN(auto bindings, model::from_json<network::PortMap>(
-                                        c.host_config.value("PortBindings", Json::object())));
-    BERTH_TRY_ASSIGN(auto exposed, model::from_json<model::Map<model::EmptyObject>>(
-                                       c.config.value("ExposedPorts", Json::object())));
-    BERTH_TRY_ASSIGN(auto ports,
-                     net_->publish(c.id, c.name, primary_ip, primary_bridge, bindings, exposed,
-                                   c.host_config.value("PublishAllPorts", false)));
-    c.ports = model::to_json(ports);
+    BERTH_TRY_ASSIGN(c.ports, net_->publish(c.id, c.name, primary_ip, primary_bridge,
+                                            c.host_config.port_bindings, c.config.exposed_ports,
+                                            c.host_config.publish_all_ports));
   }
   BERTH_TRY(write_etc(dir, c, primary_ip, embedded));
   set_netns_path(spec, net_->netns_path(c.id));
@@ -286,18 +281,20 @@ Status Engine::setup_network(Container& c, Json& spec) {
 void Engine::teardown_network(Container& c) {
   if (!sandboxed(network_mode(c))) return;
   net_->unpublish(c.id);
-  c.ports = Json::object();
-  for (auto& [name, ep] : c.networks.items()) {
-    if (!json_string(ep, "_veth").empty())
-      if (auto net = net_->get(json_string(ep, "NetworkID", name)); net)
+  c.ports.set_empty();
+  for (auto& [name, ep] : c.networks) {
+    if (!ep.veth.empty())
+      if (auto net = net_->get(ep.network_id.empty() ? name : ep.network_id); net)
         publish_network(*net, "disconnect", c.id);
-    net_->detach(json_string(ep, "_veth"));
-    if (auto ip = network::parse_ip(json_string(ep, "IPAddress")); ip)
-      net_->release(json_string(ep, "NetworkID"), *ip);
-    for (const char* k : {"IPAddress", "Gateway", "MacAddress", "EndpointID"}) ep[k] = "";
-    ep["IPPrefixLen"] = 0;
-    ep["DNSNames"] = nullptr;
-    ep.erase("_veth");
+    net_->detach(ep.veth);
+    if (auto ip = network::parse_ip(ep.ip_address); ip) net_->release(ep.network_id, *ip);
+    ep.ip_address.clear();
+    ep.gateway.clear();
+    ep.mac_address.clear();
+    ep.endpoint_id.clear();
+    ep.ip_prefix_len = 0;
+    ep.dns_names.set_null();
+    ep.veth.clear();
   }
   net_->remove_sandbox(c.id);
 }
@@ -317,14 +314,13 @@ Result<model::Network> Engine::inspect_network(const std::string& ref) {
   BERTH_TRY_ASSIGN(network::NetworkRecord rec, net_->get(ref));
   model::Network view = network::network_view(rec);
   for (auto& [id, e] : entries_) {
-    for (auto& [name, ep] : e->c.networks.items()) {
-      if (ep["NetworkID"] != rec.id || json_string(ep, "IPAddress").empty()) continue;
+    for (auto& [name, ep] : e->c.networks) {
+      if (ep.network_id != rec.id || ep.ip_address.empty()) continue;
       model::NetworkContainer& nc = view.containers[id];
       nc.name = e->c.name;
-      nc.endpoint_id = json_string(ep, "EndpointID");
-      nc.mac_address = json_string(ep, "MacAddress");
-      nc.ipv4_address =
-          json_string(ep, "IPAddress") + "/" + std::to_string(ep.value("IPPrefixLen", 0));
+      nc.endpoint_id = ep.endpoint_id;
+      nc.mac_address = ep.mac_address;
+      nc.ipv4_address = ep.ip_address + "/" + std::to_string(ep.ip_prefix_len);
     }
   }
   return view;
@@ -382,8 +378,8 @@ Status Engine::remove_network(const std::string& ref) {
     return make_error(Code::kPermissionDenied,
                       name + " is a pre-defined network and cannot be removed");
   for (auto& [id, e] : entries_)
-    for (auto& [n, ep] : e->c.networks.items())
-      if (ep["NetworkID"] == rec.id && e->c.running())
+    for (auto& [n, ep] : e->c.networks)
+      if (ep.network_id == rec.id && e->c.running())
         return make_error(Code::kPermissionDenied, "error while removing network: network " + name +
                                                        " id " + rec.id + " has active endpoints");
   BERTH_TRY(net_->remove(rec));
@@ -401,7 +397,7 @@ Result<model::NetworkPruneResponse> Engine::prune_networks(const Json& filters) 
     {
       std::lock_guard lock(mu_);
       for (auto& [id, e] : entries_)
-        for (auto& [name, ep] : e->c.networks.items()) used = used || ep["NetworkID"] == n.id;
+        for (auto& [name, ep] : e->c.networks) used = used || ep.network_id == n.id;
     }
     if (!used && remove_network(n.id)) out.networks_deleted.push_back(n.name);
   }
@@ -409,7 +405,7 @@ Result<model::NetworkPruneResponse> Engine::prune_networks(const Json& filters) 
 }
 
 Status Engine::connect_network(const std::string& net_ref, const std::string& ref,
-                               const std::optional<model::EndpointSettings>& endpoint_config) {
+                               const model::EndpointSettings& endpoint_config) {
   std::lock_guard lock(mu_);
   BERTH_TRY_ASSIGN(auto e, find(ref));
   BERTH_TRY_ASSIGN(network::NetworkRecord net, net_->get(net_ref));
@@ -420,35 +416,27 @@ Status Engine::connect_network(const std::string& net_ref, const std::string& re
     return make_error(Code::kInvalidArgument,
                       "container cannot be disconnected from host network or connected to host "
                       "network");
-  if (c.networks.contains(name))
+  if (c.networks.count(name))
     return make_error(Code::kPermissionDenied,
                       "endpoint with name " + c.name + " already exists in network " + name);
-  Json ep = endpoint(net, endpoint_config ? model::to_json(*endpoint_config) : Json::object());
+  model::EndpointRecord ep = endpoint(net, &endpoint_config);
   if (c.running()) {
-    uint32_t preferred = 0;
-    if (ep["IPAMConfig"].is_object()) {
-      std::string want = json_string(ep["IPAMConfig"], "IPv4Address");
-      if (!want.empty()) {
-        BERTH_TRY_ASSIGN(preferred, network::parse_ip(want));
-      }
-    }
+    BERTH_TRY_ASSIGN(uint32_t preferred, preferred_ip(ep));
     BERTH_TRY_ASSIGN(uint32_t ip, net_->allocate(net.id, c.id, preferred));
     auto veth = net_->attach(c.id, net, ip, "eth" + std::to_string(c.networks.size()), false);
     if (!veth) {
       net_->release(net.id, ip);
       return std::move(veth).error();
     }
-    model::IPAMConfig cfg = net.ipam.config.empty() ? model::IPAMConfig{} : net.ipam.config[0];
+    const model::IPAMConfig cfg = first_ipam_config(net);
     auto subnet = network::parse_subnet(cfg.subnet, false);
-    ep["IPAddress"] = network::format_ip(ip);
-    ep["IPPrefixLen"] = subnet ? subnet->prefix : 0;
-    ep["Gateway"] = cfg.gateway;
-    ep["MacAddress"] = network::mac_for_ip(ip);
-    ep["EndpointID"] = *veth + c.id.substr(0, 12);
-    ep["_veth"] = *veth;
-    Json dns = Json::array({c.name, c.id.substr(0, 12)});
-    for (auto& a : json_strings(ep, "Aliases")) dns.push_back(a);
-    ep["DNSNames"] = dns;
+    ep.ip_address = network::format_ip(ip);
+    ep.ip_prefix_len = subnet ? subnet->prefix : 0;
+    ep.gateway = cfg.gateway;
+    ep.mac_address = network::mac_for_ip(ip);
+    ep.endpoint_id = *veth + c.id.substr(0, 12);
+    ep.veth = *veth;
+    ep.dns_names = dns_names(c, ep);
     (void)net_->dns().add(c.id, net_->netns_path(c.id));
   }
   c.networks[name] = ep;
@@ -463,13 +451,13 @@ Status Engine::disconnect_network(const std::string& net_ref, const std::string&
   BERTH_TRY_ASSIGN(network::NetworkRecord net, net_->get(net_ref));
   Container& c = e->c;
   std::string name = net.name;
-  if (!c.networks.contains(name))
+  if (!c.networks.count(name))
     return make_error(Code::kPermissionDenied,
                       "container " + c.id + " is not connected to network " + name);
-  Json& ep = c.networks[name];
-  bool wired = !json_string(ep, "_veth").empty();
-  net_->detach(json_string(ep, "_veth"));
-  if (auto ip = network::parse_ip(json_string(ep, "IPAddress")); ip) net_->release(net.id, *ip);
+  model::EndpointRecord& ep = c.networks[name];
+  bool wired = !ep.veth.empty();
+  net_->detach(ep.veth);
+  if (auto ip = network::parse_ip(ep.ip_address); ip) net_->release(net.id, *ip);
   c.networks.erase(name);
   BERTH_TRY(persist(c));
   if (wired) publish_network(net, "disconnect", c.id);

@@ -1,11 +1,18 @@
+// The container record: model::ContainerRecord, whose keys are the ones the engine always wrote,
+// so records from before the typed model load unchanged.
+#include "base/json.h"
 #include "engine/container.h"
+#include "model/network_json.h"
+#include "model/record_container_json.h"
 
 namespace berth::engine {
 
 namespace {
 constexpr const char* kStatusNames[] = {"created",  "running", "paused", "restarting",
                                         "removing", "exited",  "dead"};
-}
+// Older records kept the create request's EndpointsConfig inside host_config.
+constexpr const char* kLegacyEndpointsKey = "_EndpointsConfig";
+}  // namespace
 
 const char* status_name(RunState s) { return kStatusNames[static_cast<int>(s)]; }
 
@@ -19,66 +26,84 @@ bool parse_status(const std::string& text, RunState* out) {
   return false;
 }
 
-bool Container::tty() const { return config.is_object() && config.value("Tty", false); }
-
-bool Container::auto_remove() const {
-  return host_config.is_object() && host_config.value("AutoRemove", false);
+model::ContainerRecord container_to_record(const Container& c) {
+  model::ContainerRecord r;
+  r.id = c.id;
+  r.name = c.name;
+  r.created = c.created;
+  r.image_id = c.image_id;
+  r.image_ref = c.image_ref;
+  r.path = c.path;
+  r.args = c.args;
+  r.config = c.config;
+  r.host_config = c.host_config;
+  r.restart_count = c.restart_count;
+  r.manually_stopped = c.manually_stopped;
+  // Empty lists and maps are written as [] and {}, as the engine always did.
+  r.mount_points = c.mount_points;
+  if (r.mount_points.empty()) r.mount_points.set_empty();
+  r.networks = c.networks;
+  if (r.networks.empty()) r.networks.set_empty();
+  r.ports = c.ports;
+  if (r.ports.empty()) r.ports.set_empty();
+  r.endpoints_config = c.endpoints_config;
+  r.state.status = status_name(c.state.status);
+  r.state.pid = c.state.pid;
+  r.state.exit_code = c.state.exit_code;
+  r.state.oom_killed = c.state.oom_killed;
+  r.state.error = c.state.error;
+  r.state.started_at = c.state.started_at;
+  r.state.finished_at = c.state.finished_at;
+  r.state.health = c.state.health;
+  return r;
 }
 
-Json container_to_record(const Container& c) {
-  return Json{{"id", c.id},
-              {"name", c.name},
-              {"created", c.created},
-              {"image_id", c.image_id},
-              {"image_ref", c.image_ref},
-              {"path", c.path},
-              {"args", c.args},
-              {"config", c.config},
-              {"host_config", c.host_config},
-              {"restart_count", c.restart_count},
-              {"manually_stopped", c.manually_stopped},
-              {"mount_points", c.mount_points},
-              {"networks", c.networks},
-              {"ports", c.ports},
-              {"state",
-               {{"status", status_name(c.state.status)},
-                {"pid", c.state.pid},
-                {"exit_code", c.state.exit_code},
-                {"oom_killed", c.state.oom_killed},
-                {"error", c.state.error},
-                {"started_at", c.state.started_at},
-                {"finished_at", c.state.finished_at},
-                {"health", c.state.health}}}};
+Container container_from_record(model::ContainerRecord r) {
+  Container c;
+  c.id = std::move(r.id);
+  c.name = std::move(r.name);
+  c.created = r.created;
+  c.image_id = std::move(r.image_id);
+  c.image_ref = std::move(r.image_ref);
+  c.path = std::move(r.path);
+  c.args = std::move(r.args);
+  c.config = std::move(r.config);
+  c.host_config = std::move(r.host_config);
+  c.restart_count = static_cast<int>(r.restart_count);
+  c.manually_stopped = r.manually_stopped;
+  c.mount_points = std::move(r.mount_points);
+  c.networks = std::move(r.networks);
+  c.ports = std::move(r.ports);
+  c.endpoints_config = std::move(r.endpoints_config);
+  if (!parse_status(r.state.status, &c.state.status)) c.state.status = RunState::kDead;
+  c.state.pid = static_cast<int>(r.state.pid);
+  c.state.exit_code = static_cast<int>(r.state.exit_code);
+  c.state.oom_killed = r.state.oom_killed;
+  c.state.error = std::move(r.state.error);
+  c.state.started_at = r.state.started_at;
+  c.state.finished_at = r.state.finished_at;
+  c.state.health = std::move(r.state.health);
+  return c;
+}
+
+std::string dump_container_record(const Container& c) {
+  return model::dump(container_to_record(c));
 }
 
 Result<Container> container_from_record(const std::string& text) {
-  BERTH_TRY_ASSIGN(Json j, parse_json(text, "container record"));
-  Container c;
-  c.id = json_string(j, "id");
-  c.name = json_string(j, "name");
-  c.created = j.value("created", int64_t{0});
-  c.image_id = json_string(j, "image_id");
-  c.image_ref = json_string(j, "image_ref");
-  c.path = json_string(j, "path");
-  c.args = json_strings(j, "args");
-  c.config = j.value("config", Json::object());
-  c.host_config = j.value("host_config", Json::object());
-  c.restart_count = j.value("restart_count", 0);
-  c.manually_stopped = j.value("manually_stopped", false);
-  c.mount_points = j.value("mount_points", Json::array());
-  c.networks = j.value("networks", Json::object());
-  c.ports = j.value("ports", Json::object());
-  Json s = j.value("state", Json::object());
-  if (!parse_status(json_string(s, "status"), &c.state.status)) c.state.status = RunState::kDead;
-  c.state.pid = s.value("pid", 0);
-  c.state.exit_code = s.value("exit_code", 0);
-  c.state.oom_killed = s.value("oom_killed", false);
-  c.state.error = json_string(s, "error");
-  c.state.started_at = s.value("started_at", int64_t{0});
-  c.state.finished_at = s.value("finished_at", int64_t{0});
-  c.state.health = s.value("health", Json(nullptr));
-  if (c.id.empty()) return make_error(Code::kDataLoss, "container record without id");
-  return c;
+  BERTH_TRY_ASSIGN(auto r, model::parse<model::ContainerRecord>(text, "container record"));
+  if (r.id.empty()) return make_error(Code::kDataLoss, "container record without id");
+  auto& unknown = r.host_config.unknown_fields;
+  if (auto it = unknown.find(kLegacyEndpointsKey); it != unknown.end()) {
+    if (r.endpoints_config.empty() && !it->second.empty()) {
+      BERTH_TRY_ASSIGN(Json j, parse_json(it->second.text(), "container record"));
+      BERTH_TRY_ASSIGN(r.endpoints_config,
+                       model::from_json<model::Map<model::EndpointSettings>>(
+                           j, "host_config." + std::string(kLegacyEndpointsKey)));
+    }
+    unknown.erase(it);
+  }
+  return container_from_record(std::move(r));
 }
 
 }  // namespace berth::engine

@@ -16,23 +16,29 @@
 namespace berth::engine {
 
 namespace {
-bool is_propagation(const std::string& m) {
-  return m == "shared" || m == "rshared" || m == "slave" || m == "rslave" || m == "private" ||
-         m == "rprivate";
+using model::MountType;
+
+model::MountPointRecord mount_point(MountType type, const std::string& name,
+                                    const std::string& source, const std::string& dest,
+                                    const std::string& mode, bool rw,
+                                    model::MountPropagation propagation) {
+  model::MountPointRecord mp;
+  mp.type = type;
+  mp.name = name;
+  mp.source = source;
+  mp.destination = dest;
+  mp.driver = type == MountType::kVolume ? "local" : "";
+  mp.mode = mode;
+  mp.rw = rw;
+  mp.propagation = propagation;
+  return mp;
 }
 
-Json mount_point(const std::string& type, const std::string& name, const std::string& source,
-                 const std::string& dest, const std::string& mode, bool rw,
-                 const std::string& propagation) {
-  return Json{{"Type", type},
-              {"Name", name},
-              {"Source", source},
-              {"Destination", dest},
-              {"Driver", type == "volume" ? "local" : ""},
-              {"Mode", mode},
-              {"RW", rw},
-              {"Propagation", propagation}};
-}
+// A mount point being resolved at create, with what its volume is created with.
+struct NewMount {
+  model::MountPointRecord mp;
+  std::map<std::string, std::string> volume_options, volume_labels;
+};
 
 // A filter's values: Docker sends {"key": {"v": true}} or {"key": ["v"]}.
 std::vector<std::string> filter_values(const Json& filters, const char* key) {
@@ -48,16 +54,8 @@ std::vector<std::string> filter_values(const Json& filters, const char* key) {
   return out;
 }
 
-std::map<std::string, std::string> string_map(const Json& j) {
-  std::map<std::string, std::string> out;
-  if (j.is_object())
-    for (auto& [k, v] : j.items())
-      if (v.is_string()) out[k] = v.get<std::string>();
-  return out;
-}
-
 // "-v src:dst[:opts]" (moby volumes/mounts/parser_linux.go).
-Result<Json> parse_bind(const std::string& spec) {
+Result<NewMount> parse_bind(const std::string& spec) {
   std::vector<std::string> parts = split(spec, ':');
   if (parts.size() < 2 || parts.size() > 3 || parts[1].empty() || parts[0].empty())
     return make_error(Code::kInvalidArgument, "invalid volume specification: '" + spec + "'");
@@ -70,30 +68,31 @@ Result<Json> parse_bind(const std::string& spec) {
                                                   "' mount path must be absolute");
   std::string mode = parts.size() == 3 ? parts[2] : "";
   bool rw = true, copy = true;
-  std::string propagation = src[0] == '/' ? "rprivate" : "";
+  auto propagation =
+      src[0] == '/' ? model::MountPropagation::kRprivate : model::MountPropagation::kEmpty;
   for (auto& m : split(mode, ',')) {
     if (m.empty() || m == "rw" || m == "z" || m == "Z") continue;
     if (m == "ro")
       rw = false;
     else if (m == "nocopy")
       copy = false;
-    else if (is_propagation(m))
-      propagation = m;
-    else
+    else if (!model::from_string(m, &propagation))
       return make_error(Code::kInvalidArgument, "invalid mode: " + mode);
   }
   bool bind = src[0] == '/';
-  Json mp = mount_point(bind ? "bind" : "volume", bind ? "" : src, bind ? clean_path(src) : "", dst,
-                        mode.empty() && !bind ? "z" : mode, rw, propagation);
-  mp["CopyData"] = copy;
-  return mp;
+  NewMount m;
+  m.mp = mount_point(bind ? MountType::kBind : MountType::kVolume, bind ? "" : src,
+                     bind ? clean_path(src) : "", dst, mode.empty() && !bind ? "z" : mode, rw,
+                     propagation);
+  m.mp.copy_data = copy;
+  return m;
 }
 
 // HostConfig.Mounts entry (--mount).
-Result<Json> parse_mount(const Json& m) {
-  std::string type = json_string(m, "Type"), src = json_string(m, "Source");
-  std::string dst = json_string(m, "Target");
-  bool ro = m.value("ReadOnly", false);
+Result<NewMount> parse_mount(const model::Mount& m) {
+  std::string type = model::to_string(m.type), src = m.source;
+  std::string dst = m.target;
+  bool ro = m.read_only;
   auto bad = [&](const std::string& why) {
     return make_error(Code::kInvalidArgument,
                       "invalid mount config for type \"" + type + "\": " + why);
@@ -101,141 +100,148 @@ Result<Json> parse_mount(const Json& m) {
   if (dst.empty()) return bad("field Target must not be empty");
   if (dst[0] != '/') return bad("invalid mount path: '" + dst + "' mount path must be absolute");
   dst = clean_path(dst);
-  if (type == "bind") {
+  if (m.type == MountType::kBind) {
     if (src.empty()) return bad("field Source must not be empty");
-    std::string prop = "rprivate";
-    if (m.contains("BindOptions") && m["BindOptions"].is_object())
-      prop = json_string(m["BindOptions"], "Propagation", "rprivate");
-    bool create = m.contains("BindOptions") && m["BindOptions"].is_object() &&
-                  m["BindOptions"].value("CreateMountpoint", false);
+    auto prop = model::MountPropagation::kRprivate;
+    bool create = false;
+    if (m.bind_options) {
+      if (m.bind_options->propagation != model::MountPropagation::kEmpty)
+        prop = m.bind_options->propagation;
+      create = m.bind_options->create_mountpoint;
+    }
     if (!path_exists(src) && !create) return bad("bind source path does not exist: " + src);
-    Json mp = mount_point("bind", "", clean_path(src), dst, "", !ro, prop);
-    if (create) mp["Create"] = true;
-    return mp;
+    NewMount n;
+    n.mp = mount_point(MountType::kBind, "", clean_path(src), dst, "", !ro, prop);
+    n.mp.create = create;
+    return n;
   }
-  if (type == "volume") {
-    Json mp = mount_point("volume", src, "", dst, "z", !ro, "");
-    Json vo = m.value("VolumeOptions", Json::object());
-    if (!vo.is_object()) vo = Json::object();
-    mp["CopyData"] = !vo.value("NoCopy", false);
-    mp["Labels"] = vo.value("Labels", Json::object());
-    if (vo.contains("DriverConfig") && vo["DriverConfig"].is_object())
-      mp["VolumeOptions"] = vo["DriverConfig"].value("Options", Json::object());
-    return mp;
+  if (m.type == MountType::kVolume) {
+    NewMount n;
+    n.mp = mount_point(MountType::kVolume, src, "", dst, "z", !ro, {});
+    n.mp.copy_data = true;
+    if (const auto& vo = m.volume_options) {
+      n.mp.copy_data = !vo->no_copy;
+      n.volume_labels.insert(vo->labels.begin(), vo->labels.end());
+      if (vo->driver_config)
+        n.volume_options.insert(vo->driver_config->options.begin(),
+                                vo->driver_config->options.end());
+    }
+    return n;
   }
-  if (type == "tmpfs") {
+  if (m.type == MountType::kTmpfs) {
     if (!src.empty()) return bad("field Source must not be specified");
-    Json mp = mount_point("tmpfs", "", "", dst, "", !ro, "");
-    std::vector<std::string> opts;
-    Json to = m.value("TmpfsOptions", Json::object());
-    if (to.is_object()) {
-      if (to.value("SizeBytes", int64_t{0}) > 0)
-        opts.push_back("size=" + std::to_string(to["SizeBytes"].get<int64_t>()));
-      if (to.value("Mode", 0) > 0) {
-        char buf[16];
-        std::snprintf(buf, sizeof buf, "mode=%o", to["Mode"].get<int>());
-        opts.push_back(buf);
+    NewMount n;
+    n.mp = mount_point(MountType::kTmpfs, "", "", dst, "", !ro, {});
+    n.mp.tmpfs_options.set_empty();
+    if (const auto& to = m.tmpfs_options) {
+      if (to->size_bytes > 0)
+        n.mp.tmpfs_options.push_back("size=" + std::to_string(to->size_bytes));
+      if (to->mode > 0) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "mode=%llo", static_cast<unsigned long long>(to->mode));
+        n.mp.tmpfs_options.push_back(buf);
       }
     }
-    mp["TmpfsOptions"] = opts;
-    return mp;
+    return n;
   }
   return make_error(Code::kInvalidArgument, "mount type unknown: \"" + type + "\"");
 }
 }  // namespace
 
 Status Engine::resolve_mounts(Container& c, const std::vector<std::string>& image_volumes) {
-  Json points = Json::array();
+  std::vector<NewMount> points;
   std::map<std::string, size_t> by_dest;
-  auto add = [&](Json mp, bool user) -> Status {
-    std::string dst = mp["Destination"];
+  auto add = [&](NewMount m, bool user) -> Status {
+    const std::string& dst = m.mp.destination;
     if (by_dest.count(dst)) {
       if (!user) return ok_status();  // the user's mount wins over the image's VOLUME
       return make_error(Code::kInvalidArgument, "Duplicate mount point: " + dst);
     }
     by_dest[dst] = points.size();
-    points.push_back(std::move(mp));
+    points.push_back(std::move(m));
     return ok_status();
   };
-  const Json& hc = c.host_config;
-  for (auto& b : json_strings(hc, "Binds")) {
-    BERTH_TRY_ASSIGN(Json mp, parse_bind(b));
-    BERTH_TRY(add(std::move(mp), true));
+  const model::HostConfig& hc = c.host_config;
+  for (auto& b : hc.binds) {
+    BERTH_TRY_ASSIGN(NewMount m, parse_bind(b));
+    BERTH_TRY(add(std::move(m), true));
   }
-  for (auto& m : hc.value("Mounts", Json::array())) {
-    BERTH_TRY_ASSIGN(Json mp, parse_mount(m));
-    BERTH_TRY(add(std::move(mp), true));
+  for (auto& mount : hc.mounts) {
+    BERTH_TRY_ASSIGN(NewMount m, parse_mount(mount));
+    BERTH_TRY(add(std::move(m), true));
   }
   // --volumes-from other[:ro|rw]: its mount points, with the mode given.
-  for (auto& from : json_strings(hc, "VolumesFrom")) {
+  for (auto& from : hc.volumes_from) {
     std::string ref = from.substr(0, from.find(':'));
     std::string mode = from.find(':') == std::string::npos ? "" : from.substr(from.find(':') + 1);
     BERTH_TRY_ASSIGN(auto other, find(ref));
-    for (auto mp : other->c.mount_points) {
-      if (mode == "ro") mp["RW"] = false;
-      if (mode == "rw") mp["RW"] = true;
-      mp["CopyData"] = false;
-      BERTH_TRY(add(std::move(mp), true));
+    for (const auto& mp : other->c.mount_points) {
+      NewMount m{mp, {}, {}};
+      if (mode == "ro") m.mp.rw = false;
+      if (mode == "rw") m.mp.rw = true;
+      m.mp.copy_data = false;
+      BERTH_TRY(add(std::move(m), true));
     }
   }
   // Anonymous volumes: `-v /path` (Config.Volumes) and the image's VOLUMEs.
   std::vector<std::string> anon = image_volumes;
-  if (c.config.contains("Volumes") && c.config["Volumes"].is_object())
-    for (auto& [path, _] : c.config["Volumes"].items()) anon.push_back(path);
+  for (auto& [path, _] : c.config.volumes) anon.push_back(path);
   for (auto& path : anon) {
-    Json mp = mount_point("volume", "", "", clean_path(path), "", true, "");
-    mp["CopyData"] = true;
-    BERTH_TRY(add(std::move(mp), false));
+    NewMount m;
+    m.mp = mount_point(MountType::kVolume, "", "", clean_path(path), "", true, {});
+    m.mp.copy_data = true;
+    BERTH_TRY(add(std::move(m), false));
   }
   // Create the volumes now (Docker does at create), anonymous ones with a random name.
-  for (auto& mp : points) {
-    if (mp["Type"] != "volume") continue;
-    volume::CreateOptions o;
-    o.name = mp["Name"];
-    o.options = string_map(mp.value("VolumeOptions", Json::object()));
-    o.labels = string_map(mp.value("Labels", Json::object()));
-    bool existed = !o.name.empty() && volumes_->get(o.name).ok();
-    BERTH_TRY_ASSIGN(volume::Volume v, volumes_->create(o));
-    if (!existed) publish_actor("volume", "create", v.name, {{"driver", v.driver}});
-    mp["Name"] = v.name;
-    mp["Source"] = v.mountpoint;
-    mp.erase("VolumeOptions");
-    mp.erase("Labels");
-    if (v.anonymous) mp["Anonymous"] = true;
+  c.mount_points.set_empty();
+  for (auto& m : points) {
+    if (m.mp.type == MountType::kVolume) {
+      volume::CreateOptions o;
+      o.name = m.mp.name;
+      o.options = std::move(m.volume_options);
+      o.labels = std::move(m.volume_labels);
+      bool existed = !o.name.empty() && volumes_->get(o.name).ok();
+      BERTH_TRY_ASSIGN(volume::Volume v, volumes_->create(o));
+      if (!existed) publish_actor("volume", "create", v.name, {{"driver", v.driver}});
+      m.mp.name = v.name;
+      m.mp.source = v.mountpoint;
+      if (v.anonymous) m.mp.anonymous = true;
+    }
+    c.mount_points.push_back(std::move(m.mp));
   }
-  c.mount_points = points;
   return ok_status();
 }
 
+// `spec` is the OCI runtime config (config.json), written as JSON.
 Status Engine::mount_volumes(const Container& c, const std::string& rootfs, Json& spec) {
   // Parents before children, so /a/b lands on /a's mount.
-  std::vector<Json> points(c.mount_points.begin(), c.mount_points.end());
-  std::stable_sort(points.begin(), points.end(), [](const Json& a, const Json& b) {
-    return a["Destination"].get<std::string>().size() < b["Destination"].get<std::string>().size();
-  });
+  std::vector<const model::MountPointRecord*> points;
+  for (auto& mp : c.mount_points) points.push_back(&mp);
+  std::stable_sort(points.begin(), points.end(),
+                   [](auto* a, auto* b) { return a->destination.size() < b->destination.size(); });
   std::vector<std::string> acquired;
   bool ok = false;
   ScopeExit undo([&] {
     if (!ok)
       for (auto& n : acquired) volumes_->release(n);
   });
-  for (auto& mp : points) {
-    std::string type = mp["Type"], dst = mp["Destination"];
+  for (const auto* mp : points) {
+    const std::string& dst = mp->destination;
     auto& mounts = spec["mounts"];
     for (auto it = mounts.begin(); it != mounts.end();)
       it = (*it)["destination"] == dst ? mounts.erase(it) : it + 1;
-    if (type == "tmpfs") {
-      std::vector<std::string> opts = {"nosuid", "nodev", "noexec", mp["RW"] ? "rw" : "ro"};
-      for (auto& o : mp.value("TmpfsOptions", Json::array())) opts.push_back(o);
+    if (mp->type == MountType::kTmpfs) {
+      std::vector<std::string> opts = {"nosuid", "nodev", "noexec", mp->rw ? "rw" : "ro"};
+      opts.insert(opts.end(), mp->tmpfs_options.begin(), mp->tmpfs_options.end());
       mounts.push_back(
           {{"destination", dst}, {"type", "tmpfs"}, {"source", "tmpfs"}, {"options", opts}});
       continue;
     }
-    std::string source = mp["Source"];
-    if (type == "volume") {
-      BERTH_TRY_ASSIGN(source, volumes_->acquire(mp["Name"]));
-      acquired.push_back(mp["Name"]);
-      if (mp.value("CopyData", false) && volumes_->empty(mp["Name"])) {
+    std::string source = mp->source;
+    if (mp->type == MountType::kVolume) {
+      BERTH_TRY_ASSIGN(source, volumes_->acquire(mp->name));
+      acquired.push_back(mp->name);
+      if (mp->copy_data && volumes_->empty(mp->name)) {
         auto inside = resolve_in_root(rootfs, dst);
         if (inside && is_directory(*inside))
           BERTH_TRY_CTX(volume::copy_tree(*inside, source), "copy image content to volume");
@@ -244,31 +250,31 @@ Status Engine::mount_volumes(const Container& c, const std::string& rootfs, Json
       // -v /host:/ctr creates a missing host directory, as Docker does.
       BERTH_TRY_CTX(make_dirs(source), "create bind source " + source);
     }
-    std::string prop = json_string(mp, "Propagation");
+    std::string prop = model::to_string(mp->propagation);
     if (prop.empty()) prop = "rprivate";
     mounts.push_back({{"destination", dst},
                       {"type", "bind"},
                       {"source", source},
-                      {"options", {"rbind", mp["RW"] ? "rw" : "ro", prop}}});
+                      {"options", {"rbind", mp->rw ? "rw" : "ro", prop}}});
   }
   ok = true;
-  for (auto& mp : points)
-    if (mp["Type"] == "volume")
-      publish_actor("volume", "mount", mp["Name"],
-                    {{"driver", json_string(mp, "Driver", "local")},
+  for (const auto* mp : points)
+    if (mp->type == MountType::kVolume)
+      publish_actor("volume", "mount", mp->name,
+                    {{"driver", mp->driver.empty() ? "local" : mp->driver},
                      {"container", c.id},
-                     {"destination", mp["Destination"]},
-                     {"read/write", mp.value("RW", true) ? "true" : "false"},
-                     {"propagation", json_string(mp, "Propagation")}});
+                     {"destination", mp->destination},
+                     {"read/write", mp->rw ? "true" : "false"},
+                     {"propagation", model::to_string(mp->propagation)}});
   return ok_status();
 }
 
 void Engine::release_volumes(const Container& c) {
   for (auto& mp : c.mount_points)
-    if (mp["Type"] == "volume") {
-      volumes_->release(mp["Name"]);
-      publish_actor("volume", "unmount", mp["Name"],
-                    {{"driver", json_string(mp, "Driver", "local")}, {"container", c.id}});
+    if (mp.type == MountType::kVolume) {
+      volumes_->release(mp.name);
+      publish_actor("volume", "unmount", mp.name,
+                    {{"driver", mp.driver.empty() ? "local" : mp.driver}, {"container", c.id}});
     }
 }
 
@@ -276,7 +282,7 @@ std::vector<std::string> Engine::volume_users(const std::string& name) {
   std::vector<std::string> ids;
   for (auto& [id, e] : entries_)
     for (auto& mp : e->c.mount_points)
-      if (mp["Type"] == "volume" && mp["Name"] == name) ids.push_back(id);
+      if (mp.type == MountType::kVolume && mp.name == name) ids.push_back(id);
   return ids;
 }
 
@@ -307,14 +313,15 @@ Status Engine::remove_volume(const std::string& name, bool force) {
 
 void Engine::remove_anonymous_volumes(const Container& c) {
   for (auto& mp : c.mount_points) {
-    if (mp["Type"] != "volume" || !mp.value("Anonymous", false)) continue;
-    std::string name = mp["Name"];
+    if (mp.type != MountType::kVolume || !mp.anonymous) continue;
+    const std::string& name = mp.name;
     if (!volume_users(name).empty()) continue;
     Status st = volumes_->remove(name);
     if (!st)
       log_warn("remove anonymous volume: " + st.error().message);
     else
-      publish_actor("volume", "destroy", name, {{"driver", json_string(mp, "Driver", "local")}});
+      publish_actor("volume", "destroy", name,
+                    {{"driver", mp.driver.empty() ? "local" : mp.driver}});
   }
 }
 

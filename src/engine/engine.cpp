@@ -14,6 +14,8 @@
 #include "engine/host_config.h"
 #include "engine/names.h"
 #include "engine/rootfs_mount.h"
+#include "model/container_json.h"
+#include "model/image_json.h"
 #include "network/controller.h"
 
 namespace berth::engine {
@@ -118,7 +120,7 @@ Result<std::shared_ptr<Engine::Entry>> Engine::find(const std::string& ref) {
 }
 
 Status Engine::persist(const Container& c) {
-  return db_->put(store::Table::kContainers, c.id, dump_json(container_to_record(c)));
+  return db_->put(store::Table::kContainers, c.id, dump_container_record(c));
 }
 
 Result<Container> Engine::get_container(const std::string& ref) {
@@ -166,28 +168,39 @@ std::string Engine::unique_name() {
 }
 
 namespace {
+// The image config's Healthcheck: image::ImageConfig does not carry it, the config blob does.
+std::optional<model::HealthConfig> image_healthcheck(const image::Image& image) {
+  auto parsed = parse_json(image.config_json, "image config");
+  if (!parsed || !parsed->is_object()) return std::nullopt;
+  auto config = parsed->find("config");  // the OCI image config's member, not an API object
+  if (config == parsed->end()) return std::nullopt;
+  auto ic = model::from_json<model::ImageConfig>(*config, "config");
+  if (!ic) return std::nullopt;
+  return std::move(ic->healthcheck);
+}
+
 // Docker's merge of the image config into the container config (daemon/create.go merge()).
-void merge_image_config(Json& config, const image::Image& image) {
+void merge_image_config(model::ContainerConfig& config, const image::Image& image) {
   const image::ImageConfig& ic = image.config;
   // HEALTHCHECK from the image unless the container brings its own.
-  if (!config.contains("Healthcheck") || config["Healthcheck"].is_null()) {
-    auto parsed = parse_json(image.config_json, "image config");
-    if (parsed && parsed->contains("config") && (*parsed)["config"].is_object() &&
-        (*parsed)["config"].contains("Healthcheck"))
-      config["Healthcheck"] = (*parsed)["config"]["Healthcheck"];
+  if (!config.healthcheck) config.healthcheck = image_healthcheck(image);
+  bool has_cmd = !config.cmd.empty();
+  if (config.entrypoint.is_null()) {
+    if (ic.entrypoint.empty())
+      config.entrypoint.set_null();
+    else
+      config.entrypoint = ic.entrypoint;
+    if (!has_cmd) {
+      if (ic.cmd.empty())
+        config.cmd.set_null();
+      else
+        config.cmd = ic.cmd;
+    }
   }
-  bool has_entrypoint = config.contains("Entrypoint") && !config["Entrypoint"].is_null();
-  bool has_cmd = config.contains("Cmd") && config["Cmd"].is_array() && !config["Cmd"].empty();
-  if (!has_entrypoint) {
-    config["Entrypoint"] = ic.entrypoint.empty() ? Json(nullptr) : Json(ic.entrypoint);
-    if (!has_cmd) config["Cmd"] = ic.cmd.empty() ? Json(nullptr) : Json(ic.cmd);
-  }
-  if (config.contains("Entrypoint") && config["Entrypoint"].is_array() &&
-      config["Entrypoint"].size() == 1 && config["Entrypoint"][0] == "") {
-    config["Entrypoint"] = nullptr;  // --entrypoint "" clears the image's
-  }
+  if (config.entrypoint.size() == 1 && config.entrypoint[0].empty())
+    config.entrypoint.set_null();  // --entrypoint "" clears the image's
   std::vector<std::string> env = ic.env;
-  for (auto& kv : json_strings(config, "Env")) {
+  for (auto& kv : config.env) {
     std::string key = kv.substr(0, kv.find('='));
     bool replaced = false;
     for (auto& e : env) {
@@ -198,26 +211,21 @@ void merge_image_config(Json& config, const image::Image& image) {
     }
     if (!replaced) env.push_back(kv);
   }
-  config["Env"] = env;
-  if (json_string(config, "WorkingDir").empty() && !ic.working_dir.empty())
-    config["WorkingDir"] = ic.working_dir;
-  if (json_string(config, "User").empty() && !ic.user.empty()) config["User"] = ic.user;
-  if (json_string(config, "StopSignal").empty() && !ic.stop_signal.empty())
-    config["StopSignal"] = ic.stop_signal;
-  Json labels =
-      config.contains("Labels") && config["Labels"].is_object() ? config["Labels"] : Json::object();
-  for (auto& [k, v] : ic.labels)
-    if (!labels.contains(k)) labels[k] = v;
-  config["Labels"] = labels;
+  config.env = std::move(env);
+  if (config.working_dir.empty() && !ic.working_dir.empty()) config.working_dir = ic.working_dir;
+  if (config.user.empty() && !ic.user.empty()) config.user = ic.user;
+  if (config.stop_signal.empty() && !ic.stop_signal.empty()) config.stop_signal = ic.stop_signal;
+  if (config.labels.is_null()) config.labels.set_empty();
+  for (auto& [k, v] : ic.labels) config.labels.emplace(k, v);
 }
 }  // namespace
 
 Result<CreateResult> Engine::create_container(const CreateRequest& request) {
-  Json config = request.config.is_object() ? request.config : Json::object();
-  Json host_config = request.host_config.is_object() ? request.host_config : Json::object();
+  model::ContainerConfig config = request.config;
+  model::HostConfig host_config = request.host_config;
   BERTH_TRY(validate_host_config(host_config));
   BERTH_TRY(merge_log_config(host_config, options_.log_defaults));
-  std::string image_ref = json_string(config, "Image");
+  std::string image_ref = config.image;
   if (image_ref.empty()) return make_error(Code::kInvalidArgument, "No image specified");
   auto image = images_->get(image_ref);
   if (!image) {
@@ -226,8 +234,8 @@ Result<CreateResult> Engine::create_container(const CreateRequest& request) {
     return make_error(Code::kNotFound, "No such image: " + (familiar ? *familiar : image_ref));
   }
   merge_image_config(config, *image);
-  std::vector<std::string> argv = json_strings(config, "Entrypoint");
-  for (auto& a : json_strings(config, "Cmd")) argv.push_back(a);
+  std::vector<std::string> argv(config.entrypoint.begin(), config.entrypoint.end());
+  argv.insert(argv.end(), config.cmd.begin(), config.cmd.end());
   if (argv.empty()) return make_error(Code::kInvalidArgument, "no command specified");
 
   std::string name = request.name;
@@ -259,12 +267,10 @@ Result<CreateResult> Engine::create_container(const CreateRequest& request) {
   c.image_ref = image_ref;
   c.path = argv[0];
   c.args.assign(argv.begin() + 1, argv.end());
-  if (json_string(config, "Hostname").empty()) config["Hostname"] = c.id.substr(0, 12);
+  if (config.hostname.empty()) config.hostname = c.id.substr(0, 12);
   c.config = std::move(config);
   c.host_config = std::move(host_config);
-  if (request.networking_config.is_object() &&
-      request.networking_config.contains("EndpointsConfig"))
-    c.host_config["_EndpointsConfig"] = request.networking_config["EndpointsConfig"];
+  c.endpoints_config = request.endpoints_config;
   BERTH_TRY(resolve_networks(c));
   BERTH_TRY(resolve_mounts(c, image->config.volumes));
 

@@ -21,6 +21,8 @@
 #include "engine/exec.h"
 #include "engine/log_config.h"
 #include "image/image_store.h"
+#include "model/container.h"
+#include "model/exec.h"
 #include "model/network.h"
 #include "model/volume.h"
 #include "runtime/cgroups/cgroup.h"
@@ -52,10 +54,11 @@ struct EngineOptions {
 };
 
 struct CreateRequest {
-  std::string name;        // "" = generate one
-  Json config;             // Docker's container Config
-  Json host_config;        // Docker's HostConfig
-  Json networking_config;  // Docker's NetworkingConfig (EndpointsConfig by network name)
+  std::string name;  // "" = generate one
+  model::ContainerConfig config;
+  model::HostConfig host_config;
+  // NetworkingConfig.EndpointsConfig, by network name.
+  model::Map<model::EndpointSettings> endpoints_config;
 };
 
 struct CreateResult {
@@ -137,24 +140,25 @@ class Engine {
   Status pause_container(const std::string& ref);
   Status unpause_container(const std::string& ref);
   Status rename_container(const std::string& ref, const std::string& new_name);
-  // Changes resources (and the restart policy) of a container, live when it runs.  Returns
-  // warnings.
-  Result<std::vector<std::string>> update_container(const std::string& ref, const Json& update);
+  // Changes resources (and the restart policy) of a container, live when it runs: as dockerd,
+  // the non-zero values (and the non-null optional ones) of `update`.  Returns warnings.
+  Result<std::vector<std::string>> update_container(const std::string& ref,
+                                                    const model::ContainerUpdateConfig& update);
   // Removes stopped containers matching `filters` (label, until); returns their IDs.
   Result<std::vector<std::string>> prune_containers(const Json& filters);
-  // `ps` inside the container: Docker's {"Titles": [...], "Processes": [[...]]}.
-  Result<Json> top(const std::string& ref, const std::string& ps_args);
+  // `ps` inside the container.
+  Result<model::ContainerTopResponse> top(const std::string& ref, const std::string& ps_args);
   // docker exec: create records the process; start runs it (berth-runtime exec) and hands
   // back its streams; the exit code lands in the record when it ends.
-  Result<std::string> create_exec(const std::string& ref, const Json& config);
+  Result<std::string> create_exec(const std::string& ref, const model::ExecCreateRequest& config);
   Result<ExecSession> start_exec(const std::string& exec_id, bool detach);
   Result<ExecRecord> get_exec(const std::string& exec_id);
   Status resize_exec(const std::string& exec_id, int height, int width);
   // Blocks until the exec's process ended (or `alive` says false); returns its exit code.
   Result<int> wait_exec(const std::string& exec_id, const std::function<bool()>& alive);
-  // Files: /changes (Docker's [{"Path", "Kind": 0 modified | 1 added | 2 deleted}]), export,
-  // and docker cp's archive endpoints.  A stopped container's rootfs is mounted for the call.
-  Result<Json> changes(const std::string& ref);
+  // Files: /changes (Kind 0 modified | 1 added | 2 deleted), export, and docker cp's archive
+  // endpoints.  A stopped container's rootfs is mounted for the call.
+  Result<model::List<model::FilesystemChange>> changes(const std::string& ref);
   Status export_rootfs(const std::string& ref, int out_fd);
   struct PathStat {
     std::string name;
@@ -218,7 +222,7 @@ class Engine {
   Status remove_network(const std::string& ref);
   Result<model::NetworkPruneResponse> prune_networks(const Json& filters);
   Status connect_network(const std::string& net, const std::string& container,
-                         const std::optional<model::EndpointSettings>& endpoint_config);
+                         const model::EndpointSettings& endpoint_config);
   Status disconnect_network(const std::string& net, const std::string& container, bool force);
 
   // Paths
@@ -249,7 +253,8 @@ class Engine {
   // The HEALTHCHECK loop of a started container (engine_health.cpp); ends with that run.
   void start_health_monitor(const std::shared_ptr<Entry>& e);
   void kill_probe(const std::string& exec_id);  // a timed-out probe's process in the container
-  Result<std::pair<int, std::string>> run_probe(const std::string& id, const Json& test,
+  Result<std::pair<int, std::string>> run_probe(const std::string& id,
+                                                const std::vector<std::string>& test,
                                                 int64_t timeout_nanos);
   // Volumes (engine_volume.cpp); REQUIRES: mu_ held.
   Status resolve_mounts(Container& c, const std::vector<std::string>& image_volumes);

@@ -20,10 +20,7 @@ void Engine::publish(const Container& c, const std::string& action,
                      std::map<std::string, std::string> extra) {
   extra["name"] = c.name;
   extra["image"] = c.image_ref;
-  if (c.config.contains("Labels") && c.config["Labels"].is_object()) {
-    for (auto& [k, v] : c.config["Labels"].items())
-      if (v.is_string() && !extra.count(k)) extra[k] = v.get<std::string>();
-  }
+  for (auto& [k, v] : c.config.labels) extra.emplace(k, v);
   publish_actor("container", action, c.id, std::move(extra));
 }
 

@@ -6,25 +6,25 @@
 
 namespace berth::engine {
 
-Json event_to_json(const Event& e) {
-  Json attrs = Json::object();
-  for (auto& [k, v] : e.attributes) attrs[k] = v;
-  Json j{{"Type", e.type},
-         {"Action", e.action},
-         {"Actor", {{"ID", e.id}, {"Attributes", attrs}}},
-         {"scope", "local"},
-         {"time", e.time_nanos / 1000000000LL},
-         {"timeNano", e.time_nanos}};
+model::EventMessage event_message(const Event& e) {
+  model::EventMessage m;
+  m.type = e.type;
+  m.action = e.action;
+  m.actor.id = e.id;
+  m.actor.attributes = model::Map<std::string>(e.attributes);
+  m.scope = "local";
+  m.time = e.time_nanos / 1000000000LL;
+  m.time_nano = e.time_nanos;
   // The pre-1.22 fields dockerd still fills for containers and images.
   if (e.type == "container" || e.type == "image") {
-    j["status"] = e.action;
-    j["id"] = e.id;
+    m.status = e.action;
+    m.id = e.id;
   }
   if (e.type == "container") {
     auto it = e.attributes.find("image");
-    if (it != e.attributes.end()) j["from"] = it->second;
+    if (it != e.attributes.end()) m.from = it->second;
   }
-  return j;
+  return m;
 }
 
 void EventLog::publish(Event event) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/json.h"
+#include "model/system.h"
 
 namespace berth::engine {
 
@@ -25,7 +26,8 @@ struct Event {
   uint64_t seq = 0;
 };
 
-Json event_to_json(const Event& e);
+// The event as /events sends it.
+model::EventMessage event_message(const Event& e);
 
 class EventLog {
  public:

@@ -56,7 +56,8 @@ Result<UniqueFd> receive_console(int listen_fd, int timeout_ms) {
 }
 }  // namespace
 
-Result<std::string> Engine::create_exec(const std::string& ref, const Json& config) {
+Result<std::string> Engine::create_exec(const std::string& ref,
+                                        const model::ExecCreateRequest& config) {
   std::lock_guard lock(mu_);
   BERTH_TRY_ASSIGN(auto e, find(ref));
   if (e->c.state.status == RunState::kPaused)
@@ -64,14 +65,13 @@ Result<std::string> Engine::create_exec(const std::string& ref, const Json& conf
                       "Container " + e->c.id + " is paused, unpause the container before exec");
   if (!e->c.running())
     return make_error(Code::kConflict, "container " + e->c.id + " is not running");
-  if (json_strings(config, "Cmd").empty())
-    return make_error(Code::kInvalidArgument, "No exec command specified");
+  if (config.cmd.empty()) return make_error(Code::kInvalidArgument, "No exec command specified");
   auto rec = std::make_shared<ExecRecord>();
   rec->id = random_hex_id();
   rec->container_id = e->c.id;
   rec->config = config;
   execs_[rec->id] = rec;
-  publish(e->c, "exec_create: " + join(json_strings(config, "Cmd"), " "), {{"execID", rec->id}});
+  publish(e->c, "exec_create: " + join(config.cmd, " "), {{"execID", rec->id}});
   return rec->id;
 }
 
@@ -92,32 +92,31 @@ Result<ExecSession> Engine::start_exec(const std::string& exec_id, bool detach) 
   BERTH_TRY_ASSIGN(auto e, find(rec->container_id));
   if (!e->c.running())
     return make_error(Code::kConflict, "container " + e->c.id + " is not running");
-  const Json& cfg = rec->config;
-  bool tty = cfg.value("Tty", false);
-  bool privileged = cfg.value("Privileged", false);
+  const model::ExecCreateRequest& cfg = rec->config;
+  bool tty = cfg.tty;
+  bool privileged = cfg.privileged;
 
-  // The process: the container's (capabilities, env, user) with the exec's changes.
+  // The process: the container's (capabilities, env, user) with the exec's changes.  The
+  // bundle's config.json is the OCI runtime config, read and written as JSON.
   std::string dir = container_dir(e->c.id);
   BERTH_TRY_ASSIGN(std::string bundle_text, read_file(dir + "/config.json"));
   BERTH_TRY_ASSIGN(Json bundle, parse_json(bundle_text, "container config.json"));
   Json process = bundle.value("process", Json::object());
   // An exec without -u runs as the container's user (the clients send "User": "").
-  std::string user = json_string(cfg, "User");
-  if (user.empty()) user = json_string(e->c.config, "User");
+  std::string user = cfg.user.empty() ? e->c.config.user : cfg.user;
   BERTH_TRY_ASSIGN(ResolvedUser u, resolve_user(rootfs_path(e->c.id), user));
   Json gids = Json::array();
   for (unsigned g : u.additional_gids) gids.push_back(g);
   process["user"] = {{"uid", u.uid}, {"gid", u.gid}, {"additionalGids", gids}};
-  process["args"] = json_strings(cfg, "Cmd");
+  process["args"] = std::vector<std::string>(cfg.cmd.begin(), cfg.cmd.end());
   std::vector<std::string> env = merged_env(e->c);
-  for (auto& kv : json_strings(cfg, "Env")) {
+  for (auto& kv : cfg.env) {
     std::string key = kv.substr(0, kv.find('='));
     std::erase_if(env, [&](const std::string& x) { return x.substr(0, x.find('=')) == key; });
     env.push_back(kv);
   }
   process["env"] = env;
-  std::string cwd = json_string(cfg, "WorkingDir");
-  if (!cwd.empty()) process["cwd"] = cwd;
+  if (!cfg.working_dir.empty()) process["cwd"] = cfg.working_dir;
   process["terminal"] = tty;
   // The container's bounding set (or all the daemon holds); effective and permitted only for
   // root, as at the container's start.
@@ -172,7 +171,7 @@ Result<ExecSession> Engine::start_exec(const std::string& exec_id, bool detach) 
     spawn_opts.stdin_fd = child_in.get();
     spawn_opts.stdout_fd = child_out.get();
     spawn_opts.stderr_fd = child_err.get();
-    if (!cfg.value("AttachStdin", false)) session.stdin_fd.reset();
+    if (!cfg.attach_stdin) session.stdin_fd.reset();
   }
   spawn_opts.argv.push_back(e->c.id);
   BERTH_TRY_ASSIGN(Child child, spawn(spawn_opts));
@@ -197,7 +196,7 @@ Result<ExecSession> Engine::start_exec(const std::string& exec_id, bool detach) 
   rec->running = true;
   rec->pid = child.pid();
   rec->pid_file = pid_path;
-  publish(e->c, "exec_start: " + join(json_strings(cfg, "Cmd"), " "), {{"execID", exec_id}});
+  publish(e->c, "exec_start: " + join(cfg.cmd, " "), {{"execID", exec_id}});
   // The runtime exits with the process's code once it ended.
   std::thread([this, rec, child = std::move(child), process_path, container = e->c]() mutable {
     auto status = child.wait();

@@ -6,15 +6,15 @@
 
 #include <string>
 
-#include "base/json.h"
 #include "base/unique_fd.h"
+#include "model/exec.h"
 
 namespace berth::engine {
 
 struct ExecRecord {
   std::string id;
   std::string container_id;
-  Json config;  // Docker's ExecConfig: Cmd, Env, User, WorkingDir, Tty, Privileged, Attach*
+  model::ExecCreateRequest config;  // as the client sent it
   bool running = false;
   bool started = false;
   bool has_exit = false;

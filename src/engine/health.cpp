@@ -21,11 +21,7 @@ constexpr int64_t kSecond = 1000000000LL;
 constexpr size_t kMaxOutput = 4096;  // Docker keeps this much of a probe's output
 constexpr size_t kMaxLog = 5;        // and the last five probes
 
-int64_t duration(const Json& hc, const char* key, int64_t fallback) {
-  if (!hc.contains(key) || !hc[key].is_number()) return fallback;
-  int64_t v = hc[key].get<int64_t>();
-  return v > 0 ? v : fallback;
-}
+int64_t duration(int64_t v, int64_t fallback) { return v > 0 ? v : fallback; }
 // Go's time.Duration text for whole and fractional seconds: "1s", "1.5s", "500ms".
 std::string format_seconds(int64_t nanos) {
   if (nanos < kSecond) return std::to_string(nanos / 1000000) + "ms";
@@ -49,9 +45,9 @@ void Engine::kill_probe(const std::string& exec_id) {
     ::kill(rec->pid, SIGKILL);
 }
 
-Result<std::pair<int, std::string>> Engine::run_probe(const std::string& id, const Json& test,
+Result<std::pair<int, std::string>> Engine::run_probe(const std::string& id,
+                                                      const std::vector<std::string>& argv,
                                                       int64_t timeout_nanos) {
-  std::vector<std::string> argv = test.get<std::vector<std::string>>();
   std::vector<std::string> cmd;
   if (argv.empty()) return make_error(Code::kInvalidArgument, "empty healthcheck");
   if (argv[0] == "CMD-SHELL")
@@ -60,9 +56,11 @@ Result<std::pair<int, std::string>> Engine::run_probe(const std::string& id, con
     cmd.assign(argv.begin() + 1, argv.end());
   else
     cmd = argv;
-  BERTH_TRY_ASSIGN(
-      std::string exec_id,
-      create_exec(id, Json{{"Cmd", cmd}, {"AttachStdout", true}, {"AttachStderr", true}}));
+  model::ExecCreateRequest probe;
+  probe.cmd = std::move(cmd);
+  probe.attach_stdout = true;
+  probe.attach_stderr = true;
+  BERTH_TRY_ASSIGN(std::string exec_id, create_exec(id, probe));
   BERTH_TRY_ASSIGN(ExecSession s, start_exec(exec_id, false));
   s.stdin_fd.reset();
   std::string output;
@@ -102,20 +100,22 @@ Result<std::pair<int, std::string>> Engine::run_probe(const std::string& id, con
 }
 
 void Engine::start_health_monitor(const std::shared_ptr<Entry>& e) {
-  Json hc = e->c.config.value("Healthcheck", Json(nullptr));
-  if (!hc.is_object() || !hc.contains("Test") || !hc["Test"].is_array() || hc["Test"].empty())
-    return;
-  if (hc["Test"][0] == "NONE") return;
-  int64_t interval = duration(hc, "Interval", 30 * kSecond);
-  int64_t timeout = duration(hc, "Timeout", 30 * kSecond);
-  int64_t start_period = duration(hc, "StartPeriod", 0);
-  int64_t start_interval = duration(hc, "StartInterval", 5 * kSecond);
-  int retries = hc.value("Retries", 0) > 0 ? hc.value("Retries", 3) : 3;
-  e->c.state.health = Json{{"Status", "starting"}, {"FailingStreak", 0}, {"Log", Json::array()}};
+  if (!e->c.config.healthcheck) return;
+  const model::HealthConfig& hc = *e->c.config.healthcheck;
+  if (hc.test.empty() || hc.test[0] == "NONE") return;
+  std::vector<std::string> test(hc.test.begin(), hc.test.end());
+  int64_t interval = duration(hc.interval, 30 * kSecond);
+  int64_t timeout = duration(hc.timeout, 30 * kSecond);
+  int64_t start_period = duration(hc.start_period, 0);
+  int64_t start_interval = duration(hc.start_interval, 5 * kSecond);
+  int retries = hc.retries > 0 ? static_cast<int>(hc.retries) : 3;
+  model::Health& fresh = e->c.state.health.emplace();
+  fresh.status = "starting";
+  fresh.log.set_empty();
   uint64_t generation = e->exit_generation;
   std::string id = e->c.id;
   int64_t started = e->c.state.started_at;
-  std::thread([this, e, hc, interval, timeout, start_period, start_interval, retries, generation,
+  std::thread([this, e, test, interval, timeout, start_period, start_interval, retries, generation,
                id, started] {
     while (true) {
       bool in_start_period = now_nanos() - started < start_period;
@@ -128,33 +128,35 @@ void Engine::start_health_monitor(const std::shared_ptr<Entry>& e) {
         if (e->removed || e->exit_generation != generation || !e->c.running()) return;
       }
       int64_t begin = now_nanos();
-      auto probe = run_probe(id, hc["Test"], timeout);
+      auto probe = run_probe(id, test, timeout);
       int64_t end = now_nanos();
       std::lock_guard lock(mu_);
       if (e->removed || e->exit_generation != generation || !e->c.running()) return;
       int code = probe ? probe->first : -1;
       std::string output = probe ? probe->second : probe.error().message;
-      Json& health = e->c.state.health;
-      Json entry{{"Start", format_rfc3339_nano(begin)},
-                 {"End", format_rfc3339_nano(end)},
-                 {"ExitCode", code},
-                 {"Output", output}};
-      health["Log"].push_back(entry);
-      while (health["Log"].size() > kMaxLog) health["Log"].erase(0);
-      std::string before = health.value("Status", "starting");
+      if (!e->c.state.health) e->c.state.health.emplace().status = "starting";
+      model::Health& health = *e->c.state.health;
+      model::HealthcheckResult entry;
+      entry.start = format_rfc3339_nano(begin);
+      entry.end = format_rfc3339_nano(end);
+      entry.exit_code = code;
+      entry.output = output;
+      health.log.push_back(std::move(entry));
+      while (health.log.size() > kMaxLog) health.log.erase(health.log.begin());
+      std::string before = health.status.empty() ? "starting" : health.status;
       if (code == 0) {
-        health["FailingStreak"] = 0;
-        health["Status"] = "healthy";
+        health.failing_streak = 0;
+        health.status = "healthy";
       } else {
-        int streak = health.value("FailingStreak", 0) + 1;
-        health["FailingStreak"] = streak;
+        int64_t streak = health.failing_streak + 1;
+        health.failing_streak = streak;
         // Failures during the start period do not count against the container.
         if (!(in_start_period && now_nanos() - started < start_period) && streak >= retries)
-          health["Status"] = "unhealthy";
-        if (in_start_period && now_nanos() - started < start_period) health["FailingStreak"] = 0;
+          health.status = "unhealthy";
+        if (in_start_period && now_nanos() - started < start_period) health.failing_streak = 0;
       }
       (void)persist(e->c);
-      std::string after = health["Status"];
+      std::string after = health.status;
       if (after != before) publish(e->c, "health_status: " + after);
     }
   }).detach();

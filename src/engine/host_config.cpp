@@ -18,11 +18,6 @@
 namespace berth::engine {
 
 namespace {
-long long int_field(const Json& j, const char* key) {
-  if (!j.is_object() || !j.contains(key) || !j[key].is_number()) return 0;
-  return j[key].get<long long>();
-}
-
 std::string cap_name(const std::string& raw) {
   std::string up;
   for (char c : raw) up += static_cast<char>(toupper(static_cast<unsigned char>(c)));
@@ -109,11 +104,10 @@ std::vector<std::string> daemon_capabilities() {
   return out;
 }
 
-Status validate_host_config(const Json& hc) {
-  if (!hc.is_object()) return ok_status();
-  long long memory = int_field(hc, "Memory");
-  long long swap = int_field(hc, "MemorySwap");
-  long long reservation = int_field(hc, "MemoryReservation");
+Status validate_host_config(const model::HostConfig& hc) {
+  int64_t memory = hc.memory;
+  int64_t swap = hc.memory_swap;
+  int64_t reservation = hc.memory_reservation;
   if (memory > 0 && memory < 6 * 1024 * 1024)
     return make_error(Code::kInvalidArgument, "Minimum memory limit allowed is 6MB");
   if (memory > 0 && swap > 0 && swap < memory)
@@ -129,11 +123,11 @@ Status validate_host_config(const Json& hc) {
         "Minimum memory limit can not be less than memory reservation limit, see usage");
   if (reservation > 0 && reservation < 6 * 1024 * 1024)
     return make_error(Code::kInvalidArgument, "Minimum memory reservation allowed is 6MB");
-  long long nano = int_field(hc, "NanoCpus");
-  if (nano > 0 && int_field(hc, "CpuPeriod") > 0)
+  int64_t nano = hc.nano_cpus;
+  if (nano > 0 && hc.cpu_period > 0)
     return make_error(Code::kInvalidArgument,
                       "Conflicting options: Nano CPUs and CPU Period cannot both be set");
-  if (nano > 0 && int_field(hc, "CpuQuota") > 0)
+  if (nano > 0 && hc.cpu_quota > 0)
     return make_error(Code::kInvalidArgument,
                       "Conflicting options: Nano CPUs and CPU Quota cannot both be set");
   long ncpu = ::sysconf(_SC_NPROCESSORS_ONLN);
@@ -142,84 +136,73 @@ Status validate_host_config(const Json& hc) {
                                                   std::to_string(ncpu) + ".00, as there are only " +
                                                   std::to_string(ncpu) + " CPUs available");
   }
-  long long period = int_field(hc, "CpuPeriod");
+  int64_t period = hc.cpu_period;
   if (period != 0 && (period < 1000 || period > 1000000))
     return make_error(
         Code::kInvalidArgument,
         "CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)");
-  long long quota = int_field(hc, "CpuQuota");
+  int64_t quota = hc.cpu_quota;
   if (quota > 0 && quota < 1000)
     return make_error(Code::kInvalidArgument, "CPU cfs quota can not be less than 1ms (i.e. 1000)");
-  long long blkio = int_field(hc, "BlkioWeight");
+  int64_t blkio = hc.blkio_weight;
   if (blkio != 0 && (blkio < 10 || blkio > 1000))
     return make_error(Code::kInvalidArgument, "Range of blkio weight is from 10 to 1000");
-  if (int_field(hc, "ShmSize") < 0)
-    return make_error(Code::kInvalidArgument, "SHM size can not be less than 0");
-  long long oom_adj = int_field(hc, "OomScoreAdj");
+  if (hc.shm_size < 0) return make_error(Code::kInvalidArgument, "SHM size can not be less than 0");
+  int64_t oom_adj = hc.oom_score_adj;
   if (oom_adj < -1000 || oom_adj > 1000)
     return make_error(Code::kInvalidArgument, "Invalid value " + std::to_string(oom_adj) +
                                                   ", range for oom score adj is [-1000, 1000]");
-  for (const char* key : {"CapAdd", "CapDrop"}) {
-    for (auto& raw : json_strings(hc, key)) {
+  for (const auto* caps : {&hc.cap_add, &hc.cap_drop}) {
+    for (auto& raw : *caps) {
       std::string name = cap_name(raw);
       if (name != "ALL" && !known_cap(name))
         return make_error(Code::kInvalidArgument, "unknown capability: \"" + name + "\"");
     }
   }
-  for (auto& opt : json_strings(hc, "SecurityOpt")) {
+  for (auto& opt : hc.security_opt) {
     std::string key = opt.substr(0, opt.find_first_of("=:"));
     if (key != "seccomp" && key != "no-new-privileges" && key != "apparmor" && key != "label" &&
         key != "systempaths")
       return make_error(Code::kInvalidArgument, "invalid --security-opt 2: \"" + opt + "\"");
   }
-  if (hc.contains("Sysctls") && hc["Sysctls"].is_object()) {
-    std::string net_mode = json_string(hc, "NetworkMode");
-    for (auto& [key, value] : hc["Sysctls"].items()) {
-      if (!namespaced_sysctl(key))
-        return make_error(Code::kInvalidArgument, "sysctl '" + key + "' is not allowed");
-      if (key.rfind("net.", 0) == 0 && net_mode == "host")
-        return make_error(Code::kInvalidArgument,
-                          "sysctl '" + key + "' not allowed in host network namespace");
-    }
-  }
-  if (hc.value("AutoRemove", false) && hc.contains("RestartPolicy") &&
-      hc["RestartPolicy"].is_object()) {
-    std::string policy = json_string(hc["RestartPolicy"], "Name");
-    if (!policy.empty() && policy != "no")
+  for (auto& [key, value] : hc.sysctls) {
+    if (!namespaced_sysctl(key))
+      return make_error(Code::kInvalidArgument, "sysctl '" + key + "' is not allowed");
+    if (key.rfind("net.", 0) == 0 && hc.network_mode == "host")
       return make_error(Code::kInvalidArgument,
-                        "can't create 'AutoRemove' container with restart policy");
+                        "sysctl '" + key + "' not allowed in host network namespace");
   }
-  if (hc.contains("RestartPolicy") && hc["RestartPolicy"].is_object()) {
-    std::string policy = json_string(hc["RestartPolicy"], "Name");
-    if (!policy.empty() && policy != "no" && policy != "always" && policy != "unless-stopped" &&
-        policy != "on-failure")
-      return make_error(Code::kInvalidArgument, "invalid restart policy '" + policy + "'");
-    if (policy != "on-failure" && int_field(hc["RestartPolicy"], "MaximumRetryCount") != 0)
-      return make_error(
-          Code::kInvalidArgument,
-          "invalid restart policy: maximum retry count can only be used with 'on-failure'");
-    if (int_field(hc["RestartPolicy"], "MaximumRetryCount") < 0)
-      return make_error(Code::kInvalidArgument,
-                        "invalid restart policy: maximum retry count cannot be negative");
-  }
-  for (auto& dev : hc.value("Devices", Json::array())) {
-    std::string host = json_string(dev, "PathOnHost");
+  using Mode = model::RestartPolicyMode;
+  const model::RestartPolicy& policy = hc.restart_policy;
+  bool restarts = policy.name != Mode::kEmpty && policy.name != Mode::kNo;
+  if (hc.auto_remove && restarts)
+    return make_error(Code::kInvalidArgument,
+                      "can't create 'AutoRemove' container with restart policy");
+  if (policy.name != Mode::kOnFailure && policy.maximum_retry_count != 0)
+    return make_error(
+        Code::kInvalidArgument,
+        "invalid restart policy: maximum retry count can only be used with 'on-failure'");
+  if (policy.maximum_retry_count < 0)
+    return make_error(Code::kInvalidArgument,
+                      "invalid restart policy: maximum retry count cannot be negative");
+  for (auto& dev : hc.devices) {
+    const std::string& host = dev.path_on_host;
     if (host.empty() || host[0] != '/')
       return make_error(Code::kInvalidArgument, "invalid device path " + host);
   }
   return ok_status();
 }
 
-Status apply_host_config(const Json& hc, const HostConfigContext& ctx, Json& spec) {
-  if (!hc.is_object()) return ok_status();
+// The spec is the OCI runtime config (config.json): lowercase OCI keys, not an API object.
+Status apply_host_config(const model::HostConfig& hc, const HostConfigContext& ctx, Json& spec) {
   Json& process = spec["process"];
   Json& res = resources(spec);
-  bool privileged = hc.value("Privileged", false);
+  bool privileged = hc.privileged;
 
   // Memory
-  long long memory = int_field(hc, "Memory");
-  long long swap = int_field(hc, "MemorySwap");
-  long long reservation = int_field(hc, "MemoryReservation");
+  int64_t memory = hc.memory;
+  int64_t swap = hc.memory_swap;
+  int64_t reservation = hc.memory_reservation;
   Json mem = res.value("memory", Json::object());
   if (memory > 0) mem["limit"] = memory;
   if (swap != 0)
@@ -227,41 +210,38 @@ Status apply_host_config(const Json& hc, const HostConfigContext& ctx, Json& spe
   else if (memory > 0)
     mem["swap"] = memory * 2;  // Docker's default: as much swap as memory
   if (reservation > 0) mem["reservation"] = reservation;
-  if (hc.value("OomKillDisable", false)) mem["disableOOMKiller"] = true;
+  if (hc.oom_kill_disable.value_or(false)) mem["disableOOMKiller"] = true;
   if (!mem.empty()) res["memory"] = mem;
 
   // CPU
   Json cpu = Json::object();
-  long long nano = int_field(hc, "NanoCpus");
+  int64_t nano = hc.nano_cpus;
   if (nano > 0) {
     cpu["period"] = 100000;
     cpu["quota"] = nano * 100000 / 1000000000LL;
   }
-  if (long long v = int_field(hc, "CpuShares"); v > 0) cpu["shares"] = v;
-  if (long long v = int_field(hc, "CpuQuota"); v != 0) cpu["quota"] = v;
-  if (long long v = int_field(hc, "CpuPeriod"); v > 0) cpu["period"] = v;
-  if (auto v = json_string(hc, "CpusetCpus"); !v.empty()) cpu["cpus"] = v;
-  if (auto v = json_string(hc, "CpusetMems"); !v.empty()) cpu["mems"] = v;
+  if (hc.cpu_shares > 0) cpu["shares"] = hc.cpu_shares;
+  if (hc.cpu_quota != 0) cpu["quota"] = hc.cpu_quota;
+  if (hc.cpu_period > 0) cpu["period"] = hc.cpu_period;
+  if (!hc.cpuset_cpus.empty()) cpu["cpus"] = hc.cpuset_cpus;
+  if (!hc.cpuset_mems.empty()) cpu["mems"] = hc.cpuset_mems;
   if (!cpu.empty()) res["cpu"] = cpu;
 
-  if (long long pids = int_field(hc, "PidsLimit"); pids > 0) res["pids"] = {{"limit", pids}};
-  if (long long w = int_field(hc, "BlkioWeight"); w > 0) res["blockIO"] = {{"weight", w}};
+  if (int64_t pids = hc.pids_limit.value_or(0); pids > 0) res["pids"] = {{"limit", pids}};
+  if (hc.blkio_weight > 0) res["blockIO"] = {{"weight", hc.blkio_weight}};
 
   // ulimits -> rlimits
   Json rlimits = Json::array();
-  for (auto& u : hc.value("Ulimits", Json::array())) {
-    std::string name = json_string(u, "Name");
+  for (auto& u : hc.ulimits) {
     std::string up;
-    for (char c : name) up += static_cast<char>(toupper(static_cast<unsigned char>(c)));
-    rlimits.push_back(
-        {{"type", "RLIMIT_" + up}, {"soft", int_field(u, "Soft")}, {"hard", int_field(u, "Hard")}});
+    for (char c : u.name) up += static_cast<char>(toupper(static_cast<unsigned char>(c)));
+    rlimits.push_back({{"type", "RLIMIT_" + up}, {"soft", u.soft}, {"hard", u.hard}});
   }
   if (!rlimits.empty()) process["rlimits"] = rlimits;
-  if (hc.contains("OomScoreAdj") && hc["OomScoreAdj"].is_number())
-    process["oomScoreAdj"] = hc["OomScoreAdj"];
+  process["oomScoreAdj"] = hc.oom_score_adj;
 
   // /dev/shm size
-  if (long long shm = int_field(hc, "ShmSize"); shm > 0) {
+  if (int64_t shm = hc.shm_size; shm > 0) {
     for (auto& m : spec["mounts"]) {
       if (m["destination"] == "/dev/shm") {
         m["options"] = {"nosuid", "noexec", "nodev", "mode=1777", "size=" + std::to_string(shm)};
@@ -273,8 +253,8 @@ Status apply_host_config(const Json& hc, const HostConfigContext& ctx, Json& spe
   std::vector<std::string> caps =
       process["capabilities"]["bounding"].get<std::vector<std::string>>();
   std::vector<std::string> adds, drops;
-  for (auto& raw : json_strings(hc, "CapAdd")) adds.push_back(cap_name(raw));
-  for (auto& raw : json_strings(hc, "CapDrop")) drops.push_back(cap_name(raw));
+  for (auto& raw : hc.cap_add) adds.push_back(cap_name(raw));
+  for (auto& raw : hc.cap_drop) drops.push_back(cap_name(raw));
   auto has = [](const std::vector<std::string>& v, const std::string& x) {
     return std::find(v.begin(), v.end(), x) != v.end();
   };
@@ -304,7 +284,7 @@ Status apply_host_config(const Json& hc, const HostConfigContext& ctx, Json& spe
   // Security options
   bool seccomp_unconfined = privileged;
   std::string seccomp_profile;  // Docker's profile format; "" = Docker's default
-  for (auto& opt : json_strings(hc, "SecurityOpt")) {
+  for (auto& opt : hc.security_opt) {
     auto sep = opt.find_first_of("=:");
     std::string key = opt.substr(0, sep);
     std::string value = sep == std::string::npos ? "" : opt.substr(sep + 1);
@@ -345,37 +325,32 @@ Status apply_host_config(const Json& hc, const HostConfigContext& ctx, Json& spe
   }
 
   // Read-only rootfs
-  if (hc.value("ReadonlyRootfs", false)) spec["root"]["readonly"] = true;
+  if (hc.readonly_rootfs) spec["root"]["readonly"] = true;
 
   // --tmpfs
-  if (hc.contains("Tmpfs") && hc["Tmpfs"].is_object()) {
-    for (auto& [dest, opts] : hc["Tmpfs"].items()) {
-      std::vector<std::string> options = {"noexec", "nosuid", "nodev"};
-      if (opts.is_string() && !opts.get<std::string>().empty())
-        for (auto& o : split(opts.get<std::string>(), ',')) options.push_back(o);
-      remove_mount(spec, dest);
-      spec["mounts"].push_back(
-          {{"destination", dest}, {"type", "tmpfs"}, {"source", "tmpfs"}, {"options", options}});
-    }
+  for (auto& [dest, opts] : hc.tmpfs) {
+    std::vector<std::string> options = {"noexec", "nosuid", "nodev"};
+    if (!opts.empty())
+      for (auto& o : split(opts, ',')) options.push_back(o);
+    remove_mount(spec, dest);
+    spec["mounts"].push_back(
+        {{"destination", dest}, {"type", "tmpfs"}, {"source", "tmpfs"}, {"options", options}});
   }
 
   // Sysctls
-  if (hc.contains("Sysctls") && hc["Sysctls"].is_object()) {
+  if (!hc.sysctls.is_null()) {
     Json sysctl = Json::object();
-    for (auto& [k, v] : hc["Sysctls"].items())
-      sysctl[k] = v.is_string() ? v.get<std::string>() : v.dump();
+    for (auto& [k, v] : hc.sysctls) sysctl[k] = v;
     spec["linux"]["sysctl"] = sysctl;
   }
 
   // Devices
   Json devices = spec["linux"].value("devices", Json::array());
   Json rules = res.value("devices", Json::array());
-  for (auto& d : hc.value("Devices", Json::array())) {
-    std::string host = json_string(d, "PathOnHost");
-    std::string in = json_string(d, "PathInContainer", host);
-    if (in.empty()) in = host;
-    BERTH_TRY_ASSIGN(Json entry,
-                     device_entry(host, in, json_string(d, "CgroupPermissions", "rwm")));
+  for (auto& d : hc.devices) {
+    const std::string& host = d.path_on_host;
+    std::string in = d.path_in_container.empty() ? host : d.path_in_container;
+    BERTH_TRY_ASSIGN(Json entry, device_entry(host, in, d.cgroup_permissions));
     devices.push_back(entry["device"]);
     rules.push_back(entry["rule"]);
   }
@@ -384,7 +359,7 @@ Status apply_host_config(const Json& hc, const HostConfigContext& ctx, Json& spe
 
   // --group-add
   Json gids = process["user"].value("additionalGids", Json::array());
-  for (auto& g : json_strings(hc, "GroupAdd")) {
+  for (auto& g : hc.group_add) {
     long long n;
     if (parse_int64(g, &n)) {
       gids.push_back(n);
@@ -396,7 +371,7 @@ Status apply_host_config(const Json& hc, const HostConfigContext& ctx, Json& spe
   process["user"]["additionalGids"] = gids;
 
   // --init: tini as pid 1, bind-mounted read-only from the host
-  if (hc.value("Init", false) && !ctx.init_path.empty()) {
+  if (hc.init.value_or(false) && !ctx.init_path.empty()) {
     spec["mounts"].push_back({{"destination", "/sbin/docker-init"},
                               {"type", "bind"},
                               {"source", ctx.init_path},

@@ -7,11 +7,12 @@
 
 #include "base/error.h"
 #include "base/json.h"
+#include "model/container.h"
 
 namespace berth::engine {
 
 // InvalidArgument with Docker's wording for a HostConfig dockerd would refuse.
-Status validate_host_config(const Json& host_config);
+Status validate_host_config(const model::HostConfig& host_config);
 
 struct HostConfigContext {
   std::string rootfs;     // for --group-add names
@@ -19,7 +20,9 @@ struct HostConfigContext {
 };
 
 // Applies HostConfig to a spec made by build_spec (which already carries Docker's defaults).
-Status apply_host_config(const Json& host_config, const HostConfigContext& context, Json& spec);
+// `spec` is the OCI runtime config (config.json), written as JSON (docs/ARCHITECTURE.md).
+Status apply_host_config(const model::HostConfig& host_config, const HostConfigContext& context,
+                         Json& spec);
 
 // The capabilities the daemon itself holds (CapBnd of /proc/self/status): what --privileged
 // grants, so a host whose bounding set lacks some (CAP_SYS_RESOURCE here) still works.

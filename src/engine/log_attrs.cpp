@@ -6,7 +6,6 @@
 #include <map>
 #include <regex>
 
-#include "base/json.h"
 #include "base/strings.h"
 
 namespace berth::engine {
@@ -50,7 +49,7 @@ Result<std::string> tag_field(const Container& c, const std::string& field) {
   if (field == "Name") return c.name;
   if (field == "ImageID") return short_id(c.image_id);
   if (field == "ImageFullID") return c.image_id;
-  if (field == "ImageName") return json_string(c.config, "Image");
+  if (field == "ImageName") return c.config.image;
   if (field == "DaemonName") return std::string("docker");
   if (field == "Command") {
     std::string cmd = c.path;
@@ -87,25 +86,16 @@ Result<std::string> expand_tag(const Container& c, const std::string& tmpl) {
 }  // namespace
 
 Result<shim::LogAttrs> log_attributes(const Container& c) {
-  const Json* log_config = nullptr;
-  if (c.host_config.contains("LogConfig") && c.host_config["LogConfig"].is_object())
-    log_config = &c.host_config["LogConfig"];
-  if (!log_config || json_string(*log_config, "Type", "json-file") == "none")
-    return shim::LogAttrs{};
-  Attrs opts;
-  if (log_config->contains("Config") && (*log_config)["Config"].is_object())
-    for (auto& [k, v] : (*log_config)["Config"].items())
-      if (v.is_string()) opts[k] = v.get<std::string>();
+  const model::LogConfig& log_config = c.host_config.log_config;
+  if (log_config.type == "none") return shim::LogAttrs{};
+  Attrs opts(log_config.config.begin(), log_config.config.end());
   auto opt = [&](const char* key) {
     auto it = opts.find(key);
     return it == opts.end() ? std::string() : it->second;
   };
 
-  Attrs labels, env, out;
-  if (c.config.contains("Labels") && c.config["Labels"].is_object())
-    for (auto& [k, v] : c.config["Labels"].items())
-      if (v.is_string()) labels[k] = v.get<std::string>();
-  for (auto& kv : json_strings(c.config, "Env"))
+  Attrs labels(c.config.labels.begin(), c.config.labels.end()), env, out;
+  for (auto& kv : c.config.env)
     if (auto eq = kv.find('='); eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
   BERTH_TRY(pick(labels, opt("labels"), opt("labels-regex"), &out));
   BERTH_TRY(pick(env, opt("env"), opt("env-regex"), &out));

@@ -90,11 +90,8 @@ Status validate_local(const LogOpts& opts) {
   return ok_status();
 }
 
-LogOpts opts_from_json(const Json& config) {
-  LogOpts out;
-  if (!config.is_object()) return out;
-  for (auto& [k, v] : config.items()) out[k] = v.is_string() ? v.get<std::string>() : v.dump();
-  return out;
+LogOpts opts_of(const model::LogConfig& log) {
+  return LogOpts(log.config.begin(), log.config.end());
 }
 
 }  // namespace
@@ -145,29 +142,23 @@ Status validate_log_config(const std::string& driver, const LogOpts& opts) {
   return invalid("logger: no log driver named '" + driver + "' is registered");
 }
 
-Status merge_log_config(Json& host_config, const LogDefaults& defaults) {
-  Json log = host_config.contains("LogConfig") && host_config["LogConfig"].is_object()
-                 ? host_config["LogConfig"]
-                 : Json::object();
-  std::string driver = json_string(log, "Type");
-  if (driver.empty()) driver = defaults.driver;
-  LogOpts opts = opts_from_json(log.value("Config", Json::object()));
+Status merge_log_config(model::HostConfig& host_config, const LogDefaults& defaults) {
+  model::LogConfig& log = host_config.log_config;
+  std::string driver = log.type.empty() ? defaults.driver : log.type;
+  LogOpts opts = opts_of(log);
   if (driver == defaults.driver)
     for (auto& [k, v] : defaults.opts) opts.emplace(k, v);
   BERTH_TRY(validate_log_config(driver, opts));
-  Json config = Json::object();
-  for (auto& [k, v] : opts) config[k] = v;
-  host_config["LogConfig"] = Json{{"Type", driver}, {"Config", config}};
+  log.type = driver;
+  log.config = model::Map<std::string>(std::move(opts));
   return ok_status();
 }
 
-LogFile log_file(const Json& host_config, const std::string& container_dir, const std::string& id) {
-  Json log = host_config.value("LogConfig", Json::object());
-  if (!log.is_object()) log = Json::object();
+LogFile log_file(const model::HostConfig& host_config, const std::string& container_dir,
+                 const std::string& id) {
   LogFile f;
-  f.driver = json_string(log, "Type", "json-file");
-  if (f.driver.empty()) f.driver = "json-file";
-  LogOpts opts = opts_from_json(log.value("Config", Json::object()));
+  f.driver = host_config.log_config.type.empty() ? "json-file" : host_config.log_config.type;
+  LogOpts opts = opts_of(host_config.log_config);
   auto size = [&](const char* key) -> int64_t {
     auto it = opts.find(key);
     if (it == opts.end()) return -1;
@@ -193,9 +184,8 @@ LogFile log_file(const Json& host_config, const std::string& container_dir, cons
   return f;
 }
 
-Status check_log_readable(const Json& host_config) {
-  Json log = host_config.value("LogConfig", Json::object());
-  std::string driver = log.is_object() ? json_string(log, "Type", "json-file") : "json-file";
+Status check_log_readable(const model::HostConfig& host_config) {
+  const std::string& driver = host_config.log_config.type;
   if (driver == "json-file" || driver == "local" || driver.empty()) return ok_status();
   return make_error(Code::kNotImplemented, "configured logging driver does not support reading");
 }

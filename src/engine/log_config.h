@@ -9,7 +9,7 @@
 #include <string>
 
 #include "base/error.h"
-#include "base/json.h"
+#include "model/container.h"
 
 namespace berth::engine {
 
@@ -28,7 +28,7 @@ Status validate_log_config(const std::string& driver, const LogOpts& opts);
 // dockerd's mergeAndVerifyLogConfig on HostConfig.LogConfig: an empty Type takes the daemon's
 // driver, the daemon's options fill keys the container left out when the driver is the same,
 // then the result is validated.  Writes the merged LogConfig back (inspect shows it).
-Status merge_log_config(Json& host_config, const LogDefaults& defaults);
+Status merge_log_config(model::HostConfig& host_config, const LogDefaults& defaults);
 
 // What the shim writes and berthd reads, derived from a merged LogConfig.
 struct LogFile {
@@ -39,11 +39,12 @@ struct LogFile {
 };
 // REQUIRES: host_config passed merge_log_config (a record from before drivers existed, with no
 // LogConfig, means json-file without rotation).
-LogFile log_file(const Json& host_config, const std::string& container_dir, const std::string& id);
+LogFile log_file(const model::HostConfig& host_config, const std::string& container_dir,
+                 const std::string& id);
 
 // NotImplemented "configured logging driver does not support reading" for drivers that keep
 // nothing (none).
-Status check_log_readable(const Json& host_config);
+Status check_log_readable(const model::HostConfig& host_config);
 
 // go-units FromHumanSize (decimal: "10m" = 10,000,000), Docker's errors.
 Result<int64_t> parse_human_size(const std::string& text);

@@ -18,12 +18,13 @@ constexpr int64_t kResetAfterNanos = 10LL * 1000000000LL;
 
 void Engine::maybe_restart_locked(const std::shared_ptr<Entry>& e, int64_t ran_nanos) {
   Container& c = e->c;
-  Json policy = c.host_config.value("RestartPolicy", Json::object());
-  std::string name = json_string(policy, "Name", "no");
-  int max_retries = policy.is_object() ? policy.value("MaximumRetryCount", 0) : 0;
+  using Mode = model::RestartPolicyMode;
+  const model::RestartPolicy& policy = c.host_config.restart_policy;
+  Mode name = policy.name;
+  int64_t max_retries = policy.maximum_retry_count;
   bool restart = false;
-  if (name == "always" || name == "unless-stopped") restart = !c.manually_stopped;
-  if (name == "on-failure")
+  if (name == Mode::kAlways || name == Mode::kUnlessStopped) restart = !c.manually_stopped;
+  if (name == Mode::kOnFailure)
     restart = !c.manually_stopped && c.state.exit_code != 0 &&
               (max_retries == 0 || c.restart_count < max_retries);
   if (!restart || e->removed) return;

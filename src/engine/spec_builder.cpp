@@ -34,7 +34,7 @@ std::string env_key(const std::string& kv) { return kv.substr(0, kv.find('=')); 
 }  // namespace
 
 std::vector<std::string> merged_env(const Container& c) {
-  std::vector<std::string> env = json_strings(c.config, "Env");
+  std::vector<std::string> env(c.config.env.begin(), c.config.env.end());
   auto has = [&](const std::string& key) {
     for (auto& e : env)
       if (env_key(e) == key) return true;
@@ -43,15 +43,16 @@ std::vector<std::string> merged_env(const Container& c) {
   std::vector<std::string> out;
   if (!has("PATH"))
     out.push_back("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-  if (!has("HOSTNAME")) out.push_back("HOSTNAME=" + json_string(c.config, "Hostname"));
+  if (!has("HOSTNAME")) out.push_back("HOSTNAME=" + c.config.hostname);
   if (c.tty() && !has("TERM")) out.push_back("TERM=xterm");
   out.insert(out.end(), env.begin(), env.end());
   return out;
 }
 
+// The result is the OCI runtime config (config.json), kept as JSON: not an Engine API object.
 Result<Json> build_spec(const Container& c, const SpecPaths& paths) {
-  BERTH_TRY_ASSIGN(ResolvedUser user, resolve_user(paths.rootfs, json_string(c.config, "User")));
-  std::string cwd = json_string(c.config, "WorkingDir");
+  BERTH_TRY_ASSIGN(ResolvedUser user, resolve_user(paths.rootfs, c.config.user));
+  std::string cwd = c.config.working_dir;
   if (cwd.empty()) cwd = "/";
   // Docker creates a missing working directory, owned by root, inside the rootfs.
   BERTH_TRY_ASSIGN(std::string cwd_host, resolve_in_root(paths.rootfs, cwd));
@@ -124,9 +125,8 @@ Result<Json> build_spec(const Container& c, const SpecPaths& paths) {
 
   Json spec{{"ociVersion", "1.0.2"},
             {"process", process},
-            {"root",
-             {{"path", paths.rootfs}, {"readonly", c.host_config.value("ReadonlyRootfs", false)}}},
-            {"hostname", json_string(c.config, "Hostname")},
+            {"root", {{"path", paths.rootfs}, {"readonly", c.host_config.readonly_rootfs}}},
+            {"hostname", c.config.hostname},
             {"mounts", mounts},
             {"linux", linux_section}};
   BERTH_TRY(apply_host_config(c.host_config, {paths.rootfs, paths.init_path}, spec));

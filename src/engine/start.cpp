@@ -20,8 +20,6 @@
 
 namespace berth::engine {
 
-namespace {}  // namespace
-
 Status Engine::start_container(const std::string& ref) {
   std::unique_lock lock(mu_);
   BERTH_TRY_ASSIGN(auto e, find(ref));
@@ -72,8 +70,8 @@ Status Engine::start_locked(std::unique_lock<std::mutex>&, const std::shared_ptr
   if (!attrs) return std::move(attrs).error().context("failed to initialize logging driver");
   launch.log_attrs = std::move(*attrs);
   launch.tty = c.tty();
-  launch.open_stdin = c.config.value("OpenStdin", false);
-  launch.stdin_once = c.config.value("StdinOnce", false);
+  launch.open_stdin = c.config.open_stdin;
+  launch.stdin_once = c.config.stdin_once;
   (void)remove_all(launch.state_dir);
   auto shim_pid = shim::launch(launch);
   if (!shim_pid) {

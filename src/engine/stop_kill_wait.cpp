@@ -31,7 +31,7 @@ Status Engine::kill_container(const std::string& ref, const std::string& signal)
   int signo = signal.empty() ? SIGKILL : parse_signal(signal);
   if (signo == 0) return make_error(Code::kInvalidArgument, "Invalid signal: " + signal);
   if (!e->c.running()) return not_running("kill", ref, e->c.id);
-  std::string stop_signal = json_string(e->c.config, "StopSignal");
+  std::string stop_signal = e->c.config.stop_signal;
   if (signo == SIGKILL || signo == (stop_signal.empty() ? SIGTERM : parse_signal(stop_signal))) {
     e->c.manually_stopped = true;  // Docker: a kill with the stop signal counts as a stop
     (void)persist(e->c);
@@ -62,10 +62,10 @@ Status Engine::stop_container(const std::string& ref, std::optional<int> timeout
   if (!e->c.running()) return make_error(Code::kNotModified, "container already stopped");
   e->c.manually_stopped = true;
   (void)persist(e->c);
-  std::string sig_name = signal.empty() ? json_string(e->c.config, "StopSignal") : signal;
+  std::string sig_name = signal.empty() ? e->c.config.stop_signal : signal;
   int signo = sig_name.empty() ? SIGTERM : parse_signal(sig_name);
   if (signo == 0) return make_error(Code::kInvalidArgument, "Invalid signal: " + sig_name);
-  int secs = timeout ? *timeout : e->c.config.value("StopTimeout", 10);
+  int secs = timeout ? *timeout : static_cast<int>(e->c.config.stop_timeout.value_or(10));
   shim::ShimClient shim(shim_dir(e->c.id));
   (void)shim.kill(signo);
   publish(e->c, "kill", {{"signal", std::to_string(signo)}});

@@ -195,9 +195,14 @@ Status decode(const Json& j, uint64_t* out, const std::string& path) {
     *out = j.get_ref<const Json::number_unsigned_t&>();
     return ok_status();
   }
+  if (j.is_number_integer()) {  // signed: a Json built in code, not parsed
+    auto i = j.get_ref<const Json::number_integer_t&>();
+    if (i < 0) return detail::type_error(path, "unsigned integer");
+    *out = static_cast<uint64_t>(i);
+    return ok_status();
+  }
   double d;
-  if (j.is_number_integer() || !integral(j, 0, 0x1p64, &d))
-    return detail::type_error(path, "unsigned integer");
+  if (!integral(j, 0, 0x1p64, &d)) return detail::type_error(path, "unsigned integer");
   *out = static_cast<uint64_t>(d);
   return ok_status();
 }

@@ -4,9 +4,16 @@
 For each area: model/<area>.h (structs and enums, no nlohmann), model/<area>_json.h (decode and
 encode declarations) and <area>_json.cpp (their definitions, made of the helpers in
 src/model/json.h).  With --registry also model/registry.h and registry.cpp: every type with a
-round-trip function, for tests.  The schema format and the generated API are described in
-src/model/README.md.  Files whose text did not change are not rewritten, so a schema edit
-recompiles only what it touches.
+round-trip function, for tests.  Files whose text did not change are not rewritten, so a schema
+edit recompiles only what it touches.  The generated API is described in src/model/README.md.
+
+Schema: {"area": "<file name>", "types": [TYPE...]}, where TYPE is
+  {"name": "HostConfig", "doc": "...", "embed": ["Resources"], "fields": [FIELD...]}   a struct
+  {"name": "RestartPolicyMode", "enum": ["no", "always", {"wire": "*", "cpp": "kAny"}]}  an enum
+and FIELD is {"json": "Memory", "type": T, "optional": bool, "omitempty": bool, "cpp": "name",
+"doc": "..."}.  T: string bool int64 uint64 double json strslice, a type name from any area, or
+list<T> / map<T>.  embed = Go struct embedding (fields at the same level, the outer one winning a
+name); optional = a Go pointer (std::optional); omitempty = Go's; cpp overrides the member name.
 
     modelgen.py --out BUILD/generated/model [--registry] SCHEMA.json...
 """
@@ -472,6 +479,9 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     for name, text in files.items():
         write_if_changed(os.path.join(args.out, name), text)
+    for name in os.listdir(args.out):  # an area whose schema is gone must not linger
+        if name.endswith((".h", ".cpp")) and name not in files:
+            os.remove(os.path.join(args.out, name))
     return 0
 
 

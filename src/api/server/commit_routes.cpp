@@ -1,6 +1,6 @@
 // POST /commit: a container's changes as a new image (docker commit).
 #include "api/server/routes.h"
-#include "base/json.h"
+#include "model/container_json.h"
 
 namespace berth::api::server {
 
@@ -21,7 +21,9 @@ void add_commit_routes(Router& router, engine::Engine& engine) {
                  return make_error(Code::kInvalidArgument, "No container specified");
                auto id = e->commit_container(req);
                if (!id) return std::move(id).error();
-               return send_json(w, 201, dump_json(Json{{"Id", *id}}));
+               model::IDResponse reply;
+               reply.id = *id;
+               return send_json(w, 201, model::dump(reply));
              });
 }
 

@@ -7,6 +7,7 @@
 #include "api/server/routes.h"
 #include "base/file.h"
 #include "base/json.h"
+#include "model/container_json.h"
 
 namespace berth::api::server {
 
@@ -35,11 +36,13 @@ std::string base64(const std::string& in) {
 }
 
 std::string stat_header(const Engine::PathStat& s) {
-  return base64(dump_json(Json{{"name", s.name},
-                               {"size", s.size},
-                               {"mode", s.mode},
-                               {"mtime", s.mtime},
-                               {"linkTarget", s.link_target}}));
+  model::ContainerPathStat stat;
+  stat.name = s.name;
+  stat.size = s.size;
+  stat.mode = s.mode;
+  stat.mtime = s.mtime;
+  stat.link_target = s.link_target;
+  return base64(model::dump(stat));
 }
 
 // Streams what `produce(fd)` writes into a pipe as a chunked tar reply.
@@ -75,8 +78,9 @@ void add_container_files_routes(Router& router, Engine& engine) {
   Engine* e = &engine;
   router.add("GET", "/containers/{id}/changes",
              [e](http::Request&, http::ResponseWriter& w, const Params& p) -> Status {
-               BERTH_TRY_ASSIGN(Json changes, e->changes(p.at("id")));
-               return send_json(w, 200, dump_json(changes.empty() ? Json(nullptr) : changes));
+               BERTH_TRY_ASSIGN(auto changes, e->changes(p.at("id")));
+               if (changes.empty()) changes.set_null();  // Docker: null when nothing changed
+               return send_json(w, 200, model::dump(changes));
              });
   router.add("GET", "/containers/{id}/export",
              [e](http::Request&, http::ResponseWriter& w, const Params& p) -> Status {

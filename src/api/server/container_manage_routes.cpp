@@ -9,6 +9,8 @@
 #include "base/json.h"
 #include "base/strings.h"
 #include "base/time.h"
+#include "model/container_json.h"
+#include "model/system_json.h"
 
 namespace berth::api::server {
 
@@ -35,59 +37,67 @@ uint64_t system_cpu_ns() {
   return total * (1000000000ULL / static_cast<uint64_t>(::sysconf(_SC_CLK_TCK)));
 }
 
-Json cpu_json(const runtime::CgroupStats& s, uint64_t system) {
-  Json usage{{"total_usage", s.cpu_usage_ns},
-             {"usage_in_kernelmode", s.cpu_system_ns},
-             {"usage_in_usermode", s.cpu_user_ns}};
-  if (!s.percpu_usage_ns.empty()) usage["percpu_usage"] = s.percpu_usage_ns;
-  return Json{{"cpu_usage", usage},
-              {"system_cpu_usage", system},
-              {"online_cpus", ::sysconf(_SC_NPROCESSORS_ONLN)},
-              {"throttling_data",
-               {{"periods", s.cpu_periods},
-                {"throttled_periods", s.cpu_throttled_periods},
-                {"throttled_time", s.cpu_throttled_ns}}}};
+model::ContainerCPUStats cpu_stats(const runtime::CgroupStats& s, uint64_t system) {
+  model::ContainerCPUStats cpu;
+  cpu.cpu_usage.total_usage = s.cpu_usage_ns;
+  cpu.cpu_usage.usage_in_kernelmode = s.cpu_system_ns;
+  cpu.cpu_usage.usage_in_usermode = s.cpu_user_ns;
+  if (!s.percpu_usage_ns.empty()) cpu.cpu_usage.percpu_usage = s.percpu_usage_ns;
+  cpu.system_cpu_usage = system;
+  cpu.online_cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
+  cpu.throttling_data.periods = s.cpu_periods;
+  cpu.throttling_data.throttled_periods = s.cpu_throttled_periods;
+  cpu.throttling_data.throttled_time = s.cpu_throttled_ns;
+  return cpu;
 }
 
-Json stats_json(const engine::Container& c, const runtime::CgroupStats& s, uint64_t system,
-                const Json& pre, const std::string& preread) {
-  Json mem_stats = Json::object();
-  for (auto& [k, v] : s.memory_stat) mem_stats[k] = v;
-  Json blkio = Json::array();
+model::ContainerStatsResponse stats_sample(const engine::Container& c,
+                                           const runtime::CgroupStats& s, uint64_t system,
+                                           const model::ContainerCPUStats& pre,
+                                           const std::string& preread) {
+  model::ContainerStatsResponse out;
+  out.read = format_rfc3339_nano(now_nanos());
+  out.preread = preread;
+  out.pids_stats.current = s.pids_current;
+  out.pids_stats.limit = s.pids_limit;
+  auto& blkio = out.blkio_stats.io_service_bytes_recursive;
+  blkio.set_empty();
   if (s.io_read_bytes || s.io_write_bytes) {
-    blkio.push_back({{"major", 0}, {"minor", 0}, {"op", "read"}, {"value", s.io_read_bytes}});
-    blkio.push_back({{"major", 0}, {"minor", 0}, {"op", "write"}, {"value", s.io_write_bytes}});
+    for (auto [op, value] : {std::pair{"read", s.io_read_bytes}, {"write", s.io_write_bytes}}) {
+      model::ContainerBlkioStatEntry entry;
+      entry.op = op;
+      entry.value = value;
+      blkio.push_back(std::move(entry));
+    }
   }
-  Json memory{{"usage", s.memory_usage}, {"stats", mem_stats}, {"limit", s.memory_limit}};
-  if (s.memory_max_usage) memory["max_usage"] = s.memory_max_usage;
-  if (s.memory_failcnt) memory["failcnt"] = s.memory_failcnt;
+  out.cpu_stats = cpu_stats(s, system);
+  out.precpu_stats = pre;
+  model::ContainerMemoryStats& memory = out.memory_stats;
+  memory.usage = s.memory_usage;
+  memory.stats.set_empty();
+  for (auto& [k, v] : s.memory_stat) memory.stats[k] = v;
+  memory.limit = s.memory_limit;
+  memory.max_usage = s.memory_max_usage;
+  memory.failcnt = s.memory_failcnt;
   // No limit (0, or v1's "unlimited" near 2^63): Docker reports the host's memory.
   uint64_t host_mem = static_cast<uint64_t>(::sysconf(_SC_PHYS_PAGES)) *
                       static_cast<uint64_t>(::sysconf(_SC_PAGE_SIZE));
-  if (s.memory_limit == 0 || s.memory_limit > host_mem) memory["limit"] = host_mem;
-  return Json{{"read", format_rfc3339_nano(now_nanos())},
-              {"preread", preread},
-              {"pids_stats", {{"current", s.pids_current}, {"limit", s.pids_limit}}},
-              {"blkio_stats", {{"io_service_bytes_recursive", blkio}}},
-              {"num_procs", 0},
-              {"storage_stats", Json::object()},
-              {"cpu_stats", cpu_json(s, system)},
-              {"precpu_stats", pre},
-              {"memory_stats", memory},
-              {"name", "/" + c.name},
-              {"id", c.id}};
+  if (s.memory_limit == 0 || s.memory_limit > host_mem) memory.limit = host_mem;
+  out.name = "/" + c.name;
+  out.id = c.id;
+  return out;
 }
 
 Status stats(Engine& engine, http::Request& r, http::ResponseWriter& w, const std::string& ref) {
   BERTH_TRY_ASSIGN(engine::Container c, engine.get_container(ref));
   bool stream = r.query_bool("stream", true);
   bool one_shot = r.query_bool("one-shot");
-  Json pre{{"cpu_usage", {{"total_usage", 0}}}, {"throttling_data", Json::object()}};
+  model::ContainerCPUStats pre;
   std::string preread = kZeroTime;
   if (!stream && !one_shot) {
     // Like dockerd: two samples a second apart, so the client can compute CPU %.
     BERTH_TRY_ASSIGN(auto s0, engine.stats(c.id));
-    pre = cpu_json(s0, system_cpu_ns());
+    pre = cpu_stats(s0, system_cpu_ns());
     preread = format_rfc3339_nano(now_nanos());
     std::this_thread::sleep_for(std::chrono::seconds(1));
   }
@@ -97,11 +107,11 @@ Status stats(Engine& engine, http::Request& r, http::ResponseWriter& w, const st
     if (!c_now) break;
     BERTH_TRY_ASSIGN(auto s, engine.stats(c.id));
     uint64_t system = system_cpu_ns();
-    Json sample = stats_json(*c_now, s, system, pre, preread);
-    if (!w.write(dump_json(sample) + "\n")) break;
+    model::ContainerStatsResponse sample = stats_sample(*c_now, s, system, pre, preread);
+    if (!w.write(model::dump(sample) + "\n")) break;
     if (!stream) break;
-    pre = sample["cpu_stats"];
-    preread = sample["read"];
+    pre = sample.cpu_stats;
+    preread = sample.read;
     for (int i = 0; i < 10; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       if (!peer_alive(r.connection_fd)) return w.end();
@@ -133,7 +143,7 @@ Status events(Engine& engine, http::Request& r, http::ResponseWriter& w) {
       }
       if (has_since && e.time_nanos < since) return true;
       if (!engine::event_matches(e, filters)) return true;
-      return w.write(dump_json(engine::event_to_json(e)) + "\n").ok();
+      return w.write(model::dump(engine::event_message(e)) + "\n").ok();
     });
     if (!ok && !past_until) break;
     if (past_until || (until && now_nanos() > until)) break;
@@ -169,21 +179,25 @@ void add_container_manage_routes(Router& router, Engine& engine) {
   router.add("POST", "/containers/{id}/update",
              [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
                BERTH_TRY_ASSIGN(std::string body, r.body.read_all(1 << 20));
-               BERTH_TRY_ASSIGN(Json update, parse_json(body.empty() ? "{}" : body, "update"));
+               BERTH_TRY_ASSIGN(auto update, model::parse<model::ContainerUpdateConfig>(
+                                                 body.empty() ? "{}" : body, "update"));
                BERTH_TRY_ASSIGN(auto warnings, e->update_container(p.at("id"), update));
-               return send_json(w, 200, dump_json(Json{{"Warnings", warnings}}));
+               model::ContainerUpdateResponse reply;
+               reply.warnings = warnings;
+               return send_json(w, 200, model::dump(reply));
              });
   router.add("POST", "/containers/prune",
              [e](http::Request& r, http::ResponseWriter& w, const Params&) -> Status {
                BERTH_TRY_ASSIGN(Json filters, filters_param(r));
                BERTH_TRY_ASSIGN(auto removed, e->prune_containers(filters));
-               return send_json(
-                   w, 200, dump_json(Json{{"ContainersDeleted", removed}, {"SpaceReclaimed", 0}}));
+               model::ContainerPruneResponse reply;
+               reply.containers_deleted = removed;
+               return send_json(w, 200, model::dump(reply));
              });
   router.add("GET", "/containers/{id}/top",
              [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
-               BERTH_TRY_ASSIGN(Json top, e->top(p.at("id"), r.query_value("ps_args")));
-               return send_json(w, 200, dump_json(top));
+               BERTH_TRY_ASSIGN(auto top, e->top(p.at("id"), r.query_value("ps_args")));
+               return send_json(w, 200, model::dump(top));
              });
   router.add("GET", "/containers/{id}/stats",
              [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {

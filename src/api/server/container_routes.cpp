@@ -15,6 +15,7 @@
 #include "base/log.h"
 #include "base/strings.h"
 #include "base/time.h"
+#include "model/container_json.h"
 
 namespace berth::api::server {
 
@@ -58,16 +59,22 @@ Status create(Engine& engine, http::Request& request, http::ResponseWriter& w) {
   if (!body.is_object())
     return make_error(Code::kInvalidArgument,
                       "config cannot be empty in order to create a container");
+  // A wrong type is InvalidArgument naming the field ("HostConfig.Memory: expected integer").
+  BERTH_TRY_ASSIGN(auto body_model, model::from_json<model::ContainerCreateRequest>(body));
   engine::CreateRequest create;
   create.name = request.query_value("name");
-  create.host_config = body.value("HostConfig", Json::object());
-  if (create.host_config.is_null()) create.host_config = Json::object();
-  body.erase("HostConfig");
-  create.networking_config = body.value("NetworkingConfig", Json::object());
-  body.erase("NetworkingConfig");
-  create.config = std::move(body);
+  if (body_model.host_config) create.host_config = std::move(*body_model.host_config);
+  if (body_model.networking_config)
+    create.endpoints_config = std::move(body_model.networking_config->endpoints_config);
+  // The rest of the body is the Config, members it does not know included.
+  model::UnknownFields unknown = std::move(body_model.unknown_fields);
+  create.config = std::move(static_cast<model::ContainerConfig&>(body_model));
+  create.config.unknown_fields = std::move(unknown);
   BERTH_TRY_ASSIGN(auto result, engine.create_container(create));
-  return send_json(w, 201, dump_json(Json{{"Id", result.id}, {"Warnings", result.warnings}}));
+  model::ContainerCreateResponse reply;
+  reply.id = result.id;
+  reply.warnings = result.warnings;
+  return send_json(w, 201, model::dump(reply));
 }
 
 Status wait(Engine& engine, http::Request& request, http::ResponseWriter& w,
@@ -88,9 +95,10 @@ Status wait(Engine& engine, http::Request& request, http::ResponseWriter& w,
   int fd = request.connection_fd;
   auto result = waiter->wait([fd] { return peer_alive(fd); });
   if (!result) return w.end();
-  Json reply{{"StatusCode", result->status_code},
-             {"Error", result->error.empty() ? Json(nullptr) : Json{{"Message", result->error}}}};
-  BERTH_TRY(w.write(dump_json(reply) + "\n"));
+  model::ContainerWaitResponse reply;
+  reply.status_code = result->status_code;
+  if (!result->error.empty()) reply.error.emplace().message = result->error;
+  BERTH_TRY(w.write(model::dump(reply) + "\n"));
   return w.end();
 }
 
@@ -241,11 +249,9 @@ bool matches_filters(const engine::Container& c, const ListFilters& f) {
     return false;
   if (!any(f.values("label"), [&](const std::string& s) {
         auto eq = s.find('=');
-        std::string k = s.substr(0, eq);
-        if (!c.config.contains("Labels") || !c.config["Labels"].is_object() ||
-            !c.config["Labels"].contains(k))
-          return false;
-        return eq == std::string::npos || c.config["Labels"][k] == s.substr(eq + 1);
+        auto it = c.config.labels.find(s.substr(0, eq));
+        if (it == c.config.labels.end()) return false;
+        return eq == std::string::npos || it->second == s.substr(eq + 1);
       }))
     return false;
   if (!any(f.values("ancestor"), [&](const std::string& s) {
@@ -255,7 +261,7 @@ bool matches_filters(const engine::Container& c, const ListFilters& f) {
       }))
     return false;
   if (!any(f.values("health"), [&](const std::string& s) {
-        std::string h = c.state.health.is_object() ? c.state.health.value("Status", "") : "none";
+        std::string h = c.state.health ? c.state.health->status : "none";
         return s == h;
       }))
     return false;
@@ -322,13 +328,13 @@ void add_container_routes(Router& router, Engine& engine) {
   router.add("GET", "/containers/{id}/json",
              [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
                BERTH_TRY_ASSIGN(auto c, e->get_container(p.at("id")));
-               Json view = container_inspect(c, *e);
+               model::ContainerInspectResponse view = container_inspect(c, *e);
                if (r.query_bool("size")) {
                  auto usage = e->disk_usage(c.id, c.image_id);
-                 view["SizeRw"] = usage.size_rw;
-                 view["SizeRootFs"] = usage.size_root_fs;
+                 view.size_rw = usage.size_rw;
+                 view.size_root_fs = usage.size_root_fs;
                }
-               return send_json(w, 200, dump_json(view));
+               return send_json(w, 200, model::dump(view));
              });
   router.add("POST", "/containers/{id}/start",
              [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {

@@ -8,6 +8,8 @@
 #include "base/file.h"
 #include "base/json.h"
 #include "base/strings.h"
+#include "model/container_json.h"
+#include "model/exec_json.h"
 
 namespace berth::api::server {
 
@@ -52,26 +54,27 @@ void relay(int client, engine::ExecSession& s) {
   }
 }
 
-Json exec_inspect(const engine::ExecRecord& r) {
-  std::vector<std::string> cmd = json_strings(r.config, "Cmd");
-  std::string entry = cmd.empty() ? "" : cmd[0];
-  std::vector<std::string> args(cmd.begin() + (cmd.empty() ? 0 : 1), cmd.end());
-  return Json{{"ID", r.id},
-              {"Running", r.running},
-              {"ExitCode", r.has_exit ? Json(r.exit_code) : Json(nullptr)},
-              {"ProcessConfig",
-               {{"tty", r.config.value("Tty", false)},
-                {"entrypoint", entry},
-                {"arguments", args},
-                {"privileged", r.config.value("Privileged", false)},
-                {"user", json_string(r.config, "User")}}},
-              {"OpenStdin", r.config.value("AttachStdin", false)},
-              {"OpenStderr", r.config.value("AttachStderr", false)},
-              {"OpenStdout", r.config.value("AttachStdout", false)},
-              {"CanRemove", false},
-              {"ContainerID", r.container_id},
-              {"DetachKeys", json_string(r.config, "DetachKeys")},
-              {"Pid", r.pid}};
+model::ExecInspect exec_inspect(const engine::ExecRecord& r) {
+  const model::ExecCreateRequest& config = r.config;
+  model::ExecInspect out;
+  out.id = r.id;
+  out.running = r.running;
+  if (r.has_exit) out.exit_code = r.exit_code;
+  model::ExecProcessConfig& process = out.process_config.emplace();
+  process.tty = config.tty;
+  process.entrypoint = config.cmd.empty() ? "" : config.cmd[0];
+  process.arguments.set_empty();
+  if (!config.cmd.empty()) process.arguments.assign(config.cmd.begin() + 1, config.cmd.end());
+  process.privileged = config.privileged;
+  process.user = config.user;
+  out.open_stdin = config.attach_stdin;
+  out.open_stderr = config.attach_stderr;
+  out.open_stdout = config.attach_stdout;
+  out.can_remove = false;
+  out.container_id = r.container_id;
+  out.detach_keys = config.detach_keys;
+  out.pid = r.pid;
+  return out;
 }
 }  // namespace
 
@@ -80,15 +83,19 @@ void add_exec_routes(Router& router, Engine& engine) {
   router.add("POST", "/containers/{id}/exec",
              [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
                BERTH_TRY_ASSIGN(std::string body, r.body.read_all(1 << 20));
-               BERTH_TRY_ASSIGN(Json config, parse_json(body.empty() ? "{}" : body, "exec config"));
+               BERTH_TRY_ASSIGN(auto config, model::parse<model::ExecCreateRequest>(
+                                                 body.empty() ? "{}" : body, "exec config"));
                BERTH_TRY_ASSIGN(std::string id, e->create_exec(p.at("id"), config));
-               return send_json(w, 201, dump_json(Json{{"Id", id}}));
+               model::IDResponse reply;
+               reply.id = id;
+               return send_json(w, 201, model::dump(reply));
              });
   router.add("POST", "/exec/{id}/start",
              [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
                BERTH_TRY_ASSIGN(std::string body, r.body.read_all(1 << 20));
-               BERTH_TRY_ASSIGN(Json opts, parse_json(body.empty() ? "{}" : body, "exec start"));
-               bool detach = opts.value("Detach", false);
+               BERTH_TRY_ASSIGN(auto opts, model::parse<model::ExecStartRequest>(
+                                               body.empty() ? "{}" : body, "exec start"));
+               bool detach = opts.detach;
                BERTH_TRY_ASSIGN(engine::ExecSession session, e->start_exec(p.at("id"), detach));
                if (detach) return w.send(200, "", "");
                std::string buffered;
@@ -119,7 +126,7 @@ void add_exec_routes(Router& router, Engine& engine) {
   router.add("GET", "/exec/{id}/json",
              [e](http::Request&, http::ResponseWriter& w, const Params& p) -> Status {
                BERTH_TRY_ASSIGN(auto rec, e->get_exec(p.at("id")));
-               return send_json(w, 200, dump_json(exec_inspect(rec)));
+               return send_json(w, 200, model::dump(exec_inspect(rec)));
              });
 }
 

@@ -33,14 +33,15 @@ void add_network_routes(Router& router, Engine& engine) {
                BERTH_TRY_ASSIGN(auto out, e->prune_networks(f));
                return send_json(w, 200, model::dump(out));
              });
-  router.add(
-      "POST", "/networks/{id}/connect",
-      [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
-        BERTH_TRY_ASSIGN(Json body, json_body(r));
-        BERTH_TRY_ASSIGN(auto request, model::from_json<model::NetworkConnectRequest>(body));
-        BERTH_TRY(e->connect_network(p.at("id"), request.container, request.endpoint_config));
-        return w.send(200, "", "");
-      });
+  router.add("POST", "/networks/{id}/connect",
+             [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
+               BERTH_TRY_ASSIGN(Json body, json_body(r));
+               BERTH_TRY_ASSIGN(auto request, model::from_json<model::NetworkConnectRequest>(body));
+               BERTH_TRY(e->connect_network(
+                   p.at("id"), request.container,
+                   request.endpoint_config ? *request.endpoint_config : model::EndpointSettings{}));
+               return w.send(200, "", "");
+             });
   router.add("POST", "/networks/{id}/disconnect",
              [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
                BERTH_TRY_ASSIGN(Json body, json_body(r));

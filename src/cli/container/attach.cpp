@@ -9,6 +9,7 @@
 #include "base/file.h"
 #include "cli/commands.h"
 #include "cli/flags/usage.h"
+#include "model/container_json.h"
 
 namespace berth::cli {
 
@@ -38,25 +39,24 @@ int cmd_attach(Context& ctx, const Args& args) {
     print_daemon_error(*info);
     return 1;
   }
-  auto j = parse_body(info->body, "container inspect");
-  if (!j.ok()) return 1;
-  Json state = j->value("State", Json::object());
-  if (!state.value("Running", false)) {
+  auto c = decode_body<model::ContainerInspectResponse>(info->body, "container inspect");
+  if (!c.ok()) return 1;
+  model::ContainerState state = c->state.value_or(model::ContainerState{});
+  if (!state.running) {
     print_error("You cannot attach to a stopped container, start it first");
     return 1;
   }
-  if (state.value("Paused", false)) {
+  if (state.paused) {
     print_error("You cannot attach to a paused container, unpause it first");
     return 1;
   }
-  if (state.value("Restarting", false)) {
+  if (state.restarting) {
     print_error("You cannot attach to a restarting container, wait until it is running");
     return 1;
   }
-  std::string id = json_string(*j, "Id", name);
-  Json config = j->value("Config", Json::object());
-  bool tty = config.value("Tty", false);
-  bool with_stdin = !flags.get_bool("no-stdin") && config.value("OpenStdin", false);
+  std::string id = c->id.empty() ? name : c->id;
+  bool tty = c->config && c->config->tty;
+  bool with_stdin = !flags.get_bool("no-stdin") && c->config && c->config->open_stdin;
   if (tty && with_stdin && !::isatty(0)) {
     print_error("the input device is not a TTY");
     return 1;

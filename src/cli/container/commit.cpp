@@ -4,6 +4,7 @@
 #include "base/file.h"
 #include "cli/commands.h"
 #include "cli/flags/usage.h"
+#include "model/container_json.h"
 
 namespace berth::cli {
 
@@ -43,9 +44,9 @@ int cmd_commit(Context& ctx, const Args& args) {
     print_daemon_error(*resp);
     return 1;
   }
-  auto j = parse_body(resp->body, "commit response");
-  if (!j.ok()) return 1;
-  (void)write_all(1, json_string(*j, "Id") + "\n");
+  auto committed = decode_body<model::IDResponse>(resp->body, "commit response");
+  if (!committed.ok()) return 1;
+  (void)write_all(1, committed->id + "\n");
   return 0;
 }
 

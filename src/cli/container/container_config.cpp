@@ -8,9 +8,11 @@
 #include <cstring>
 
 #include "base/file.h"
+#include "base/json.h"
 #include "base/strings.h"
 #include "cli/flags/timeutil.h"
 #include "cli/streams/attach.h"
+#include "model/container_json.h"
 
 namespace berth::cli {
 
@@ -104,7 +106,7 @@ Error flag_value_error(const std::string& flag, const std::string& value, const 
                     "invalid argument \"" + value + "\" for \"" + flag + "\" flag: " + why);
 }
 
-Status add_env(Json& env, const std::string& item) {
+Status add_env(model::List<std::string>& env, const std::string& item) {
   if (item.empty() || item[0] == '=')
     return make_error(Code::kInvalidArgument, "invalid environment variable: " + item);
   if (item.find('=') != std::string::npos) {
@@ -132,7 +134,8 @@ Status read_lines(const std::string& file, std::vector<std::string>* out) {
   return ok_status();
 }
 
-Status add_publish(Json& exposed, Json& bindings, const std::string& spec) {
+Status add_publish(model::Map<model::EmptyObject>& exposed,
+                   model::Map<model::List<model::PortBinding>>& bindings, const std::string& spec) {
   // [ip:][host_port:]container_port[/proto]
   std::string rest = spec;
   std::string proto = "tcp";
@@ -161,9 +164,11 @@ Status add_publish(Json& exposed, Json& bindings, const std::string& spec) {
   if (!parse_int64(container_port, &n) || n <= 0 || n > 65535)
     return make_error(Code::kInvalidArgument, "invalid containerPort: " + container_port);
   std::string key = container_port + "/" + proto;
-  exposed[key] = Json::object();
-  if (!bindings.contains(key)) bindings[key] = Json::array();
-  bindings[key].push_back(Json{{"HostIp", ip}, {"HostPort", host_port}});
+  exposed[key] = {};
+  model::PortBinding binding;
+  binding.host_ip = ip;
+  binding.host_port = host_port;
+  bindings[key].push_back(std::move(binding));
   return ok_status();
 }
 
@@ -183,6 +188,20 @@ Result<int64_t> ram_flag(const Flags& flags, const std::string& name, const std:
   return v;
 }
 
+// Sets *out to the flag's value when it was given (else leaves docker's zero value).
+Status int_flag_into(const Flags& flags, const char* name, const char* shown, int64_t* out) {
+  if (flags.changed(name)) {
+    BERTH_TRY_ASSIGN(*out, int_flag(flags, name, shown));
+  }
+  return ok_status();
+}
+Status ram_flag_into(const Flags& flags, const char* name, const char* shown, int64_t* out) {
+  if (flags.changed(name)) {
+    BERTH_TRY_ASSIGN(*out, ram_flag(flags, name, shown));
+  }
+  return ok_status();
+}
+
 Result<int64_t> duration_flag(const Flags& flags, const std::string& name) {
   std::string s = flags.get_string(name);
   auto d = parse_go_duration(s);
@@ -192,9 +211,9 @@ Result<int64_t> duration_flag(const Flags& flags, const std::string& name) {
 }
 
 // "CAP_" prefix, upper case, "ALL" as is: docker's opts.EffectiveCapAddCapDrop normalisation.
-Json normalize_caps(const std::vector<std::string>& caps) {
-  if (caps.empty()) return Json();
-  Json out = Json::array();
+// None given: null.
+model::List<std::string> normalize_caps(const std::vector<std::string>& caps) {
+  model::List<std::string> out;
   for (std::string c : caps) {
     for (char& ch : c) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     if (c != "ALL" && c.rfind("CAP_", 0) != 0) c = "CAP_" + c;
@@ -203,9 +222,15 @@ Json normalize_caps(const std::vector<std::string>& caps) {
   return out;
 }
 
-Result<Json> security_opts(const std::vector<std::string>& opts) {
-  if (opts.empty()) return Json();
-  Json out = Json::array();
+// A list that is null when `items` is empty (Go's nil slice), else the items.
+model::List<std::string> list_or_null(const std::vector<std::string>& items) {
+  model::List<std::string> out;
+  for (const std::string& i : items) out.push_back(i);
+  return out;
+}
+
+Result<model::List<std::string>> security_opts(const std::vector<std::string>& opts) {
+  model::List<std::string> out;
   for (const std::string& o : opts) {
     if (o == "no-new-privileges") {
       out.push_back(o);
@@ -223,6 +248,7 @@ Result<Json> security_opts(const std::vector<std::string>& opts) {
                                                       ") failed: open " + value + ": " +
                                                       std::strerror(text.error().sys_errno));
       }
+      // The profile is sent compacted, as a string: parse and dump it (it is not an API object).
       auto j = parse_json(*text, "seccomp profile");
       if (!j.ok()) {
         return make_error(Code::kInvalidArgument,
@@ -236,50 +262,84 @@ Result<Json> security_opts(const std::vector<std::string>& opts) {
   return out;
 }
 
-Result<Json> parse_mount(const std::string& spec) {
-  Json m = {{"Type", "volume"}};
+// An enum member from a flag's text.  A value the model does not know is still sent as given,
+// so the daemon refuses it in its own words: it goes to spec->wire_strings under `pointer`.
+template <class E>
+void set_enum(const std::string& text, E* out, const std::string& pointer, ContainerSpec* spec) {
+  if (!model::from_string(text, out)) spec->wire_strings.emplace_back(pointer, text);
+}
+
+// One --mount; `index` is its place in HostConfig.Mounts.
+Result<model::Mount> parse_mount(const std::string& spec, size_t index, ContainerSpec* out) {
+  model::Mount m;
+  m.type = model::MountType::kVolume;
+  std::string at = "/HostConfig/Mounts/" + std::to_string(index);
+  bool has_target = false;
+  auto volume_options = [&m]() -> model::MountVolumeOptions& {
+    if (!m.volume_options) m.volume_options.emplace();
+    return *m.volume_options;
+  };
+  auto driver_config = [&]() -> model::MountDriverConfig& {
+    auto& vo = volume_options();
+    if (!vo.driver_config) vo.driver_config.emplace();
+    return *vo.driver_config;
+  };
+  auto tmpfs_options = [&m]() -> model::MountTmpfsOptions& {
+    if (!m.tmpfs_options) m.tmpfs_options.emplace();
+    return *m.tmpfs_options;
+  };
   for (const std::string& field : split(spec, ',')) {
     size_t eq = field.find('=');
     std::string k = to_lower(trim(field.substr(0, eq)));
     std::string v = eq == std::string::npos ? "" : field.substr(eq + 1);
-    if (k == "type")
-      m["Type"] = v;
-    else if (k == "source" || k == "src")
-      m["Source"] = v;
-    else if (k == "target" || k == "destination" || k == "dst")
-      m["Target"] = v;
-    else if (k == "readonly" || k == "ro")
-      m["ReadOnly"] = eq == std::string::npos || v == "true" || v == "1";
-    else if (k == "bind-propagation")
-      m["BindOptions"]["Propagation"] = v;
-    else if (k == "tmpfs-size") {
+    if (k == "type") {
+      set_enum(v, &m.type, at + "/Type", out);
+    } else if (k == "source" || k == "src") {
+      m.source = v;
+    } else if (k == "target" || k == "destination" || k == "dst") {
+      m.target = v;
+      has_target = true;
+    } else if (k == "readonly" || k == "ro") {
+      m.read_only = eq == std::string::npos || v == "true" || v == "1";
+    } else if (k == "bind-propagation") {
+      if (!m.bind_options) m.bind_options.emplace();
+      set_enum(v, &m.bind_options->propagation, at + "/BindOptions/Propagation", out);
+    } else if (k == "tmpfs-size") {
       auto n = parse_ram_bytes(v);
       if (!n.ok()) return n.error();
-      m["TmpfsOptions"]["SizeBytes"] = *n;
-    } else if (k == "tmpfs-mode")
-      m["TmpfsOptions"]["Mode"] = std::strtol(v.c_str(), nullptr, 8);
-    else if (k == "volume-nocopy")
-      m["VolumeOptions"]["NoCopy"] = eq == std::string::npos || v == "true" || v == "1";
-    else if (k == "volume-driver")
-      m["VolumeOptions"]["DriverConfig"]["Name"] = v;
-    else if (k == "volume-opt" || k == "volume-label") {
+      tmpfs_options().size_bytes = *n;
+    } else if (k == "tmpfs-mode") {
+      tmpfs_options().mode = std::strtol(v.c_str(), nullptr, 8);
+    } else if (k == "volume-nocopy") {
+      volume_options().no_copy = eq == std::string::npos || v == "true" || v == "1";
+    } else if (k == "volume-driver") {
+      driver_config().name = v;
+    } else if (k == "volume-opt" || k == "volume-label") {
       // "volume-opt=o=size=1m": the value is itself key=value, split at its first '='.
       // docker ignores an empty key and takes a missing '=' as an empty value.
       size_t inner = v.find('=');
-      Json& into = k == "volume-opt" ? m["VolumeOptions"]["DriverConfig"]["Options"]
-                                     : m["VolumeOptions"]["Labels"];
+      model::Map<std::string>& into =
+          k == "volume-opt" ? driver_config().options : volume_options().labels;
       if (inner != 0 && !v.empty())
         into[v.substr(0, inner)] = inner == std::string::npos ? "" : v.substr(inner + 1);
-    } else if (k == "consistency")
-      m["Consistency"] = v;
-    else
+    } else if (k == "consistency") {
+      m.consistency = v;
+    } else {
       return make_error(Code::kInvalidArgument, "unexpected key '" + k + "' in '" + field + "'");
+    }
   }
-  if (!m.contains("Target")) return make_error(Code::kInvalidArgument, "target is required");
+  if (!has_target) return make_error(Code::kInvalidArgument, "target is required");
   return m;
 }
 
 }  // namespace
+
+std::string create_body_json(const ContainerSpec& spec) {
+  Json body = model::to_json(spec.body);
+  // The JSON edge: wire strings the model's enums cannot hold (see ContainerSpec::wire_strings).
+  for (const auto& [pointer, text] : spec.wire_strings) body[Json::json_pointer(pointer)] = text;
+  return dump_json(body);
+}
 
 Result<ContainerSpec> build_container_spec(const Flags& flags, bool run) {
   ContainerSpec spec;
@@ -298,8 +358,8 @@ Result<ContainerSpec> build_container_spec(const Flags& flags, bool run) {
     BERTH_TRY_ASSIGN(spec.detach_keys, parse_detach_keys(flags.get_string("detach-keys")));
     spec.detach_keys_spec = flags.get_string("detach-keys");
   }
+  model::ContainerCreateRequest& b = spec.body;
 
-  Json env = Json::array();
   for (const std::string& file : flags.get_list("env-file")) {
     std::vector<std::string> lines;
     BERTH_TRY(read_lines(file, &lines));
@@ -307,52 +367,47 @@ Result<ContainerSpec> build_container_spec(const Flags& flags, bool run) {
       std::string name = l.substr(0, l.find('='));
       if (name.find_first_of(" \t") != std::string::npos)
         return make_error(Code::kInvalidArgument, "variable '" + name + "' contains whitespaces");
-      BERTH_TRY(add_env(env, l));
+      BERTH_TRY(add_env(b.env, l));
     }
   }
-  for (const std::string& e : flags.get_list("env")) BERTH_TRY(add_env(env, e));
+  for (const std::string& e : flags.get_list("env")) BERTH_TRY(add_env(b.env, e));
 
-  Json labels = Json::object();
+  b.labels.set_empty();  // docker sends {} without labels
   std::vector<std::string> label_items;
   for (const std::string& file : flags.get_list("label-file"))
     BERTH_TRY(read_lines(file, &label_items));
   for (const std::string& l : flags.get_list("label")) label_items.push_back(l);
   for (const std::string& l : label_items) {
     size_t eq = l.find('=');
-    labels[l.substr(0, eq)] = eq == std::string::npos ? "" : l.substr(eq + 1);
+    b.labels[l.substr(0, eq)] = eq == std::string::npos ? "" : l.substr(eq + 1);
   }
-  Json exposed = Json::object();
-  Json bindings = Json::object();
+  model::HostConfig& host = b.host_config.emplace();
+  host.port_bindings.set_empty();
   for (const std::string& p : flags.get_list("publish")) {
-    auto st = add_publish(exposed, bindings, p);
+    auto st = add_publish(b.exposed_ports, host.port_bindings, p);
     if (!st.ok()) return flag_value_error("-p, --publish", p, st.error().message);
   }
   for (const std::string& e : flags.get_list("expose")) {
-    exposed[e.find('/') == std::string::npos ? e + "/tcp" : e] = Json::object();
+    b.exposed_ports[e.find('/') == std::string::npos ? e + "/tcp" : e] = {};
   }
-  Json volumes = Json::object();
-  Json binds = Json::array();
   for (const std::string& v : flags.get_list("volume")) {
     if (v.find(':') == std::string::npos) {
-      volumes[v] = Json::object();  // an anonymous volume
+      b.volumes[v] = {};  // an anonymous volume
     } else {
-      binds.push_back(v);
+      host.binds.push_back(v);
     }
   }
 
-  Json& b = spec.body;
-  b["Hostname"] = flags.get_string("hostname");
-  b["Domainname"] = flags.get_string("domainname");
-  b["User"] = flags.get_string("user");
-  b["AttachStdin"] = attach && spec.interactive;
-  b["AttachStdout"] = attach;
-  b["AttachStderr"] = attach;
-  if (!exposed.empty()) b["ExposedPorts"] = exposed;
-  b["Tty"] = spec.tty;
-  b["OpenStdin"] = spec.interactive;
-  b["StdinOnce"] = attach && spec.interactive;
-  b["Env"] = env.empty() ? Json() : env;
-  b["Cmd"] = cmd.empty() ? Json() : Json(cmd);
+  b.hostname = flags.get_string("hostname");
+  b.domainname = flags.get_string("domainname");
+  b.user = flags.get_string("user");
+  b.attach_stdin = attach && spec.interactive;
+  b.attach_stdout = attach;
+  b.attach_stderr = attach;
+  b.tty = spec.tty;
+  b.open_stdin = spec.interactive;
+  b.stdin_once = attach && spec.interactive;
+  b.cmd = list_or_null(cmd);
   bool no_health = flags.get_bool("no-healthcheck");
   bool health_flags = false;
   for (const char* f : {"health-cmd", "health-interval", "health-timeout", "health-retries",
@@ -362,65 +417,46 @@ Result<ContainerSpec> build_container_spec(const Flags& flags, bool run) {
   if (no_health && health_flags)
     return make_error(Code::kInvalidArgument, "--no-healthcheck conflicts with --health-* options");
   if (no_health) {
-    b["Healthcheck"] = {{"Test", {"NONE"}}};
+    b.healthcheck.emplace().test = {"NONE"};
   } else if (health_flags) {
-    Json h = Json::object();
-    if (flags.changed("health-cmd")) h["Test"] = {"CMD-SHELL", flags.get_string("health-cmd")};
+    model::HealthConfig& h = b.healthcheck.emplace();
+    if (flags.changed("health-cmd")) h.test = {"CMD-SHELL", flags.get_string("health-cmd")};
     struct {
       const char* flag;
-      const char* key;
-    } durations[] = {{"health-interval", "Interval"},
-                     {"health-timeout", "Timeout"},
-                     {"health-start-period", "StartPeriod"},
-                     {"health-start-interval", "StartInterval"}};
+      int64_t* into;
+    } durations[] = {{"health-interval", &h.interval},
+                     {"health-timeout", &h.timeout},
+                     {"health-start-period", &h.start_period},
+                     {"health-start-interval", &h.start_interval}};
     for (const auto& d : durations) {
-      int64_t ns = 0;
       if (flags.changed(d.flag)) {
-        BERTH_TRY_ASSIGN(ns, duration_flag(flags, d.flag));
+        BERTH_TRY_ASSIGN(*d.into, duration_flag(flags, d.flag));
       }
-      h[d.key] = ns;
     }
-    int64_t retries = 0;
-    if (flags.changed("health-retries")) {
-      BERTH_TRY_ASSIGN(retries, int_flag(flags, "health-retries", "--health-retries"));
-    }
-    if (retries < 0)
+    BERTH_TRY(int_flag_into(flags, "health-retries", "--health-retries", &h.retries));
+    if (h.retries < 0)
       return make_error(Code::kInvalidArgument, "--health-retries cannot be negative");
-    h["Retries"] = retries;
-    b["Healthcheck"] = h;
   }
-  b["Image"] = spec.image;
-  b["Volumes"] = volumes.empty() ? Json() : volumes;
-  b["WorkingDir"] = flags.get_string("workdir");
-  if (flags.changed("entrypoint")) {
-    b["Entrypoint"] = Json::array({flags.get_string("entrypoint")});
-  } else {
-    b["Entrypoint"] = Json();
-  }
-  b["OnBuild"] = Json();
-  b["Labels"] = labels;
-  if (flags.changed("stop-signal")) b["StopSignal"] = flags.get_string("stop-signal");
+  b.image = spec.image;
+  b.working_dir = flags.get_string("workdir");
+  if (flags.changed("entrypoint")) b.entrypoint = {flags.get_string("entrypoint")};
+  if (flags.changed("stop-signal")) b.stop_signal = flags.get_string("stop-signal");
   if (flags.changed("stop-timeout")) {
-    BERTH_TRY_ASSIGN(int64_t t, int_flag(flags, "stop-timeout", "--stop-timeout"));
-    b["StopTimeout"] = t;
+    BERTH_TRY_ASSIGN(b.stop_timeout, int_flag(flags, "stop-timeout", "--stop-timeout"));
   }
 
-  Json host = Json::object();
-  host["Binds"] = binds.empty() ? Json() : binds;
-  host["ContainerIDFile"] = "";
-  Json log = {{"Type", flags.get_string("log-driver")}, {"Config", Json::object()}};
+  host.log_config.type = flags.get_string("log-driver");
+  host.log_config.config.set_empty();
   for (const std::string& o : flags.get_list("log-opt")) {
     size_t eq = o.find('=');
     if (eq == std::string::npos)
       return flag_value_error("--log-opt", o, "invalid key value pair format: " + o);
-    log["Config"][o.substr(0, eq)] = o.substr(eq + 1);
+    host.log_config.config[o.substr(0, eq)] = o.substr(eq + 1);
   }
-  host["LogConfig"] = log;
   std::string network = flags.changed("network") ? flags.get_string("network")
                         : flags.changed("net")   ? flags.get_string("net")
                                                  : "default";
-  host["NetworkMode"] = network;
-  host["PortBindings"] = bindings;
+  host.network_mode = network;
   std::string restart = flags.get_string("restart");
   std::string restart_name = restart.substr(0, restart.find(':'));
   long long retries = 0;
@@ -433,131 +469,86 @@ Result<ContainerSpec> build_container_spec(const Flags& flags, bool run) {
   if (restart_name.empty()) restart_name = "no";
   if (spec.auto_remove && restart_name != "no")
     return make_error(Code::kInvalidArgument, "Conflicting options: --restart and --rm");
-  host["RestartPolicy"] = {{"Name", restart_name}, {"MaximumRetryCount", retries}};
-  host["AutoRemove"] = spec.auto_remove;
-  host["VolumeDriver"] = "";
-  host["VolumesFrom"] = Json();
-  host["ConsoleSize"] = {0, 0};
-  host["CapAdd"] = normalize_caps(flags.get_list("cap-add"));
-  host["CapDrop"] = normalize_caps(flags.get_list("cap-drop"));
-  host["CgroupnsMode"] = flags.get_string("cgroupns");
-  host["Dns"] = Json(flags.get_list("dns"));
-  host["DnsOptions"] = Json(flags.get_list("dns-option"));
-  host["DnsSearch"] = Json(flags.get_list("dns-search"));
-  Json extra_hosts = Json();
+  set_enum(restart_name, &host.restart_policy.name, "/HostConfig/RestartPolicy/Name", &spec);
+  host.restart_policy.maximum_retry_count = retries;
+  host.auto_remove = spec.auto_remove;
+  host.console_size = {0, 0};
+  host.cap_add = normalize_caps(flags.get_list("cap-add"));
+  host.cap_drop = normalize_caps(flags.get_list("cap-drop"));
+  set_enum(flags.get_string("cgroupns"), &host.cgroupns_mode, "/HostConfig/CgroupnsMode", &spec);
+  host.dns = flags.get_list("dns");  // [] when none, as docker sends
+  host.dns_options = flags.get_list("dns-option");
+  host.dns_search = flags.get_list("dns-search");
   for (std::string h : flags.get_list("add-host")) {
     size_t eq = h.find('=');
     if (eq != std::string::npos) h[eq] = ':';  // docker 28 accepts host=ip and sends host:ip
     if (h.find(':') == std::string::npos)
       return flag_value_error("--add-host", h, "bad format for add-host: \"" + h + "\"");
-    extra_hosts.push_back(h);
+    host.extra_hosts.push_back(h);
   }
-  host["ExtraHosts"] = extra_hosts;
-  host["GroupAdd"] =
-      flags.get_list("group-add").empty() ? Json() : Json(flags.get_list("group-add"));
-  host["IpcMode"] = flags.get_string("ipc");
-  host["Cgroup"] = "";
-  host["OomScoreAdj"] = 0;
-  if (flags.changed("oom-score-adj")) {
-    BERTH_TRY_ASSIGN(int64_t adj, int_flag(flags, "oom-score-adj", "--oom-score-adj"));
-    host["OomScoreAdj"] = adj;
+  host.group_add = list_or_null(flags.get_list("group-add"));
+  host.ipc_mode = flags.get_string("ipc");
+  BERTH_TRY(int_flag_into(flags, "oom-score-adj", "--oom-score-adj", &host.oom_score_adj));
+  host.pid_mode = flags.get_string("pid");
+  host.privileged = flags.get_bool("privileged");
+  host.publish_all_ports = flags.get_bool("publish-all");
+  host.readonly_rootfs = flags.get_bool("read-only");
+  BERTH_TRY_ASSIGN(host.security_opt, security_opts(flags.get_list("security-opt")));
+  for (const std::string& t : flags.get_list("tmpfs")) {
+    size_t colon = t.find(':');
+    host.tmpfs[t.substr(0, colon)] = colon == std::string::npos ? "" : t.substr(colon + 1);
   }
-  host["PidMode"] = flags.get_string("pid");
-  host["Privileged"] = flags.get_bool("privileged");
-  host["PublishAllPorts"] = flags.get_bool("publish-all");
-  host["ReadonlyRootfs"] = flags.get_bool("read-only");
-  BERTH_TRY_ASSIGN(host["SecurityOpt"], security_opts(flags.get_list("security-opt")));
-  if (!flags.get_list("tmpfs").empty()) {
-    Json tmpfs = Json::object();
-    for (const std::string& t : flags.get_list("tmpfs")) {
-      size_t colon = t.find(':');
-      tmpfs[t.substr(0, colon)] = colon == std::string::npos ? "" : t.substr(colon + 1);
-    }
-    host["Tmpfs"] = tmpfs;
+  host.uts_mode = flags.get_string("uts");
+  host.userns_mode = flags.get_string("userns");
+  BERTH_TRY(ram_flag_into(flags, "shm-size", "--shm-size", &host.shm_size));
+  for (const std::string& s : flags.get_list("sysctl")) {
+    size_t eq = s.find('=');
+    if (eq == std::string::npos)
+      return flag_value_error("--sysctl", s, "sysctl '" + s + "' is not allowed");
+    host.sysctls[s.substr(0, eq)] = s.substr(eq + 1);
   }
-  host["UTSMode"] = flags.get_string("uts");
-  host["UsernsMode"] = flags.get_string("userns");
-  host["ShmSize"] = 0;
-  if (flags.changed("shm-size")) {
-    BERTH_TRY_ASSIGN(host["ShmSize"], ram_flag(flags, "shm-size", "--shm-size"));
-  }
-  if (!flags.get_list("sysctl").empty()) {
-    Json sysctls = Json::object();
-    for (const std::string& s : flags.get_list("sysctl")) {
-      size_t eq = s.find('=');
-      if (eq == std::string::npos)
-        return flag_value_error("--sysctl", s, "sysctl '" + s + "' is not allowed");
-      sysctls[s.substr(0, eq)] = s.substr(eq + 1);
-    }
-    host["Sysctls"] = sysctls;
-  }
-  if (flags.changed("runtime")) host["Runtime"] = flags.get_string("runtime");
-  host["Isolation"] = "";
+  if (flags.changed("runtime")) host.runtime = flags.get_string("runtime");
 
   // Resources, with docker's zero values for what was not given.
-  host["CpuShares"] = 0;
-  if (flags.changed("cpu-shares")) {
-    BERTH_TRY_ASSIGN(host["CpuShares"], int_flag(flags, "cpu-shares", "-c, --cpu-shares"));
-  }
-  host["Memory"] = 0;
-  if (flags.changed("memory")) {
-    BERTH_TRY_ASSIGN(host["Memory"], ram_flag(flags, "memory", "-m, --memory"));
-  }
-  host["NanoCpus"] = 0;
+  BERTH_TRY(int_flag_into(flags, "cpu-shares", "-c, --cpu-shares", &host.cpu_shares));
+  BERTH_TRY(ram_flag_into(flags, "memory", "-m, --memory", &host.memory));
   if (flags.changed("cpus")) {
     std::string s = flags.get_string("cpus");
     char* end = nullptr;
     double cpus = std::strtod(s.c_str(), &end);
     if (s.empty() || *end != '\0' || cpus < 0)
       return flag_value_error("--cpus", s, "failed to parse " + s + " as a rational number");
-    host["NanoCpus"] = static_cast<int64_t>(std::llround(cpus * 1e9));
+    host.nano_cpus = static_cast<int64_t>(std::llround(cpus * 1e9));
   }
-  host["CgroupParent"] = flags.get_string("cgroup-parent");
-  host["BlkioWeight"] = 0;
-  if (flags.changed("blkio-weight")) {
-    BERTH_TRY_ASSIGN(host["BlkioWeight"], int_flag(flags, "blkio-weight", "--blkio-weight"));
-  }
-  host["CpuPeriod"] = 0;
-  if (flags.changed("cpu-period")) {
-    BERTH_TRY_ASSIGN(host["CpuPeriod"], int_flag(flags, "cpu-period", "--cpu-period"));
-  }
-  host["CpuQuota"] = 0;
-  if (flags.changed("cpu-quota")) {
-    BERTH_TRY_ASSIGN(host["CpuQuota"], int_flag(flags, "cpu-quota", "--cpu-quota"));
-  }
-  host["CpusetCpus"] = flags.get_string("cpuset-cpus");
-  host["CpusetMems"] = flags.get_string("cpuset-mems");
-  Json devices = Json::array();
+  host.cgroup_parent = flags.get_string("cgroup-parent");
+  BERTH_TRY(int_flag_into(flags, "blkio-weight", "--blkio-weight", &host.blkio_weight));
+  BERTH_TRY(int_flag_into(flags, "cpu-period", "--cpu-period", &host.cpu_period));
+  BERTH_TRY(int_flag_into(flags, "cpu-quota", "--cpu-quota", &host.cpu_quota));
+  host.cpuset_cpus = flags.get_string("cpuset-cpus");
+  host.cpuset_mems = flags.get_string("cpuset-mems");
+  host.devices.set_empty();
   for (const std::string& d : flags.get_list("device")) {
     std::vector<std::string> parts = split(d, ':');
-    Json dev = {{"PathOnHost", parts[0]},
-                {"PathInContainer", parts.size() > 1 ? parts[1] : parts[0]},
-                {"CgroupPermissions", "rwm"}};
+    model::DeviceMapping dev;
+    dev.path_on_host = parts[0];
+    dev.path_in_container = parts.size() > 1 ? parts[1] : parts[0];
+    dev.cgroup_permissions = "rwm";
     if (parts.size() == 2 && parts[1].find('/') == std::string::npos) {
-      dev["PathInContainer"] = parts[0];
-      dev["CgroupPermissions"] = parts[1];
+      dev.path_in_container = parts[0];
+      dev.cgroup_permissions = parts[1];
     } else if (parts.size() > 2) {
-      dev["CgroupPermissions"] = parts[2];
+      dev.cgroup_permissions = parts[2];
     }
-    devices.push_back(dev);
+    host.devices.push_back(std::move(dev));
   }
-  host["Devices"] = devices;
-  host["MemoryReservation"] = 0;
-  if (flags.changed("memory-reservation")) {
-    BERTH_TRY_ASSIGN(host["MemoryReservation"],
-                     ram_flag(flags, "memory-reservation", "--memory-reservation"));
-  }
-  host["MemorySwap"] = 0;
-  if (flags.changed("memory-swap")) {
-    BERTH_TRY_ASSIGN(host["MemorySwap"], ram_flag(flags, "memory-swap", "--memory-swap"));
-  }
-  host["OomKillDisable"] = flags.get_bool("oom-kill-disable");
-  host["PidsLimit"] = Json();
+  BERTH_TRY(
+      ram_flag_into(flags, "memory-reservation", "--memory-reservation", &host.memory_reservation));
+  BERTH_TRY(ram_flag_into(flags, "memory-swap", "--memory-swap", &host.memory_swap));
+  host.oom_kill_disable = flags.get_bool("oom-kill-disable");
   if (flags.changed("pids-limit")) {
     BERTH_TRY_ASSIGN(int64_t pids, int_flag(flags, "pids-limit", "--pids-limit"));
-    if (pids != 0) host["PidsLimit"] = pids;
+    if (pids != 0) host.pids_limit = pids;
   }
-  Json ulimits = Json();
   for (const std::string& u : flags.get_list("ulimit")) {
     size_t eq = u.find('=');
     long long soft = 0, hard = 0;
@@ -571,26 +562,24 @@ Result<ContainerSpec> build_container_spec(const Flags& flags, bool run) {
       return flag_value_error("--ulimit", u,
                               "ulimit soft limit must be less than or equal to hard limit: " +
                                   std::to_string(soft) + " > " + std::to_string(hard));
-    ulimits.push_back({{"Name", u.substr(0, eq)}, {"Hard", hard}, {"Soft", soft}});
+    model::Ulimit limit;
+    limit.name = u.substr(0, eq);
+    limit.hard = hard;
+    limit.soft = soft;
+    host.ulimits.push_back(std::move(limit));
   }
-  host["Ulimits"] = ulimits;
-  if (flags.get_bool("init")) host["Init"] = true;
-  if (!flags.get_list("mount").empty()) {
-    Json mounts = Json::array();
-    for (const std::string& m : flags.get_list("mount")) {
-      auto parsed = parse_mount(m);
-      if (!parsed.ok()) return flag_value_error("--mount", m, parsed.error().message);
-      mounts.push_back(*parsed);
-    }
-    host["Mounts"] = mounts;
+  if (flags.get_bool("init")) host.init = true;
+  for (const std::string& m : flags.get_list("mount")) {
+    auto parsed = parse_mount(m, host.mounts.size(), &spec);
+    if (!parsed.ok()) return flag_value_error("--mount", m, parsed.error().message);
+    host.mounts.push_back(std::move(parsed).value());
   }
-  b["HostConfig"] = host;
-  Json endpoints = Json::object();
+  model::NetworkingConfig& networking = b.networking_config.emplace();
+  networking.endpoints_config.set_empty();
   if (network != "default" && network != "host" && network != "none" &&
       network.rfind("container:", 0) != 0) {
-    endpoints[network] = Json::object();
+    networking.endpoints_config[network] = {};
   }
-  b["NetworkingConfig"] = {{"EndpointsConfig", endpoints}};
   return spec;
 }
 

@@ -17,6 +17,7 @@
 #include "cli/flags/usage.h"
 #include "cli/format/format.h"
 #include "cli/tar/tar.h"
+#include "model/container_json.h"
 
 namespace berth::cli {
 
@@ -93,10 +94,10 @@ int copy_from_container(Context& ctx, const std::string& container, const std::s
       if (!write_all(1, std::string_view(buf, *n)).ok()) return 1;
     }
   }
-  auto stat =
-      parse_json(base64_decode(resp->headers.get("X-Docker-Container-Path-Stat")), "path stat");
-  std::string root = stat.ok() ? json_string(*stat, "name", base_name(src)) : base_name(src);
-  bool src_is_dir = stat.ok() && ((*stat).value("mode", 0LL) & (1LL << 31)) != 0;
+  auto stat = model::parse<model::ContainerPathStat>(
+      base64_decode(resp->headers.get("X-Docker-Container-Path-Stat")), "path stat");
+  std::string root = stat.ok() && !stat->name.empty() ? stat->name : base_name(src);
+  bool src_is_dir = stat.ok() && (stat->mode & (1LL << 31)) != 0;
   bool contents_only = src.size() >= 2 && src.compare(src.size() - 2, 2, "/.") == 0;
 
   struct stat dst_st {};
@@ -165,9 +166,9 @@ int copy_to_container(Context& ctx, const std::string& src, const std::string& c
   std::string put_dir, root = base_name(src);
   bool contents_only = src.size() >= 2 && src.compare(src.size() - 2, 2, "/.") == 0;
   if (head->status == 200) {
-    auto stat =
-        parse_json(base64_decode(head->headers.get("X-Docker-Container-Path-Stat")), "path stat");
-    bool dst_is_dir = stat.ok() && ((*stat).value("mode", 0LL) & (1LL << 31)) != 0;
+    auto stat = model::parse<model::ContainerPathStat>(
+        base64_decode(head->headers.get("X-Docker-Container-Path-Stat")), "path stat");
+    bool dst_is_dir = stat.ok() && (stat->mode & (1LL << 31)) != 0;
     if (dst_is_dir) {
       put_dir = dst;
       if (contents_only) root = ".";

@@ -2,6 +2,7 @@
 #include "base/file.h"
 #include "cli/commands.h"
 #include "cli/container/create_common.h"
+#include "model/container_json.h"
 
 namespace berth::cli {
 
@@ -14,7 +15,7 @@ int create_container(Context& ctx, const ContainerSpec& spec, const std::string&
                 " --help' for more information");
     return 125;
   };
-  auto resp = ctx.client.request("POST", target, dump_json(spec.body));
+  auto resp = ctx.client.request("POST", target, create_body_json(spec));
   if (!resp.ok()) return fail(resp.error().message);
   if (resp->status == 404) {
     // Docker pulls here; Berth has no implicit pull, so the error stands.
@@ -30,10 +31,10 @@ int create_container(Context& ctx, const ContainerSpec& spec, const std::string&
     return fail("Error response from daemon: " +
                 api::Client::error_message(resp->status, resp->body));
   }
-  auto j = parse_json(resp->body, "create response");
-  if (!j.ok()) return fail(j.error().message);
-  *id = json_string(*j, "Id");
-  for (const std::string& w : json_strings(*j, "Warnings")) print_error("WARNING: " + w);
+  auto created = model::parse<model::ContainerCreateResponse>(resp->body, "create response");
+  if (!created.ok()) return fail(created.error().message);
+  *id = created->id;
+  for (const std::string& w : created->warnings) print_error("WARNING: " + w);
   if (id->empty()) return fail("create response without an Id");
   return -1;
 }

@@ -2,6 +2,7 @@
 #include "base/file.h"
 #include "cli/commands.h"
 #include "cli/flags/usage.h"
+#include "model/container_json.h"
 
 namespace berth::cli {
 
@@ -19,15 +20,12 @@ int cmd_diff(Context& ctx, const Args& args) {
     print_daemon_error(*resp);
     return 1;
   }
-  auto j = parse_body(resp->body, "changes");
-  if (!j.ok()) return 1;
+  auto changes = decode_body<model::List<model::FilesystemChange>>(resp->body, "changes");
+  if (!changes.ok()) return 1;
   std::string out;
-  if (j->is_array()) {
-    for (const Json& c : *j) {
-      int kind = c.value("Kind", 0);
-      const char* k = kind == 1 ? "A" : kind == 2 ? "D" : "C";
-      out += std::string(k) + " " + json_string(c, "Path") + "\n";
-    }
+  for (const model::FilesystemChange& c : *changes) {
+    const char* k = c.kind == 1 ? "A" : c.kind == 2 ? "D" : "C";
+    out += std::string(k) + " " + c.path + "\n";
   }
   (void)write_all(1, out);
   return 0;

@@ -11,6 +11,8 @@
 #include "cli/commands.h"
 #include "cli/flags/usage.h"
 #include "cli/streams/attach.h"
+#include "model/container_json.h"
+#include "model/exec_json.h"
 
 namespace berth::cli {
 
@@ -47,48 +49,49 @@ int cmd_exec(Context& ctx, const Args& args) {
     print_error("the input device is not a TTY");
     return 1;
   }
-  Json env = Json::array();
+  model::ExecCreateRequest body;
   for (const std::string& e : flags.get_list("env")) {
     if (e.find('=') != std::string::npos) {
-      env.push_back(e);
+      body.env.push_back(e);
     } else if (const char* v = std::getenv(e.c_str())) {
-      env.push_back(e + "=" + v);
+      body.env.push_back(e + "=" + v);
     }
   }
   if (!ctx.connect().ok()) return 1;
 
-  Json body = {{"User", flags.get_string("user")},
-               {"Privileged", flags.get_bool("privileged")},
-               {"Tty", tty},
-               {"ConsoleSize", Json()},
-               {"AttachStdin", interactive && !detach},
-               {"AttachStderr", !detach},
-               {"AttachStdout", !detach},
-               {"Detach", detach},
-               {"DetachKeys", flags.get_string("detach-keys")},
-               {"Env", env.empty() ? Json() : env},
-               {"WorkingDir", flags.get_string("workdir")},
-               {"Cmd", cmd}};
+  body.user = flags.get_string("user");
+  body.privileged = flags.get_bool("privileged");
+  body.tty = tty;
+  body.attach_stdin = interactive && !detach;
+  body.attach_stderr = !detach;
+  body.attach_stdout = !detach;
+  body.detach = detach;
+  body.detach_keys = flags.get_string("detach-keys");
+  body.working_dir = flags.get_string("workdir");
+  body.cmd = cmd;
   winsize ws{};
   if (tty && ::ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
-    body["ConsoleSize"] = {ws.ws_row, ws.ws_col};
+    body.console_size = {ws.ws_row, ws.ws_col};
   auto created = ctx.call("POST", "/containers/" + api::http::percent_encode(container) + "/exec",
-                          dump_json(body));
+                          model::dump(body));
   if (!created.ok()) return 1;
   if (!is_success(created->status)) {
     print_daemon_error(*created);
     return 1;
   }
-  auto j = parse_body(created->body, "exec create response");
-  if (!j.ok()) return 1;
-  std::string exec_id = json_string(*j, "Id");
+  auto exec = decode_body<model::IDResponse>(created->body, "exec create response");
+  if (!exec.ok()) return 1;
+  std::string exec_id = exec->id;
   if (exec_id.empty()) {
     print_error("exec ID empty");
     return 1;
   }
-  Json start = {{"Detach", detach}, {"Tty", tty}, {"ConsoleSize", body["ConsoleSize"]}};
+  model::ExecStartRequest start;
+  start.detach = detach;
+  start.tty = tty;
+  start.console_size = body.console_size;
   if (detach) {
-    auto resp = ctx.call("POST", "/exec/" + exec_id + "/start", dump_json(start));
+    auto resp = ctx.call("POST", "/exec/" + exec_id + "/start", model::dump(start));
     if (!resp.ok()) return 1;
     if (!is_success(resp->status)) {
       print_daemon_error(*resp);
@@ -96,7 +99,7 @@ int cmd_exec(Context& ctx, const Args& args) {
     }
     return 0;
   }
-  auto conn = ctx.client.hijack("POST", "/exec/" + exec_id + "/start", dump_json(start));
+  auto conn = ctx.client.hijack("POST", "/exec/" + exec_id + "/start", model::dump(start));
   if (!conn.ok()) {
     print_error("Error response from daemon: " + conn.error().message);
     return 1;
@@ -121,10 +124,9 @@ int cmd_exec(Context& ctx, const Args& args) {
     print_daemon_error(*inspect);
     return 1;
   }
-  auto info = parse_body(inspect->body, "exec inspect");
+  auto info = decode_body<model::ExecInspect>(inspect->body, "exec inspect");
   if (!info.ok()) return 1;
-  const Json& code = info->value("ExitCode", Json());
-  return code.is_number() ? code.get<int>() : 0;
+  return static_cast<int>(info->exit_code.value_or(0));
 }
 
 }  // namespace berth::cli

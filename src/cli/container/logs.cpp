@@ -5,6 +5,7 @@
 #include "cli/flags/timeutil.h"
 #include "cli/flags/usage.h"
 #include "cli/streams/demux.h"
+#include "model/container_json.h"
 
 namespace berth::cli {
 
@@ -28,9 +29,9 @@ int cmd_logs(Context& ctx, const Args& args) {
     print_daemon_error(*info);
     return 1;
   }
-  auto j = parse_body(info->body, "container inspect");
-  if (!j.ok()) return 1;
-  bool tty = j->value("Config", Json::object()).value("Tty", false);
+  auto c = decode_body<model::ContainerInspectResponse>(info->body, "container inspect");
+  if (!c.ok()) return 1;
+  bool tty = c->config && c->config->tty;
 
   std::string target = "/containers/" + name + "/logs?stdout=1&stderr=1";
   if (flags.get_bool("follow")) target += "&follow=1";

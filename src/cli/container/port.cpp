@@ -5,15 +5,16 @@
 #include "base/file.h"
 #include "cli/commands.h"
 #include "cli/flags/usage.h"
+#include "model/container_json.h"
 
 namespace berth::cli {
 
 namespace {
 
-std::string host_port(const Json& binding) {
-  std::string ip = json_string(binding, "HostIp");
+std::string host_port(const model::PortBinding& binding) {
+  std::string ip = binding.host_ip;
   if (ip.find(':') != std::string::npos) ip = "[" + ip + "]";
-  return ip + ":" + json_string(binding, "HostPort");
+  return ip + ":" + binding.host_port;
 }
 
 }  // namespace
@@ -33,24 +34,24 @@ int cmd_port(Context& ctx, const Args& args) {
     print_daemon_error(*resp);
     return 1;
   }
-  auto j = parse_body(resp->body, "container inspect");
-  if (!j.ok()) return 1;
-  Json ports = j->value("NetworkSettings", Json::object()).value("Ports", Json::object());
-  if (!ports.is_object()) ports = Json::object();
+  auto c = decode_body<model::ContainerInspectResponse>(resp->body, "container inspect");
+  if (!c.ok()) return 1;
+  model::Map<model::List<model::PortBinding>> ports;
+  if (c->network_settings) ports = c->network_settings->ports;
   std::vector<std::string> out;
   if (flags.args().size() == 2) {
     std::string want = flags.args()[1];
     if (want.find('/') == std::string::npos) want += "/tcp";
-    if (ports.contains(want) && ports[want].is_array() && !ports[want].empty()) {
-      for (const Json& b : ports[want]) out.push_back(host_port(b));
+    auto it = ports.find(want);
+    if (it != ports.end() && !it->second.empty()) {
+      for (const model::PortBinding& b : it->second) out.push_back(host_port(b));
     } else {
       print_error("Error: No public port '" + want + "' published for " + name);
       return 1;
     }
   } else {
-    for (auto it = ports.begin(); it != ports.end(); ++it) {
-      if (!it.value().is_array()) continue;
-      for (const Json& b : it.value()) out.push_back(it.key() + " -> " + host_port(b));
+    for (const auto& [port, bindings] : ports) {
+      for (const model::PortBinding& b : bindings) out.push_back(port + " -> " + host_port(b));
     }
     std::sort(out.begin(), out.end());
   }

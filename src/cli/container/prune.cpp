@@ -21,7 +21,7 @@ int cmd_container_prune(Context& ctx, const Args& args) {
       "/containers/prune",
       *filters,
       "WARNING! This will remove all stopped containers.\nAre you sure you want to continue?",
-      "ContainersDeleted",
+      decode_container_prune,
       "Deleted Containers:",
       true};
   return prune_after_confirm(ctx, command, flags.get_bool("force"));

@@ -8,6 +8,7 @@
 #include "cli/flags/filters.h"
 #include "cli/format/format.h"
 #include "cli/format/list_format.h"
+#include "model/container_json.h"
 
 namespace berth::cli {
 
@@ -50,7 +51,7 @@ int cmd_ps(Context& ctx, const Args& args) {
     strict.strict_type = kPsType;
     auto t = Template::parse(body);
     if (t.ok()) {
-      auto probe = t->execute(ps_context(Json::object(), true, 0), strict);
+      auto probe = t->execute(ps_context(model::ContainerSummary{}, true, 0), strict);
       if (!probe.ok()) {
         print_error("failed to execute template: " + probe.error().message);
         return 1;
@@ -71,8 +72,8 @@ int cmd_ps(Context& ctx, const Args& args) {
     print_daemon_error(*resp);
     return 1;
   }
-  auto list = parse_body(resp->body, "container list");
-  if (!list.ok() || !list->is_array()) return 1;
+  auto list = decode_body<model::List<model::ContainerSummary>>(resp->body, "container list");
+  if (!list.ok()) return 1;
 
   bool trunc = !flags.get_bool("no-trunc");
   int64_t now = static_cast<int64_t>(std::time(nullptr));
@@ -81,7 +82,7 @@ int cmd_ps(Context& ctx, const Args& args) {
   PsFields fields = ps_fields(body);
   std::vector<OrderedJson> rows;
   rows.reserve(list->size());
-  for (const Json& c : *list) rows.push_back(ps_context(c, trunc, now, fields));
+  for (const model::ContainerSummary& c : *list) rows.push_back(ps_context(c, trunc, now, fields));
   ListFormat lf{format, table, ps_header_context(), kPsType};
   return print_list(lf, rows);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <ctime>
+#include <utility>
 
 #include "base/strings.h"
 #include "cli/format/format.h"
@@ -11,13 +12,65 @@ namespace berth::cli {
 
 namespace {
 
-int64_t int_field(const Json& j, const char* key) {
-  if (!j.is_object() || !j.contains(key) || !j[key].is_number()) return 0;
-  return j[key].is_number_integer() ? j[key].get<int64_t>()
-                                    : static_cast<int64_t>(j[key].get<double>());
+std::string ps_image(const model::ContainerSummary& c, bool trunc) {
+  std::string image = c.image;
+  if (image.empty()) return "<no image>";
+  if (!trunc) return image;
+  if (!c.image_id.empty() && truncate_id(c.image_id) == truncate_id(image))
+    return truncate_id(image);
+  size_t at = image.find('@');
+  if (at != std::string::npos) image = image.substr(0, at);
+  return familiar_image(image);
+}
+
+std::string ps_names(const model::ContainerSummary& c, bool trunc) {
+  if (trunc) {
+    for (const std::string& n : c.names) {
+      std::string_view name = n;
+      if (!name.empty() && name[0] == '/') name.remove_prefix(1);
+      // The first name that is not a link ("other/alias").
+      if (name.find('/') == std::string_view::npos) return std::string(name);
+    }
+  }
+  std::vector<std::string> names;
+  for (std::string n : c.names) {
+    if (!n.empty() && n[0] == '/') n = n.substr(1);
+    names.push_back(n);
+  }
+  return join(names, ",");
 }
 
 }  // namespace
+
+std::string format_ports(const model::List<model::Port>& ports) {
+  std::vector<std::string> out;
+  for (const model::Port& p : ports) {
+    std::string type = p.type.empty() ? "tcp" : p.type;
+    std::string ip = p.ip;
+    std::string s;
+    if (p.public_port != 0) {
+      if (ip.find(':') != std::string::npos) ip = "[" + ip + "]";
+      s = (ip.empty() ? "" : ip + ":") + std::to_string(p.public_port) + "->" +
+          std::to_string(p.private_port) + "/" + type;
+    } else {
+      s = std::to_string(p.private_port) + "/" + type;
+    }
+    if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+  }
+  return join(out, ", ");
+}
+
+std::vector<std::string> ps_row(const model::ContainerSummary& c, bool trunc, int64_t now_unix) {
+  std::string command = c.command;
+  if (trunc) command = ellipsis(command, 20);
+  return {trunc ? truncate_id(c.id) : c.id,
+          ps_image(c, trunc),
+          go_quote(command),
+          ago(c.created, now_unix),
+          c.status,
+          format_ports(c.ports),
+          ps_names(c, trunc)};
+}
 
 std::string go_time_string(int64_t unix_seconds) {
   time_t t = static_cast<time_t>(unix_seconds);
@@ -48,22 +101,20 @@ PsFields ps_fields(const std::string& body) {
   return f;
 }
 
-OrderedJson ps_context(const Json& c, bool trunc, int64_t now_unix, const PsFields& fields) {
+OrderedJson ps_context(const model::ContainerSummary& c, bool trunc, int64_t now_unix,
+                       const PsFields& fields) {
   std::vector<std::string> cells = ps_row(c, trunc, now_unix);  // ID IMAGE COMMAND ... NAMES
   OrderedJson row = OrderedJson::object();
-  row["Command"] = cells[2];
-  if (fields.wants("CreatedAt")) row["CreatedAt"] = go_time_string(int_field(c, "Created"));
-  row["ID"] = cells[0];
-  row["Image"] = cells[1];
+  row["Command"] = std::move(cells[2]);
+  if (fields.wants("CreatedAt")) row["CreatedAt"] = go_time_string(c.created);
+  row["ID"] = std::move(cells[0]);
+  row["Image"] = std::move(cells[1]);
   OrderedJson label_map = OrderedJson::object();
   if (fields.wants("Labels") || fields.wants("@Label")) {
     std::vector<std::string> labels;
-    if (c.contains("Labels") && c["Labels"].is_object()) {
-      for (auto it = c["Labels"].begin(); it != c["Labels"].end(); ++it) {
-        std::string v = it.value().is_string() ? it.value().get<std::string>() : "";
-        labels.push_back(it.key() + "=" + v);
-        label_map[it.key()] = v;
-      }
+    for (const auto& [key, value] : c.labels) {
+      labels.push_back(key + "=" + value);
+      label_map[key] = value;
     }
     std::sort(labels.begin(), labels.end());
     row["Labels"] = join(labels, ",");
@@ -71,41 +122,34 @@ OrderedJson ps_context(const Json& c, bool trunc, int64_t now_unix, const PsFiel
   if (fields.wants("Mounts") || fields.wants("LocalVolumes")) {
     std::vector<std::string> mounts;
     int local = 0;
-    if (c.contains("Mounts") && c["Mounts"].is_array()) {
-      for (const Json& m : c["Mounts"]) {
-        std::string name = json_string(m, "Name");
-        if (name.empty()) name = json_string(m, "Source");
-        if (trunc) name = ellipsis(name, 15);
-        mounts.push_back(name);
-        if (json_string(m, "Driver") == "local") ++local;
-      }
+    for (const model::MountPoint& m : c.mounts) {
+      std::string name = m.name.empty() ? m.source : m.name;
+      if (trunc) name = ellipsis(name, 15);
+      mounts.push_back(name);
+      if (m.driver == "local") ++local;
     }
     row["LocalVolumes"] = std::to_string(local);
     row["Mounts"] = join(mounts, ",");
   }
-  row["Names"] = cells[6];
+  row["Names"] = std::move(cells[6]);
   if (fields.wants("Networks")) {
     std::vector<std::string> networks;
-    if (c.contains("NetworkSettings") && c["NetworkSettings"].is_object()) {
-      const Json& ns = c["NetworkSettings"];
-      if (ns.contains("Networks") && ns["Networks"].is_object()) {
-        for (auto it = ns["Networks"].begin(); it != ns["Networks"].end(); ++it)
-          networks.push_back(it.key());
-      }
+    if (c.network_settings) {
+      for (const auto& [name, endpoint] : c.network_settings->networks) networks.push_back(name);
     }
     std::sort(networks.begin(), networks.end());
     row["Networks"] = join(networks, ",");
   }
-  row["Ports"] = cells[5];
-  row["RunningFor"] = cells[3];
+  row["Ports"] = std::move(cells[5]);
+  row["RunningFor"] = std::move(cells[3]);
   if (fields.wants("Size")) {
-    int64_t rw = int_field(c, "SizeRw"), root = int_field(c, "SizeRootFs");
-    std::string size = human_size(static_cast<double>(rw), 3);
-    if (root > 0) size += " (virtual " + human_size(static_cast<double>(root), 3) + ")";
+    std::string size = human_size(static_cast<double>(c.size_rw), 3);
+    if (c.size_root_fs > 0)
+      size += " (virtual " + human_size(static_cast<double>(c.size_root_fs), 3) + ")";
     row["Size"] = size;
   }
-  row["State"] = json_string(c, "State");
-  row["Status"] = cells[4];
+  row["State"] = c.state;
+  row["Status"] = std::move(cells[4]);
   if (fields.wants("@Label")) row["@Label"] = label_map;
   return row;
 }

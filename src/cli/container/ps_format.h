@@ -4,11 +4,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
-#include "base/json.h"
 #include "cli/format/template.h"
+#include "model/container.h"
 
 namespace berth::cli {
 
@@ -21,13 +24,18 @@ inline constexpr const char* kPsType = "*formatter.ContainerContext";
 // when the body reads `.` itself ({{json .}}, {{index . "x"}}): every field then.
 struct PsFields {
   bool all = true;
-  std::set<std::string> names;
-  bool wants(const char* field) const { return all || names.count(field) > 0; }
+  std::set<std::string, std::less<>> names;  // transparent: wants() makes no std::string
+  bool wants(std::string_view field) const { return all || names.find(field) != names.end(); }
 };
 PsFields ps_fields(const std::string& body);
 
-// One item of GET /containers/json.
-OrderedJson ps_context(const Json& container, bool trunc, int64_t now_unix,
+// One row of the default `docker ps` table (ID IMAGE COMMAND CREATED STATUS PORTS NAMES) from an
+// item of GET /containers/json.
+std::vector<std::string> ps_row(const model::ContainerSummary& c, bool trunc, int64_t now_unix);
+// Docker's PORTS column: "0.0.0.0:8080->80/tcp, 53/udp".
+std::string format_ports(const model::List<model::Port>& ports);
+// The template's view of one item of GET /containers/json.
+OrderedJson ps_context(const model::ContainerSummary& container, bool trunc, int64_t now_unix,
                        const PsFields& fields = {});
 OrderedJson ps_header_context();
 // Go's time.Time.String() in the local zone: "2024-05-01 10:00:00 +0000 UTC".

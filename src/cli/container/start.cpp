@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "cli/flags/usage.h"
 #include "cli/streams/attach.h"
+#include "model/container_json.h"
 
 namespace berth::cli {
 
@@ -15,13 +16,12 @@ int start_attached(Context& ctx, const std::string& name, bool interactive) {
     print_daemon_error(*info);
     return 1;
   }
-  auto j = parse_body(info->body, "container inspect");
-  if (!j.ok()) return 1;
-  std::string id = json_string(*j, "Id", name);
-  Json config = j->value("Config", Json::object());
-  bool tty = config.value("Tty", false);
-  bool with_stdin = interactive && config.value("OpenStdin", false);
-  bool auto_remove = j->value("HostConfig", Json::object()).value("AutoRemove", false);
+  auto c = decode_body<model::ContainerInspectResponse>(info->body, "container inspect");
+  if (!c.ok()) return 1;
+  std::string id = c->id.empty() ? name : c->id;
+  bool tty = c->config && c->config->tty;
+  bool with_stdin = interactive && c->config && c->config->open_stdin;
+  bool auto_remove = c->host_config && c->host_config->auto_remove;
 
   auto conn = open_attach(ctx, id, with_stdin);
   if (!conn.ok()) {

@@ -16,6 +16,7 @@
 #include "cli/flags/timeutil.h"
 #include "cli/format/format.h"
 #include "cli/format/list_format.h"
+#include "model/container_json.h"
 
 namespace berth::cli {
 
@@ -66,9 +67,9 @@ int cmd_stats(Context& ctx, const Args& args) {
       print_daemon_error(*list);
       return 1;
     }
-    auto j = parse_body(list->body, "container list");
-    if (!j.ok()) return 1;
-    for (const Json& c : *j) names.push_back(truncate_id(json_string(c, "Id")));
+    auto listed = decode_body<model::List<model::ContainerSummary>>(list->body, "container list");
+    if (!listed.ok()) return 1;
+    for (const model::ContainerSummary& c : *listed) names.push_back(truncate_id(c.id));
   }
   std::mutex mu;
   std::vector<Entry> entries(names.size());
@@ -91,9 +92,9 @@ int cmd_stats(Context& ctx, const Args& args) {
       while (true) {
         auto line = stream ? resp->read_line() : resp->read_all();
         if (!line.ok() || line->empty()) break;
-        auto j = parse_json(*line, "stats");
-        if (!j.ok()) continue;
-        OrderedJson row = stats_row(*j, names[i], trunc);
+        auto s = model::parse<model::ContainerStatsResponse>(*line, "stats");
+        if (!s.ok()) continue;
+        OrderedJson row = stats_row(*s, names[i], trunc);
         std::lock_guard<std::mutex> lock(mu);
         entries[i].row = std::move(row);
         entries[i].have = true;

@@ -10,68 +10,48 @@ namespace berth::cli {
 
 namespace {
 
-double num(const Json& j, std::initializer_list<const char*> path) {
-  const Json* cur = &j;
-  for (const char* k : path) {
-    if (!cur->is_object() || !cur->contains(k)) return 0;
-    cur = &(*cur)[k];
-  }
-  return cur->is_number() ? cur->get<double>() : 0;
-}
+double num(uint64_t v) { return static_cast<double>(v); }
 
 }  // namespace
 
-StatsFigures compute_stats(const Json& s) {
+StatsFigures compute_stats(const model::ContainerStatsResponse& s) {
   StatsFigures f;
-  double cpu_delta = num(s, {"cpu_stats", "cpu_usage", "total_usage"}) -
-                     num(s, {"precpu_stats", "cpu_usage", "total_usage"});
-  double system_delta =
-      num(s, {"cpu_stats", "system_cpu_usage"}) - num(s, {"precpu_stats", "system_cpu_usage"});
-  double online = num(s, {"cpu_stats", "online_cpus"});
-  if (online == 0) {
-    const Json& cpu = s.value("cpu_stats", Json::object());
-    Json percpu = cpu.is_object()
-                      ? cpu.value("cpu_usage", Json::object()).value("percpu_usage", Json())
-                      : Json();
-    online = percpu.is_array() ? static_cast<double>(percpu.size()) : 0;
-  }
+  double cpu_delta =
+      num(s.cpu_stats.cpu_usage.total_usage) - num(s.precpu_stats.cpu_usage.total_usage);
+  double system_delta = num(s.cpu_stats.system_cpu_usage) - num(s.precpu_stats.system_cpu_usage);
+  double online = static_cast<double>(s.cpu_stats.online_cpus);
+  if (online == 0) online = static_cast<double>(s.cpu_stats.cpu_usage.percpu_usage.size());
   if (system_delta > 0 && cpu_delta > 0) f.cpu_percent = cpu_delta / system_delta * online * 100.0;
 
-  double usage = num(s, {"memory_stats", "usage"});
-  Json mstats = s.value("memory_stats", Json::object()).value("stats", Json::object());
-  if (mstats.is_object() && mstats.contains("total_inactive_file") &&
-      mstats["total_inactive_file"].get<double>() < usage) {
-    f.memory = usage - mstats["total_inactive_file"].get<double>();  // cgroup v1
-  } else if (mstats.is_object() && mstats.contains("inactive_file") &&
-             mstats["inactive_file"].is_number() && mstats["inactive_file"].get<double>() < usage) {
-    f.memory = usage - mstats["inactive_file"].get<double>();  // cgroup v2
+  double usage = num(s.memory_stats.usage);
+  const model::Map<uint64_t>& mstats = s.memory_stats.stats;
+  auto v1 = mstats.find("total_inactive_file");  // cgroup v1
+  auto v2 = mstats.find("inactive_file");        // cgroup v2
+  if (v1 != mstats.end() && num(v1->second) < usage) {
+    f.memory = usage - num(v1->second);
+  } else if (v2 != mstats.end() && num(v2->second) < usage) {
+    f.memory = usage - num(v2->second);
   } else {
     f.memory = usage;
   }
-  f.memory_limit = num(s, {"memory_stats", "limit"});
+  f.memory_limit = num(s.memory_stats.limit);
   if (f.memory_limit != 0) f.memory_percent = f.memory / f.memory_limit * 100.0;
 
-  if (s.contains("networks") && s["networks"].is_object()) {
-    for (auto it = s["networks"].begin(); it != s["networks"].end(); ++it) {
-      f.net_rx += num(it.value(), {"rx_bytes"});
-      f.net_tx += num(it.value(), {"tx_bytes"});
-    }
+  for (const auto& [name, net] : s.networks) {
+    f.net_rx += num(net.rx_bytes);
+    f.net_tx += num(net.tx_bytes);
   }
-  Json blkio = s.value("blkio_stats", Json::object());
-  if (blkio.is_object() && blkio.contains("io_service_bytes_recursive") &&
-      blkio["io_service_bytes_recursive"].is_array()) {
-    for (const Json& e : blkio["io_service_bytes_recursive"]) {
-      std::string op = json_string(e, "op");
-      if (op.empty()) continue;
-      if (op[0] == 'r' || op[0] == 'R') f.block_read += num(e, {"value"});
-      if (op[0] == 'w' || op[0] == 'W') f.block_write += num(e, {"value"});
-    }
+  for (const model::ContainerBlkioStatEntry& e : s.blkio_stats.io_service_bytes_recursive) {
+    if (e.op.empty()) continue;
+    if (e.op[0] == 'r' || e.op[0] == 'R') f.block_read += num(e.value);
+    if (e.op[0] == 'w' || e.op[0] == 'W') f.block_write += num(e.value);
   }
-  f.pids = static_cast<uint64_t>(num(s, {"pids_stats", "current"}));
+  f.pids = s.pids_stats.current;
   return f;
 }
 
-OrderedJson stats_row(const Json& s, const std::string& given, bool trunc) {
+OrderedJson stats_row(const model::ContainerStatsResponse& s, const std::string& given,
+                      bool trunc) {
   StatsFigures f = compute_stats(s);
   char buf[64];
   OrderedJson row = OrderedJson::object();
@@ -79,12 +59,11 @@ OrderedJson stats_row(const Json& s, const std::string& given, bool trunc) {
   row["BlockIO"] = human_size(f.block_read, 3) + " / " + human_size(f.block_write, 3);
   row["CPUPerc"] = buf;
   row["Container"] = given;
-  std::string id = json_string(s, "id");
-  row["ID"] = trunc ? truncate_id(id) : id;
+  row["ID"] = trunc ? truncate_id(s.id) : s.id;
   std::snprintf(buf, sizeof buf, "%.2f%%", f.memory_percent);
   row["MemPerc"] = buf;
   row["MemUsage"] = bytes_size(f.memory) + " / " + bytes_size(f.memory_limit);
-  std::string name = json_string(s, "name");
+  std::string name = s.name;
   if (!name.empty() && name[0] == '/') name = name.substr(1);
   row["Name"] = name;
   row["NetIO"] = human_size(f.net_rx, 3) + " / " + human_size(f.net_tx, 3);

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "base/json.h"
 #include "cli/format/template.h"
+#include "model/container.h"
 
 namespace berth::cli {
 
@@ -20,7 +20,8 @@ struct StatsFigures {
   uint64_t pids = 0;
 };
 
-StatsFigures compute_stats(const Json& stats);
-OrderedJson stats_row(const Json& stats, const std::string& given, bool trunc);
+StatsFigures compute_stats(const model::ContainerStatsResponse& stats);
+OrderedJson stats_row(const model::ContainerStatsResponse& stats, const std::string& given,
+                      bool trunc);
 
 }  // namespace berth::cli

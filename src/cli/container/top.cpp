@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/flags/usage.h"
 #include "cli/format/list_format.h"
+#include "model/container_json.h"
 
 namespace berth::cli {
 
@@ -26,18 +27,10 @@ int cmd_top(Context& ctx, const Args& args) {
     print_daemon_error(*resp);
     return 1;
   }
-  auto j = parse_body(resp->body, "top response");
-  if (!j.ok()) return 1;
-  std::string text = join(json_strings(*j, "Titles"), "\t") + "\n";
-  if (j->contains("Processes") && (*j)["Processes"].is_array()) {
-    for (const Json& p : (*j)["Processes"]) {
-      std::vector<std::string> cells;
-      if (p.is_array()) {
-        for (const Json& c : p) cells.push_back(c.is_string() ? c.get<std::string>() : c.dump());
-      }
-      text += join(cells, "\t") + "\n";
-    }
-  }
+  auto top = decode_body<model::ContainerTopResponse>(resp->body, "top response");
+  if (!top.ok()) return 1;
+  std::string text = join(top->titles, "\t") + "\n";
+  for (const model::List<std::string>& p : top->processes) text += join(p, "\t") + "\n";
   (void)write_all(1, tabwrite(text, 20));
   return 0;
 }

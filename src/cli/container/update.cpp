@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/flags/timeutil.h"
 #include "cli/flags/usage.h"
+#include "model/container_json.h"
 
 namespace berth::cli {
 
@@ -101,9 +102,9 @@ int cmd_update(Context& ctx, const Args& args) {
       exit_code = 1;
       continue;
     }
-    auto j = parse_json(resp->body, "update response");
-    if (j.ok()) {
-      for (const std::string& w : json_strings(*j, "Warnings")) warnings.push_back(w);
+    auto updated = model::parse<model::ContainerUpdateResponse>(resp->body, "update response");
+    if (updated.ok()) {
+      for (const std::string& w : updated->warnings) warnings.push_back(w);
     }
     (void)write_all(1, name + "\n");
   }

@@ -1,9 +1,9 @@
 // berth wait CONTAINER...: prints each exit code.
 #include "base/file.h"
-#include "base/json.h"
 #include "cli/commands.h"
 #include "cli/container/simple_container.h"
 #include "cli/flags/usage.h"
+#include "model/container_json.h"
 
 namespace berth::cli {
 
@@ -14,18 +14,18 @@ int cmd_wait(Context& ctx, const Args& args) {
   if (flags.args().empty())
     return args_error("wait", "wait CONTAINER [CONTAINER...]", "requires at least 1 argument");
   int exit_code = 0;
-  rc =
-      for_each_container(ctx, flags.args(),
-                         {"POST", [](const std::string& n) { return "/containers/" + n + "/wait"; },
-                          [&](const std::string&, const api::ClientResponse& resp) {
-                            auto j = parse_json(resp.body, "wait response");
-                            if (!j.ok() || !j->contains("StatusCode")) {
-                              print_error("error reading wait response: " + resp.body);
-                              exit_code = 1;
-                              return;
-                            }
-                            (void)write_all(1, (*j)["StatusCode"].dump() + "\n");
-                          }});
+  rc = for_each_container(
+      ctx, flags.args(),
+      {"POST", [](const std::string& n) { return "/containers/" + n + "/wait"; },
+       [&](const std::string&, const api::ClientResponse& resp) {
+         auto w = model::parse<model::ContainerWaitResponse>(resp.body, "wait response");
+         if (!w.ok()) {
+           print_error("error reading wait response: " + resp.body);
+           exit_code = 1;
+           return;
+         }
+         (void)write_all(1, std::to_string(w->status_code) + "\n");
+       }});
   return rc != 0 ? rc : exit_code;
 }
 

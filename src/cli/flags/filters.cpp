@@ -1,14 +1,14 @@
 #include "cli/flags/filters.h"
 
 #include "api/http/message.h"
-#include "base/json.h"
+#include "model/json.h"
 
 namespace berth::cli {
 
 Result<std::string> filters_query(const std::vector<std::string>& filters,
                                   const std::string& flag_name) {
   if (filters.empty()) return std::string();
-  Json j = Json::object();
+  model::Map<model::Map<bool>> j;  // Go's filters.Args on the wire
   for (const std::string& f : filters) {
     size_t eq = f.find('=');
     if (eq == std::string::npos) {
@@ -22,7 +22,7 @@ Result<std::string> filters_query(const std::vector<std::string>& filters,
     key = a == std::string::npos ? "" : key.substr(a, b - a + 1);
     j[key][f.substr(eq + 1)] = true;
   }
-  return "filters=" + api::http::percent_encode(dump_json(j));
+  return "filters=" + api::http::percent_encode(model::dump(j));
 }
 
 }  // namespace berth::cli

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "base/strings.h"
+#include "model/container_json.h"
 
 namespace berth::cli {
 
@@ -115,6 +116,13 @@ std::string ago(int64_t created_unix, int64_t now_unix) {
   return human_duration(now_unix - created_unix) + " ago";
 }
 
+std::string join_labels(const model::Map<std::string>& labels) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : labels) out.push_back(k + "=" + v);
+  std::sort(out.begin(), out.end());
+  return join(out, ",");
+}
+
 std::string familiar_image(const std::string& ref) {
   for (const std::string prefix : {"docker.io/", "index.docker.io/"}) {
     if (ref.rfind(prefix, 0) != 0) continue;
@@ -130,88 +138,21 @@ std::vector<std::string> ps_header() {
   return {"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"};
 }
 
-namespace {
-
-int64_t json_int(const Json& j, const char* key) {
-  if (!j.is_object() || !j.contains(key)) return 0;
-  const Json& v = j[key];
-  if (v.is_number_integer()) return v.get<int64_t>();
-  if (v.is_number()) return static_cast<int64_t>(v.get<double>());
-  return 0;
-}
-
-std::string ps_image(const Json& c, bool trunc) {
-  std::string image = json_string(c, "Image");
-  if (image.empty()) return "<no image>";
-  if (!trunc) return image;
-  std::string image_id = json_string(c, "ImageID");
-  if (!image_id.empty() && truncate_id(image_id) == truncate_id(image)) return truncate_id(image);
-  size_t at = image.find('@');
-  if (at != std::string::npos) image = image.substr(0, at);
-  return familiar_image(image);
-}
-
-std::string ps_names(const Json& c, bool trunc) {
-  std::vector<std::string> names;
-  for (std::string n : json_strings(c, "Names")) {
-    if (!n.empty() && n[0] == '/') n = n.substr(1);
-    names.push_back(n);
-  }
-  if (trunc) {
-    for (const std::string& n : names) {
-      if (n.find('/') == std::string::npos) return n;  // links look like "other/alias"
-    }
-  }
-  return join(names, ",");
-}
+namespace {}
 
 }  // namespace
-
-std::string format_ports(const Json& ports) {
-  if (!ports.is_array()) return "";
-  std::vector<std::string> out;
-  for (const Json& p : ports) {
-    std::string type = json_string(p, "Type", "tcp");
-    int64_t priv = json_int(p, "PrivatePort");
-    int64_t pub = json_int(p, "PublicPort");
-    std::string ip = json_string(p, "IP");
-    std::string s;
-    if (pub != 0) {
-      if (ip.find(':') != std::string::npos) ip = "[" + ip + "]";
-      s = (ip.empty() ? "" : ip + ":") + std::to_string(pub) + "->" + std::to_string(priv) + "/" +
-          type;
-    } else {
-      s = std::to_string(priv) + "/" + type;
-    }
-    if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
-  }
-  return join(out, ", ");
-}
-
-std::vector<std::string> ps_row(const Json& c, bool trunc, int64_t now_unix) {
-  std::string id = json_string(c, "Id");
-  std::string command = json_string(c, "Command");
-  if (trunc) command = ellipsis(command, 20);
-  return {trunc ? truncate_id(id) : id,
-          ps_image(c, trunc),
-          go_quote(command),
-          ago(json_int(c, "Created"), now_unix),
-          json_string(c, "Status"),
-          format_ports(c.value("Ports", Json())),
-          ps_names(c, trunc)};
-}
 
 std::vector<std::string> images_header() {
   return {"REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"};
 }
 
-std::vector<std::vector<std::string>> images_rows(const Json& image, bool trunc, int64_t now_unix) {
-  std::string id = json_string(image, "Id");
-  std::string shown_id = trunc ? truncate_id(id) : id;
-  std::string created = ago(json_int(image, "Created"), now_unix);
-  std::string size = human_size(static_cast<double>(json_int(image, "Size")), 3);
+std::vector<std::vector<std::string>> images_rows(const model::ImageSummary& image, bool trunc,
+                                                  int64_t now_unix) {
+  std::string shown_id = trunc ? truncate_id(image.id) : image.id;
+  std::string created = ago(image.created, now_unix);
+  std::string size = human_size(static_cast<double>(image.size), 3);
   std::vector<std::vector<std::string>> rows;
-  for (const std::string& ref : json_strings(image, "RepoTags")) {
+  for (const std::string& ref : image.repo_tags) {
     if (ref == "<none>:<none>") continue;
     size_t slash = ref.rfind('/');
     size_t colon = ref.rfind(':');
@@ -225,7 +166,7 @@ std::vector<std::vector<std::string>> images_rows(const Json& image, bool trunc,
   }
   if (rows.empty()) {
     std::string repo = "<none>";
-    auto digests = json_strings(image, "RepoDigests");
+    const auto& digests = image.repo_digests;
     if (!digests.empty() && digests[0] != "<none>@<none>") {
       repo = familiar_image(digests[0].substr(0, digests[0].find('@')));
     }

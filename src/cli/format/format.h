@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "base/json.h"
+#include "model/container.h"
+#include "model/image.h"
 
 namespace berth::cli {
 
@@ -30,16 +32,17 @@ std::string ellipsis(const std::string& text, size_t max);
 std::string truncate_id(const std::string& id);
 // "3 minutes ago" from a Unix time in seconds.
 std::string ago(int64_t created_unix, int64_t now_unix);
+// Labels as docker's list contexts show them: "a=1,b=2", sorted.
+std::string join_labels(const model::Map<std::string>& labels);
 // Docker's familiar form of an image reference: "docker.io/library/busybox" -> "busybox".
 std::string familiar_image(const std::string& ref);
 
 std::vector<std::string> ps_header();
-// One row of `docker ps` from an item of GET /containers/json.
-std::vector<std::string> ps_row(const Json& c, bool trunc, int64_t now_unix);
-std::string format_ports(const Json& ports);
+// (A `docker ps` row is computed in container/ps_format.h, from the typed ContainerSummary.)
 
 std::vector<std::string> images_header();
 // Rows of `docker images` for one item of GET /images/json (one per tag).
-std::vector<std::vector<std::string>> images_rows(const Json& image, bool trunc, int64_t now_unix);
+std::vector<std::vector<std::string>> images_rows(const model::ImageSummary& image, bool trunc,
+                                                  int64_t now_unix);
 
 }  // namespace berth::cli

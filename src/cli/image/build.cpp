@@ -10,14 +10,17 @@
 #include <cstring>
 
 #include "base/file.h"
-#include "base/json.h"
 #include "base/random_id.h"
 #include "base/strings.h"
 #include "cli/commands.h"
 #include "cli/flags/usage.h"
 #include "cli/image/build_context.h"
+#include "cli/objects/decode.h"
 #include "cli/progress/json_stream.h"
 #include "cli/tar/tar.h"
+#include "model/build_json.h"
+#include "model/container_json.h"
+#include "model/image_json.h"
 
 namespace berth::cli {
 namespace {
@@ -57,15 +60,17 @@ int export_output(Context& ctx, const std::string& spec, const std::string& imag
     print_error("invalid --output " + spec + ": want type=local|tar,dest=PATH");
     return 1;
   }
-  Json body = {{"Image", image_id}, {"Cmd", {"true"}}};
-  auto created = ctx.call("POST", "/containers/create", dump_json(body));
+  model::ContainerCreateRequest body;
+  body.image = image_id;
+  body.cmd = {"true"};
+  auto created = ctx.call("POST", "/containers/create", model::dump(body));
   if (!created.ok() || !is_success(created->status)) {
     if (created.ok()) print_daemon_error(*created);
     return 1;
   }
-  auto j = parse_body(created->body, "create response");
-  if (!j.ok()) return 1;
-  std::string id = json_string(*j, "Id");
+  auto reply = decode_body<model::ContainerCreateResponse>(created->body, "create response");
+  if (!reply.ok()) return 1;
+  const std::string& id = reply->id;
   int rc = 0;
   auto resp = ctx.client.stream("GET", "/containers/" + id + "/export");
   if (!resp.ok() || !is_success(resp->status)) {
@@ -110,21 +115,21 @@ int print_build_stream(api::StreamingResponse& resp, std::string* aux_id) {
   while (true) {
     auto line = resp.read_line();
     if (!line.ok()) break;
-    auto j = parse_json(*line, "build message");
-    if (!j.ok() || !j->is_object()) continue;
-    if (j->contains("error") || j->contains("errorDetail")) {
-      std::string msg = json_string(*j, "error");
-      if (msg.empty() && (*j)["errorDetail"].is_object())
-        msg = json_string((*j)["errorDetail"], "message");
-      print_error(msg);
+    auto m = parse_json_message(*line);
+    if (!m.ok()) continue;
+    if (has_error(*m)) {
+      print_error(error_text(*m));
       exit_code = 1;
       continue;
     }
-    if (j->contains("aux") && (*j)["aux"].is_object()) {
-      if (aux_id) *aux_id = json_string((*j)["aux"], "ID");
-      continue;
+    if (!m->aux.empty()) {
+      auto result = model::parse<model::BuildResult>(m->aux.text(), "aux");
+      if (result.ok()) {
+        if (aux_id) *aux_id = result->id;
+        continue;
+      }
     }
-    std::string text = json_string(*j, "stream");
+    const std::string& text = m->stream;
     if (text.compare(0, 5, "Step ") == 0) {
       (void)write_all(1, elapsed() + "\033[1m" + text.substr(0, text.size() - 1) + "\033[0m\n");
     } else if (text.compare(0, 17, " ---> Using cache") == 0) {
@@ -276,7 +281,7 @@ int cmd_build(Context& ctx, const Args& args) {
   using api::http::percent_encode;
   std::string target = "/build?dockerfile=" + percent_encode(dockerfile_param) + "&rm=1";
   for (auto& t : flags.get_list("tag")) target += "&t=" + percent_encode(t);
-  Json build_args = Json::object();
+  model::Map<std::optional<std::string>> build_args;  // Go's map[string]*string
   for (auto& a : flags.get_list("build-arg")) {
     size_t eq = a.find('=');
     if (eq != std::string::npos) {
@@ -284,18 +289,20 @@ int cmd_build(Context& ctx, const Args& args) {
     } else if (const char* v = std::getenv(a.c_str())) {
       build_args[a] = v;
     } else {
-      build_args[a] = nullptr;
+      build_args[a] = std::nullopt;
     }
   }
-  if (!build_args.empty()) target += "&buildargs=" + percent_encode(dump_json(build_args));
-  Json labels = Json::object();
+  if (!build_args.empty()) target += "&buildargs=" + percent_encode(model::dump(build_args));
+  model::Map<std::string> labels;
   for (auto& l : flags.get_list("label")) {
     size_t eq = l.find('=');
     labels[l.substr(0, eq)] = eq == std::string::npos ? "" : l.substr(eq + 1);
   }
-  if (!labels.empty()) target += "&labels=" + percent_encode(dump_json(labels));
-  if (!flags.get_list("cache-from").empty())
-    target += "&cachefrom=" + percent_encode(dump_json(Json(flags.get_list("cache-from"))));
+  if (!labels.empty()) target += "&labels=" + percent_encode(model::dump(labels));
+  if (!flags.get_list("cache-from").empty()) {
+    model::List<std::string> cache_from = flags.get_list("cache-from");
+    target += "&cachefrom=" + percent_encode(model::dump(cache_from));
+  }
   if (!flags.get_string("target").empty())
     target += "&target=" + percent_encode(flags.get_string("target"));
   if (flags.get_bool("no-cache")) target += "&nocache=1";
@@ -356,9 +363,9 @@ int cmd_builder(Context& ctx, const Args& args) {
     print_daemon_error(*resp);
     return 1;
   }
-  auto j = parse_body(resp->body, "prune response");
-  if (!j.ok()) return 1;
-  int64_t bytes = j->value("SpaceReclaimed", int64_t{0});
+  auto pruned = decode_body<model::BuildCachePruneResponse>(resp->body, "prune response");
+  if (!pruned.ok()) return 1;
+  uint64_t bytes = pruned->space_reclaimed;
   (void)write_all(1, "Total:\t" + std::to_string(bytes) + "B\n");
   return 0;
 }

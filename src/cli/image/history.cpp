@@ -7,8 +7,45 @@
 #include "cli/commands.h"
 #include "cli/format/format.h"
 #include "cli/image/image_format.h"
+#include "cli/objects/decode.h"
+#include "model/image_json.h"
+#include "model/system_json.h"
 
 namespace berth::cli {
+
+namespace {
+
+std::string shown_id(const std::string& id, bool trunc) {
+  return trunc && id != "<missing>" ? truncate_id(id) : id;
+}
+
+// A row of `history` as its template sees it (docker's historyContext).
+OrderedJson history_context(const model::ImageHistoryItem& h, bool trunc, int64_t now) {
+  OrderedJson row;
+  row["ID"] = shown_id(h.id, trunc);
+  row["CreatedSince"] = ago(h.created, now);
+  row["CreatedAt"] = std::to_string(h.created);
+  row["CreatedBy"] = trunc ? ellipsis(h.created_by, 45) : h.created_by;
+  row["Size"] = human_size(static_cast<double>(h.size), 3);
+  row["Comment"] = h.comment;
+  return row;
+}
+
+// A row of `system df` as its template sees it (docker's diskUsageContext).
+OrderedJson disk_usage_context(const char* type, int64_t total, int64_t active, int64_t size,
+                               int64_t reclaimable) {
+  std::string pct;
+  if (size > 0) pct = " (" + std::to_string(reclaimable * 100 / size) + "%)";
+  OrderedJson r;
+  r["Type"] = type;
+  r["TotalCount"] = std::to_string(total);
+  r["Active"] = std::to_string(active);
+  r["Size"] = human_size(static_cast<double>(size), 3);
+  r["Reclaimable"] = human_size(static_cast<double>(reclaimable), 3) + pct;
+  return r;
+}
+
+}  // namespace
 
 int cmd_image_history(Context& ctx, const Args& args) {
   Flags flags;
@@ -28,33 +65,18 @@ int cmd_image_history(Context& ctx, const Args& args) {
     print_daemon_error(*resp);
     return 1;
   }
-  auto list = parse_body(resp->body, "history");
-  if (!list || !list->is_array()) return 1;
+  auto list = decode_body<model::List<model::ImageHistoryItem>>(resp->body, "history");
+  if (!list.ok()) return 1;
   bool trunc = !flags.get_bool("no-trunc");
   int64_t now = static_cast<int64_t>(std::time(nullptr));
   std::string out;
   if (flags.get_bool("quiet")) {
-    for (auto& h : *list) {
-      std::string id = json_string(h, "Id");
-      out += (trunc && id != "<missing>" ? truncate_id(id) : id) + "\n";
-    }
+    for (const model::ImageHistoryItem& h : *list) out += shown_id(h.id, trunc) + "\n";
     (void)write_all(1, out);
     return 0;
   }
   std::vector<OrderedJson> rows;
-  for (auto& h : *list) {
-    std::string id = json_string(h, "Id");
-    std::string by = json_string(h, "CreatedBy");
-    if (trunc) by = ellipsis(by, 45);
-    OrderedJson row;
-    row["ID"] = trunc && id != "<missing>" ? truncate_id(id) : id;
-    row["CreatedSince"] = ago(h.value("Created", int64_t{0}), now);
-    row["CreatedAt"] = std::to_string(h.value("Created", int64_t{0}));
-    row["CreatedBy"] = by;
-    row["Size"] = human_size(static_cast<double>(h.value("Size", int64_t{0})), 3);
-    row["Comment"] = json_string(h, "Comment");
-    rows.push_back(row);
-  }
+  for (const model::ImageHistoryItem& h : *list) rows.push_back(history_context(h, trunc, now));
   OrderedJson header;
   header["ID"] = "IMAGE";
   header["CreatedSince"] = "CREATED";
@@ -93,33 +115,32 @@ int cmd_image_prune(Context& ctx, const Args& args) {
     if (answer != "y" && answer != "Y" && answer != "yes") return 0;
   }
   if (!ctx.connect().ok()) return 1;
-  Json filters = Json::object();
+  model::Map<model::Map<bool>> filters;
   filters["dangling"][flags.get_bool("all") ? "false" : "true"] = true;
   for (auto& f : flags.get_list("filter")) {
     auto eq = f.find('=');
     filters[f.substr(0, eq)][eq == std::string::npos ? "" : f.substr(eq + 1)] = true;
   }
   auto resp =
-      ctx.call("POST", "/images/prune?filters=" + api::http::percent_encode(dump_json(filters)));
+      ctx.call("POST", "/images/prune?filters=" + api::http::percent_encode(model::dump(filters)));
   if (!resp.ok()) return 1;
   if (!is_success(resp->status)) {
     print_daemon_error(*resp);
     return 1;
   }
-  auto j = parse_body(resp->body, "prune reply");
-  if (!j) return 1;
+  auto pruned = decode_body<model::ImagePruneResponse>(resp->body, "prune reply");
+  if (!pruned.ok()) return 1;
   std::string out;
-  if (j->contains("ImagesDeleted") && (*j)["ImagesDeleted"].is_array() &&
-      !(*j)["ImagesDeleted"].empty()) {
+  if (!pruned->images_deleted.empty()) {
     out += "Deleted Images:\n";
-    for (auto& i : (*j)["ImagesDeleted"]) {
-      if (i.contains("Untagged")) out += "untagged: " + json_string(i, "Untagged") + "\n";
-      if (i.contains("Deleted")) out += "deleted: " + json_string(i, "Deleted") + "\n";
+    for (const model::ImageDeleteResponseItem& i : pruned->images_deleted) {
+      if (!i.untagged.empty()) out += "untagged: " + i.untagged + "\n";
+      if (!i.deleted.empty()) out += "deleted: " + i.deleted + "\n";
     }
     out += "\n";
   }
-  out += "Total reclaimed space: " +
-         human_size(static_cast<double>(j->value("SpaceReclaimed", int64_t{0}))) + "\n";
+  out +=
+      "Total reclaimed space: " + human_size(static_cast<double>(pruned->space_reclaimed)) + "\n";
   (void)write_all(1, out);
   return 0;
 }
@@ -142,39 +163,26 @@ int cmd_system(Context& ctx, const Args& args) {
     print_daemon_error(*resp);
     return 1;
   }
-  auto j = parse_body(resp->body, "disk usage");
-  if (!j) return 1;
+  auto du = decode_body<model::SystemDiskUsage>(resp->body, "disk usage");
+  if (!du.ok()) return 1;
   int64_t img_total = 0, img_active = 0, reclaim = 0;
-  for (auto& i : (*j)["Images"]) {
+  for (const model::ImageSummary& i : du->images) {
     ++img_total;
-    bool active = i.value("Containers", 0) > 0;
+    bool active = i.containers > 0;
     img_active += active;
-    if (!active) reclaim += i.value("Size", int64_t{0});
+    if (!active) reclaim += i.size;
   }
-  int64_t layers = j->value("LayersSize", int64_t{0});
+  int64_t layers = du->layers_size;
   int64_t c_total = 0, c_active = 0;
-  for (auto& c : (*j)["Containers"]) {
+  for (const model::ContainerSummary& c : du->containers) {
     ++c_total;
-    c_active += json_string(c, "State") == "running";
+    c_active += c.state == "running";
   }
-  auto pct = [](int64_t part, int64_t whole) {
-    if (whole <= 0) return std::string();
-    return " (" + std::to_string(part * 100 / whole) + "%)";
-  };
-  std::vector<OrderedJson> rows;
-  auto row = [&](const char* type, int64_t total, int64_t active, int64_t size, int64_t rec) {
-    OrderedJson r;
-    r["Type"] = type;
-    r["TotalCount"] = std::to_string(total);
-    r["Active"] = std::to_string(active);
-    r["Size"] = human_size(static_cast<double>(size), 3);
-    r["Reclaimable"] = human_size(static_cast<double>(rec), 3) + pct(rec, size);
-    rows.push_back(r);
-  };
-  row("Images", img_total, img_active, layers, std::min(reclaim, layers));
-  row("Containers", c_total, c_active, 0, 0);
-  row("Local Volumes", 0, 0, 0, 0);
-  row("Build Cache", 0, 0, 0, 0);
+  std::vector<OrderedJson> rows = {
+      disk_usage_context("Images", img_total, img_active, layers, std::min(reclaim, layers)),
+      disk_usage_context("Containers", c_total, c_active, 0, 0),
+      disk_usage_context("Local Volumes", 0, 0, 0, 0),
+      disk_usage_context("Build Cache", 0, 0, 0, 0)};
   OrderedJson header;
   header["Type"] = "TYPE";
   header["TotalCount"] = "TOTAL";

@@ -5,8 +5,41 @@
 #include "cli/commands.h"
 #include "cli/format/format.h"
 #include "cli/image/image_format.h"
+#include "cli/objects/decode.h"
+#include "model/image_json.h"
 
 namespace berth::cli {
+
+namespace {
+
+// The rows of one image (one per tag) as the template sees them (docker's imageContext).
+std::vector<OrderedJson> image_contexts(const model::ImageSummary& image, bool trunc, int64_t now) {
+  std::vector<OrderedJson> rows;
+  for (auto& cells : images_rows(image, trunc, now)) {
+    std::string digest = "<none>";
+    for (const std::string& d : image.repo_digests) {
+      size_t at = d.find('@');
+      if (at != std::string::npos && familiar_image(d.substr(0, at)) == cells[0])
+        digest = d.substr(at + 1);
+    }
+    OrderedJson row;
+    row["Containers"] = "N/A";
+    row["CreatedAt"] = std::to_string(image.created);
+    row["CreatedSince"] = cells[3];
+    row["Digest"] = digest;
+    row["ID"] = cells[2];
+    row["Repository"] = cells[0];
+    row["SharedSize"] = "N/A";
+    row["Size"] = cells[4];
+    row["Tag"] = cells[1];
+    row["UniqueSize"] = "N/A";
+    row["VirtualSize"] = cells[4];
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace
 
 int cmd_images(Context& ctx, const Args& args) {
   Flags flags;
@@ -19,7 +52,7 @@ int cmd_images(Context& ctx, const Args& args) {
   int rc = parse_flags(flags, "images", "images [OPTIONS] [REPOSITORY[:TAG]]", args);
   if (rc >= 0) return rc;
   if (!ctx.connect().ok()) return 1;
-  Json filters = Json::object();
+  model::Map<model::Map<bool>> filters;
   for (const std::string& f : flags.get_list("filter")) {
     size_t eq = f.find('=');
     if (eq == std::string::npos) {
@@ -31,7 +64,7 @@ int cmd_images(Context& ctx, const Args& args) {
   if (!flags.args().empty()) filters["reference"][flags.args()[0]] = true;
   std::string query;
   if (flags.get_bool("all")) query += "&all=1";
-  if (!filters.empty()) query += "&filters=" + api::http::percent_encode(dump_json(filters));
+  if (!filters.empty()) query += "&filters=" + api::http::percent_encode(model::dump(filters));
   if (!query.empty()) query[0] = '?';
   auto resp = ctx.call("GET", "/images/json" + query);
   if (!resp.ok()) return 1;
@@ -39,15 +72,14 @@ int cmd_images(Context& ctx, const Args& args) {
     print_daemon_error(*resp);
     return 1;
   }
-  auto list = parse_body(resp->body, "image list");
-  if (!list.ok() || !list->is_array()) return 1;
+  auto list = decode_body<model::List<model::ImageSummary>>(resp->body, "image list");
+  if (!list.ok()) return 1;
   bool trunc = !flags.get_bool("no-trunc");
   std::string out;
   if (flags.get_bool("quiet")) {
     std::vector<std::string> seen;
-    for (const Json& image : *list) {
-      std::string id = json_string(image, "Id");
-      id = trunc ? truncate_id(id) : id;
+    for (const model::ImageSummary& image : *list) {
+      std::string id = trunc ? truncate_id(image.id) : image.id;
       if (std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
       seen.push_back(id);
       out += id + "\n";
@@ -55,29 +87,8 @@ int cmd_images(Context& ctx, const Args& args) {
   } else {
     int64_t now = static_cast<int64_t>(std::time(nullptr));
     std::vector<OrderedJson> rows;
-    for (const Json& image : *list) {
-      auto digests = json_strings(image, "RepoDigests");
-      for (auto& cells : images_rows(image, trunc, now)) {
-        std::string digest = "<none>";
-        for (auto& d : digests) {
-          size_t at = d.find('@');
-          if (at != std::string::npos && familiar_image(d.substr(0, at)) == cells[0])
-            digest = d.substr(at + 1);
-        }
-        OrderedJson row;
-        row["Containers"] = "N/A";
-        row["CreatedAt"] = std::to_string(image.value("Created", int64_t{0}));
-        row["CreatedSince"] = cells[3];
-        row["Digest"] = digest;
-        row["ID"] = cells[2];
-        row["Repository"] = cells[0];
-        row["SharedSize"] = "N/A";
-        row["Size"] = cells[4];
-        row["Tag"] = cells[1];
-        row["UniqueSize"] = "N/A";
-        row["VirtualSize"] = cells[4];
-        rows.push_back(row);
-      }
+    for (const model::ImageSummary& image : *list) {
+      for (auto& row : image_contexts(image, trunc, now)) rows.push_back(std::move(row));
     }
     OrderedJson header;
     header["Repository"] = "REPOSITORY";

@@ -1,6 +1,8 @@
 // berth rmi [-f] [--no-prune] IMAGE...: DELETE /images/{name}, printing Untagged/Deleted lines.
 #include "base/file.h"
 #include "cli/commands.h"
+#include "cli/objects/decode.h"
+#include "model/image_json.h"
 
 namespace berth::cli {
 
@@ -27,12 +29,13 @@ int cmd_rmi(Context& ctx, const Args& args) {
       status = 1;
       continue;
     }
-    auto items = parse_body(resp->body, "remove reply");
-    if (!items || !items->is_array()) continue;
+    auto items =
+        decode_body<model::List<model::ImageDeleteResponseItem>>(resp->body, "remove reply");
+    if (!items.ok()) continue;
     std::string out;
-    for (auto& i : *items) {
-      if (i.contains("Untagged")) out += "Untagged: " + json_string(i, "Untagged") + "\n";
-      if (i.contains("Deleted")) out += "Deleted: " + json_string(i, "Deleted") + "\n";
+    for (const model::ImageDeleteResponseItem& i : *items) {
+      if (!i.untagged.empty()) out += "Untagged: " + i.untagged + "\n";
+      if (!i.deleted.empty()) out += "Deleted: " + i.deleted + "\n";
     }
     (void)write_all(1, out);
   }

@@ -10,7 +10,9 @@
 #include "cli/format/format.h"
 #include "cli/format/list_format.h"
 #include "cli/format/template.h"
+#include "cli/objects/decode.h"
 #include "cli/objects/object_commands.h"
+#include "model/network_json.h"
 
 namespace berth::cli {
 
@@ -43,48 +45,51 @@ int network_create(Context& ctx, const Args& args) {
                     : "no matching subnet for range " + ranges[subnets.size()]);
     return 1;
   }
-  Json ipam_config = Json::array();
+  model::NetworkCreateRequest body;
+  body.name = flags.args()[0];
+  body.driver = flags.get_string("driver");
+  body.internal = flags.get_bool("internal");
+  body.attachable = flags.get_bool("attachable");
+  model::IPAM& ipam = body.ipam.emplace();
+  ipam.driver = flags.get_string("ipam-driver");
+  ipam.config.set_empty();
+  ipam.options.set_empty();
   for (size_t i = 0; i < subnets.size(); ++i) {
-    Json c = {{"Subnet", subnets[i]}};
-    if (i < ranges.size()) c["IPRange"] = ranges[i];
-    if (i < gateways.size()) c["Gateway"] = gateways[i];
-    ipam_config.push_back(c);
+    model::IPAMConfig& c = ipam.config.emplace_back();
+    c.subnet = subnets[i];
+    if (i < ranges.size()) c.ip_range = ranges[i];
+    if (i < gateways.size()) c.gateway = gateways[i];
   }
-  Json labels = Json::object(), opts = Json::object();
-  for (const auto& l : flags.get_list("label")) add_key_value(labels, l);
-  for (const auto& o : flags.get_list("opt")) add_key_value(opts, o);
-  Json body = {{"Name", flags.args()[0]},
-               {"Driver", flags.get_string("driver")},
-               {"Internal", flags.get_bool("internal")},
-               {"Attachable", flags.get_bool("attachable")},
-               {"IPAM",
-                {{"Driver", flags.get_string("ipam-driver")},
-                 {"Config", ipam_config},
-                 {"Options", Json::object()}}},
-               {"Options", opts},
-               {"Labels", labels}};
-  if (flags.changed("ipv6")) body["EnableIPv6"] = flags.get_bool("ipv6");
+  body.options.set_empty();
+  body.labels.set_empty();
+  for (const auto& l : flags.get_list("label")) add_key_value(body.labels, l);
+  for (const auto& o : flags.get_list("opt")) add_key_value(body.options, o);
+  if (flags.changed("ipv6")) body.enable_ipv6 = flags.get_bool("ipv6");
   if (!ctx.connect().ok()) return 1;
-  auto resp = ctx.call("POST", "/networks/create", body.dump());
+  auto resp = ctx.call("POST", "/networks/create", model::dump(body));
   if (!resp.ok()) return 1;
   if (!is_success(resp->status)) {
     print_daemon_error(*resp);
     return 1;
   }
-  auto j = parse_body(resp->body, "network create response");
-  if (!j.ok()) return 1;
-  (void)write_all(1, j->value("Id", std::string()) + "\n");
+  auto created = decode_body<model::NetworkCreateResponse>(resp->body, "network create response");
+  if (!created.ok()) return 1;
+  (void)write_all(1, created->id + "\n");
   return 0;
 }
 
-std::string labels_string(const Json& n) {
-  std::vector<std::string> labels;
-  if (n.contains("Labels") && n["Labels"].is_object()) {
-    for (auto it = n["Labels"].begin(); it != n["Labels"].end(); ++it)
-      labels.push_back(it.key() + "=" + (it->is_string() ? it->get<std::string>() : it->dump()));
-  }
-  std::sort(labels.begin(), labels.end());
-  return join(labels, ",");
+// A row of `network ls` as its template sees it (docker's networkContext).
+OrderedJson network_context(const model::Network& n, bool trunc) {
+  OrderedJson row;
+  row["ID"] = trunc ? truncate_id(n.id) : n.id;
+  row["Name"] = n.name;
+  row["Driver"] = n.driver;
+  row["Scope"] = n.scope;
+  row["IPv6"] = n.enable_ipv6 ? "true" : "false";
+  row["Internal"] = n.internal ? "true" : "false";
+  row["Labels"] = join_labels(n.labels);
+  row["CreatedAt"] = n.created;
+  return row;
 }
 
 int network_ls(Context& ctx, const Args& args) {
@@ -104,27 +109,13 @@ int network_ls(Context& ctx, const Args& args) {
     print_daemon_error(*resp);
     return 1;
   }
-  auto list = parse_body(resp->body, "network list");
-  if (!list.ok() || !list->is_array()) return 1;
-  std::vector<Json> nets(list->begin(), list->end());
-  std::sort(nets.begin(), nets.end(), [](const Json& a, const Json& b) {
-    return a.value("Name", std::string()) < b.value("Name", std::string());
-  });
+  auto nets = decode_body<model::List<model::Network>>(resp->body, "network list");
+  if (!nets.ok()) return 1;
+  std::sort(nets->begin(), nets->end(),
+            [](const model::Network& a, const model::Network& b) { return a.name < b.name; });
   bool trunc = !flags.get_bool("no-trunc");
   std::vector<OrderedJson> rows;
-  for (const Json& n : nets) {
-    std::string id = n.value("Id", std::string());
-    OrderedJson row;
-    row["ID"] = trunc ? truncate_id(id) : id;
-    row["Name"] = n.value("Name", std::string());
-    row["Driver"] = n.value("Driver", std::string());
-    row["Scope"] = n.value("Scope", std::string());
-    row["IPv6"] = n.value("EnableIPv6", false) ? "true" : "false";
-    row["Internal"] = n.value("Internal", false) ? "true" : "false";
-    row["Labels"] = labels_string(n);
-    row["CreatedAt"] = n.value("Created", std::string());
-    rows.push_back(std::move(row));
-  }
+  for (const model::Network& n : *nets) rows.push_back(network_context(n, trunc));
   std::string format = flags.get_string("format");
   if (flags.get_bool("quiet")) format = "{{.ID}}";
   OrderedJson header = {{"ID", "NETWORK ID"}, {"Name", "NAME"},           {"Driver", "DRIVER"},
@@ -184,7 +175,7 @@ int network_prune(Context& ctx, const Args& args) {
                        *filters,
                        "WARNING! This will remove all custom networks not used by at least one "
                        "container.\nAre you sure you want to continue?",
-                       "NetworksDeleted",
+                       decode_network_prune,
                        "Deleted Networks:",
                        false};
   return prune_after_confirm(ctx, command, flags.get_bool("force"));
@@ -207,30 +198,30 @@ int network_connect(Context& ctx, const Args& args, bool connect) {
   int rc = parse_flags(flags, cmd, usage, args);
   if (rc >= 0) return rc;
   if (flags.args().size() != 2) return args_error(cmd, usage, "requires 2 arguments");
-  Json body = {{"Container", flags.args()[1]}};
+  std::string body;
   if (connect) {
-    Json ep = Json::object();
-    Json ipam = Json::object();
-    if (!flags.get_string("ip").empty()) ipam["IPv4Address"] = flags.get_string("ip");
-    if (!flags.get_string("ip6").empty()) ipam["IPv6Address"] = flags.get_string("ip6");
-    if (!flags.get_list("link-local-ip").empty())
-      ipam["LinkLocalIPs"] = flags.get_list("link-local-ip");
-    if (!ipam.empty()) ep["IPAMConfig"] = ipam;
-    if (!flags.get_list("alias").empty()) ep["Aliases"] = flags.get_list("alias");
-    if (!flags.get_list("link").empty()) ep["Links"] = flags.get_list("link");
-    if (!flags.get_list("driver-opt").empty()) {
-      Json d = Json::object();
-      for (const auto& o : flags.get_list("driver-opt")) add_key_value(d, o);
-      ep["DriverOpts"] = d;
-    }
-    body["EndpointConfig"] = ep;
+    model::NetworkConnectRequest req;
+    req.container = flags.args()[1];
+    model::EndpointSettings& ep = req.endpoint_config.emplace();
+    model::EndpointIPAMConfig ipam;
+    ipam.ipv4_address = flags.get_string("ip");
+    ipam.ipv6_address = flags.get_string("ip6");
+    ipam.link_local_ips = flags.get_list("link-local-ip");
+    if (!ipam.ipv4_address.empty() || !ipam.ipv6_address.empty() || !ipam.link_local_ips.empty())
+      ep.ipam_config = std::move(ipam);
+    if (!flags.get_list("alias").empty()) ep.aliases = flags.get_list("alias");
+    if (!flags.get_list("link").empty()) ep.links = flags.get_list("link");
+    for (const auto& o : flags.get_list("driver-opt")) add_key_value(ep.driver_opts, o);
+    body = model::dump(req);
   } else {
-    body["Force"] = flags.get_bool("force");
+    model::NetworkDisconnectRequest req;
+    req.container = flags.args()[1];
+    req.force = flags.get_bool("force");
+    body = model::dump(req);
   }
   if (!ctx.connect().ok()) return 1;
-  auto resp =
-      ctx.call("POST", "/networks/" + enc(flags.args()[0]) + (connect ? "/connect" : "/disconnect"),
-               body.dump());
+  auto resp = ctx.call(
+      "POST", "/networks/" + enc(flags.args()[0]) + (connect ? "/connect" : "/disconnect"), body);
   if (!resp.ok()) return 1;
   if (!is_success(resp->status)) {
     print_daemon_error(*resp);

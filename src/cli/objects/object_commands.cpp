@@ -4,15 +4,34 @@
 #include "base/strings.h"
 #include "cli/flags/usage.h"
 #include "cli/format/format.h"
+#include "cli/objects/decode.h"
+#include "model/container_json.h"
+#include "model/network_json.h"
+#include "model/volume_json.h"
 
 namespace berth::cli {
 
-void add_key_value(Json& obj, const std::string& kv) {
+void add_key_value(model::Map<std::string>& map, const std::string& kv) {
   size_t eq = kv.find('=');
   if (eq == std::string::npos)
-    obj[kv] = "";
+    map[kv] = "";
   else
-    obj[kv.substr(0, eq)] = kv.substr(eq + 1);
+    map[kv.substr(0, eq)] = kv.substr(eq + 1);
+}
+
+Result<PruneReport> decode_container_prune(const std::string& body) {
+  BERTH_TRY_ASSIGN(auto r, decode_body<model::ContainerPruneResponse>(body, "prune response"));
+  return PruneReport{std::move(r.containers_deleted), r.space_reclaimed};
+}
+
+Result<PruneReport> decode_network_prune(const std::string& body) {
+  BERTH_TRY_ASSIGN(auto r, decode_body<model::NetworkPruneResponse>(body, "prune response"));
+  return PruneReport{std::move(r.networks_deleted), 0};
+}
+
+Result<PruneReport> decode_volume_prune(const std::string& body) {
+  BERTH_TRY_ASSIGN(auto r, decode_body<model::VolumePruneResponse>(body, "prune response"));
+  return PruneReport{std::move(r.volumes_deleted), r.space_reclaimed};
 }
 
 int print_inspected(const std::vector<OrderedJson>& found, const std::vector<std::string>& errors,
@@ -66,17 +85,15 @@ int prune_after_confirm(Context& ctx, const PruneCommand& command, bool force) {
     print_daemon_error(*resp);
     return 1;
   }
-  auto j = parse_body(resp->body, "prune response");
-  if (!j.ok()) return 1;
+  auto report = command.decode(resp->body);
+  if (!report.ok()) return 1;
   std::string out;
   double reclaimed = 0;
-  auto deleted = json_strings(*j, command.deleted_key.c_str());
-  if (!deleted.empty()) {
+  if (!report->deleted.empty()) {
     out = command.heading + "\n";
-    for (const std::string& n : deleted) out += n + "\n";
+    for (const std::string& n : report->deleted) out += n + "\n";
     if (command.reports_space) out += "\n";
-    if (j->contains("SpaceReclaimed") && (*j)["SpaceReclaimed"].is_number())
-      reclaimed = (*j)["SpaceReclaimed"].get<double>();
+    reclaimed = static_cast<double>(report->space_reclaimed);
   }
   if (command.reports_space) out += "Total reclaimed space: " + human_size(reclaimed) + "\n";
   (void)write_all(1, out);

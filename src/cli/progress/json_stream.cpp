@@ -1,10 +1,24 @@
 #include "cli/progress/json_stream.h"
 
 #include "base/file.h"
-#include "base/json.h"
 #include "cli/context.h"
+#include "model/build_json.h"
+#include "model/image_json.h"
 
 namespace berth::cli {
+
+Result<model::JSONMessage> parse_json_message(const std::string& line) {
+  BERTH_TRY_ASSIGN(Json j, parse_json(line, "json message"));
+  if (!j.is_object()) return make_error(Code::kInvalidArgument, "json message: not an object");
+  return model::from_json<model::JSONMessage>(j);
+}
+
+bool has_error(const model::JSONMessage& m) { return !m.error.empty() || m.error_detail; }
+
+std::string error_text(const model::JSONMessage& m) {
+  if (!m.error.empty() || !m.error_detail) return m.error;
+  return m.error_detail->message;
+}
 
 int print_json_stream(api::StreamingResponse& resp, std::string* aux_id) {
   int exit_code = 0;
@@ -16,35 +30,31 @@ int print_json_stream(api::StreamingResponse& resp, std::string* aux_id) {
       return 1;
     }
     if (line->empty()) continue;
-    auto j = parse_json(*line, "json message");
-    if (!j.ok() || !j->is_object()) {
+    auto m = parse_json_message(*line);
+    if (!m.ok()) {
       (void)write_all(1, *line + "\n");
       continue;
     }
-    if (j->contains("error") || j->contains("errorDetail")) {
-      std::string msg = json_string(*j, "error");
-      if (msg.empty() && (*j)["errorDetail"].is_object())
-        msg = json_string((*j)["errorDetail"], "message");
-      print_error(msg);
+    if (has_error(*m)) {
+      print_error(error_text(*m));
       exit_code = 1;
       continue;
     }
-    if (j->contains("stream")) {
-      (void)write_all(1, json_string(*j, "stream"));
+    if (!m->stream.empty()) {
+      (void)write_all(1, m->stream);
       continue;
     }
-    if (j->contains("status")) {
+    if (!m->status.empty()) {
       std::string text;
-      std::string id = json_string(*j, "id");
-      if (!id.empty()) text = id + ": ";
-      text += json_string(*j, "status");
-      std::string progress = json_string(*j, "progress");
-      if (!progress.empty()) text += " " + progress;
+      if (!m->id.empty()) text = m->id + ": ";
+      text += m->status;
+      if (!m->progress.empty()) text += " " + m->progress;
       (void)write_all(1, text + "\n");
       continue;
     }
-    if (j->contains("aux") && (*j)["aux"].is_object() && aux_id != nullptr) {
-      *aux_id = json_string((*j)["aux"], "ID");
+    if (!m->aux.empty() && aux_id != nullptr) {
+      auto result = model::parse<model::BuildResult>(m->aux.text(), "aux");
+      if (result.ok()) *aux_id = result->id;
     }
   }
   return exit_code;

@@ -7,8 +7,9 @@
 #include <map>
 
 #include "base/file.h"
-#include "base/json.h"
 #include "cli/context.h"
+#include "cli/progress/json_stream.h"
+#include "model/image_json.h"
 
 namespace berth::cli {
 
@@ -56,24 +57,27 @@ int print_progress_stream(api::StreamingResponse& resp, bool quiet, std::string*
     auto line = resp.read_line();
     if (!line) break;
     if (line->empty() || *line == "\r" || *line == "\r\n") continue;
-    auto j = parse_json(*line, "progress");
-    if (!j || !j->is_object()) continue;
-    if (j->contains("error")) {
+    auto m = parse_json_message(*line);
+    if (!m.ok()) continue;
+    if (has_error(*m)) {
       if (tty) (void)write_all(1, "\n");
-      print_error(json_string(*j, "error"));
+      print_error(error_text(*m));
       rc = 1;
       continue;
     }
-    if (j->contains("aux")) {
-      if (aux_digest && (*j)["aux"].is_object()) *aux_digest = json_string((*j)["aux"], "Digest");
+    if (!m->aux.empty()) {
+      if (aux_digest) {
+        auto pushed = model::parse<model::PushResult>(m->aux.text(), "aux");
+        if (pushed.ok()) *aux_digest = pushed->digest;
+      }
       continue;
     }
     if (quiet) continue;
-    std::string id = json_string(*j, "id");
-    std::string status = json_string(*j, "status");
-    if (j->contains("stream")) status = json_string(*j, "stream");
-    bool has_progress = j->contains("progressDetail") && (*j)["progressDetail"].is_object() &&
-                        (*j)["progressDetail"].contains("current");
+    const std::string& id = m->id;
+    std::string status = m->stream.empty() ? m->status : m->stream;
+    // The daemon sends progressDetail {} for a layer without numbers yet.
+    bool has_progress =
+        m->progress_detail && (m->progress_detail->current != 0 || m->progress_detail->total != 0);
     if (!tty) {
       // Plain output: each state once, no repeated transfer lines.
       if (has_progress &&
@@ -83,11 +87,8 @@ int print_progress_stream(api::StreamingResponse& resp, bool quiet, std::string*
       continue;
     }
     std::string text = (id.empty() ? "" : id + ": ") + status;
-    if (has_progress) {
-      const Json& d = (*j)["progressDetail"];
-      int64_t cur = d.value("current", int64_t{0}), total = d.value("total", int64_t{0});
-      text += " " + bar(cur, total, speeds[id]);
-    }
+    if (has_progress)
+      text += " " + bar(m->progress_detail->current, m->progress_detail->total, speeds[id]);
     if (id.empty() ||
         (!has_progress && !lines.count(id) && status.find("Pulling from") != std::string::npos)) {
       lines.clear();

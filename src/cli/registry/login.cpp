@@ -7,7 +7,9 @@
 
 #include "base/file.h"
 #include "cli/commands.h"
+#include "cli/objects/decode.h"
 #include "cli/registry/registry_auth.h"
+#include "model/system_json.h"
 
 namespace berth::cli {
 
@@ -74,27 +76,35 @@ int cmd_login(Context& ctx, const Args& args) {
     return 1;
   }
   if (!ctx.connect().ok()) return 1;
-  Json body = {{"username", user}, {"password", pass}, {"serveraddress", server}};
-  auto resp = ctx.call("POST", "/auth", dump_json(body));
+  model::AuthConfig request;
+  request.username = user;
+  request.password = pass;
+  request.serveraddress = server;
+  auto resp = ctx.call("POST", "/auth", model::dump(request));
   if (!resp.ok()) return 1;
   if (!is_success(resp->status)) {
     print_daemon_error(*resp);
     return 1;
   }
+  auto reply = decode_body<model::AuthResponse>(resp->body, "login response");
+  if (!reply.ok()) return 1;
   auto cfg = read_config();
   if (!cfg) {
     print_error(cfg.error().message);
     return 1;
   }
-  Json& auths = (*cfg)["auths"];
-  if (!auths.is_object()) auths = Json::object();
-  auths[server] = {{"auth", base64_encode(user + ":" + pass)}};
+  // As docker stores them: an identity token from the registry replaces the password.
+  model::AuthConfig stored;
+  stored.auth = base64_encode(user + ":" + (reply->identity_token.empty() ? pass : ""));
+  stored.identitytoken = reply->identity_token;
+  set_stored_auth(*cfg, server, stored);
   if (auto st = write_config(*cfg); !st) {
     print_error("Error saving credentials: " + st.error().message);
     return 1;
   }
   print_error("WARNING! Your credentials are stored unencrypted in '" + config_path() + "'.");
-  (void)write_all(1, "Login Succeeded\n");
+  (void)write_all(1,
+                  (reply->status.empty() ? std::string("Login Succeeded") : reply->status) + "\n");
   return 0;
 }
 
@@ -104,12 +114,11 @@ int cmd_logout(Context&, const Args& args) {
   if (rc >= 0) return rc;
   std::string server = normalize_server(flags.args().empty() ? "" : flags.args()[0]);
   auto cfg = read_config();
-  if (!cfg || !cfg->contains("auths") || !(*cfg)["auths"].contains(server)) {
+  if (!cfg || !erase_stored_auth(*cfg, server)) {
     (void)write_all(1, "Not logged in to " + server + "\n");
     return 0;
   }
   (void)write_all(1, "Removing login credentials for " + server + "\n");
-  (*cfg)["auths"].erase(server);
   if (auto st = write_config(*cfg); !st) {
     print_error(st.error().message);
     return 1;

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "base/file.h"
+#include "model/system_json.h"
 
 namespace berth::cli {
 
@@ -66,15 +67,39 @@ Status write_config(const Json& config) {
   return write_file_atomic(path, config.dump(1, '\t') + "\n", 0600);
 }
 
+// config.json is the docker CLI's own file: its "auths" member is read and written here as JSON,
+// each entry as a model::AuthConfig.
+std::optional<model::AuthConfig> stored_auth(const Json& config, const std::string& server) {
+  auto auths = config.find("auths");
+  if (auths == config.end() || !auths->is_object()) return std::nullopt;
+  auto it = auths->find(server);
+  if (it == auths->end() || !it->is_object()) return std::nullopt;
+  auto auth = model::from_json<model::AuthConfig>(*it);
+  if (!auth.ok()) return std::nullopt;
+  return std::move(*auth);
+}
+
+void set_stored_auth(Json& config, const std::string& server, const model::AuthConfig& auth) {
+  Json& auths = config["auths"];
+  if (!auths.is_object()) auths = Json::object();
+  auths[server] = model::to_json(auth);
+}
+
+bool erase_stored_auth(Json& config, const std::string& server) {
+  auto auths = config.find("auths");
+  return auths != config.end() && auths->is_object() && auths->erase(server) > 0;
+}
+
 std::string registry_auth_header(const std::string& server) {
   auto cfg = read_config();
-  if (!cfg || !cfg->contains("auths") || !(*cfg)["auths"].is_object()) return "";
-  const Json& auths = (*cfg)["auths"];
-  auto it = auths.find(server);
-  if (it == auths.end() || !it->is_object()) return "";
-  Json a = {{"auth", json_string(*it, "auth")}, {"serveraddress", server}};
-  if (it->contains("identitytoken")) a["identitytoken"] = json_string(*it, "identitytoken");
-  return base64_encode(dump_json(a));
+  if (!cfg) return "";
+  auto stored = stored_auth(*cfg, server);
+  if (!stored) return "";
+  model::AuthConfig header;
+  header.auth = stored->auth;
+  header.identitytoken = stored->identitytoken;
+  header.serveraddress = server;
+  return base64_encode(model::dump(header));
 }
 
 }  // namespace berth::cli

@@ -15,6 +15,7 @@
 #include "api/http/wire.h"
 #include "base/file.h"
 #include "cli/streams/demux.h"
+#include "model/container_json.h"
 
 namespace berth::cli {
 
@@ -37,14 +38,9 @@ Result<api::StreamingResponse> open_wait(Context& ctx, const std::string& id,
 Result<int> read_wait_status(api::StreamingResponse& wait) {
   BERTH_TRY_ASSIGN(std::string body, wait.read_all());
   if (!is_success(wait.status)) return api::Client::response_error(wait.status, body);
-  BERTH_TRY_ASSIGN(Json j, parse_json(body, "wait response"));
-  if (j.contains("Error") && j["Error"].is_object()) {
-    std::string msg = json_string(j["Error"], "Message");
-    if (!msg.empty()) return make_error(Code::kInternal, msg);
-  }
-  if (!j.contains("StatusCode") || !j["StatusCode"].is_number())
-    return make_error(Code::kDataLoss, "wait response without StatusCode");
-  return static_cast<int>(j["StatusCode"].get<long long>());
+  BERTH_TRY_ASSIGN(auto w, model::parse<model::ContainerWaitResponse>(body, "wait response"));
+  if (w.error && !w.error->message.empty()) return make_error(Code::kInternal, w.error->message);
+  return static_cast<int>(w.status_code);
 }
 
 void resize_target(const api::Client& client, const std::string& target, int grow) {

@@ -13,6 +13,7 @@
 #include "cli/flags/timeutil.h"
 #include "cli/flags/usage.h"
 #include "cli/format/template.h"
+#include "model/system_json.h"
 
 namespace berth::cli {
 
@@ -33,23 +34,18 @@ std::string rfc3339_nano_fixed(int64_t nanos) {
   return std::string(date) + frac + z;
 }
 
-std::string pretty_event(const OrderedJson& e) {
+// docker's prettyPrintEvent.
+std::string pretty_event(const model::EventMessage& e) {
   std::string out;
-  int64_t nanos = e.value("timeNano", int64_t{0});
-  int64_t secs = e.value("time", int64_t{0});
-  if (nanos != 0) {
-    out += rfc3339_nano_fixed(nanos) + " ";
-  } else if (secs != 0) {
-    out += rfc3339_nano_fixed(secs * 1000000000) + " ";
+  if (e.time_nano != 0) {
+    out += rfc3339_nano_fixed(e.time_nano) + " ";
+  } else if (e.time != 0) {
+    out += rfc3339_nano_fixed(e.time * 1000000000) + " ";
   }
-  OrderedJson actor = e.value("Actor", OrderedJson::object());
-  out += e.value("Type", std::string()) + " " + e.value("Action", std::string()) + " " +
-         actor.value("ID", std::string());
-  OrderedJson attrs = actor.value("Attributes", OrderedJson::object());
-  if (attrs.is_object() && !attrs.empty()) {
+  out += e.type + " " + e.action + " " + e.actor.id;
+  if (!e.actor.attributes.empty()) {
     std::vector<std::string> kv;
-    for (auto it = attrs.begin(); it != attrs.end(); ++it)
-      kv.push_back(it.key() + "=" + (it.value().is_string() ? it.value().get<std::string>() : ""));
+    for (const auto& [k, v] : e.actor.attributes) kv.push_back(k + "=" + v);
     std::sort(kv.begin(), kv.end());
     out += " (" + join(kv, ", ") + ")";
   }
@@ -108,10 +104,11 @@ int cmd_events(Context& ctx, const Args& args) {
     auto line = resp->read_line();
     if (!line.ok()) break;  // the end of the stream (--until) or the daemon went away
     if (trim(*line).empty()) continue;
-    auto e = parse_ordered_json(*line);
-    if (!e.ok()) continue;
     std::string out;
     if (tmpl) {
+      // The template runs over the message as the daemon sent it (its key order, its fields).
+      auto e = parse_ordered_json(*line);
+      if (!e.ok()) continue;
       auto text = tmpl->execute(*e);
       if (!text.ok()) {
         print_error(text.error().message);
@@ -119,6 +116,8 @@ int cmd_events(Context& ctx, const Args& args) {
       }
       out = *text + "\n";
     } else {
+      auto e = model::parse<model::EventMessage>(*line, "event");
+      if (!e.ok()) continue;
       out = pretty_event(*e);
     }
     if (!write_all(1, out).ok()) return 0;

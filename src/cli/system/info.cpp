@@ -2,19 +2,14 @@
 #include "base/file.h"
 #include "base/strings.h"
 #include "cli/commands.h"
+#include "cli/objects/decode.h"
+#include "model/system_json.h"
 
 namespace berth::cli {
 
 namespace {
 
-std::string text(const Json& j, const char* key) {
-  if (!j.contains(key)) return "";
-  const Json& v = j[key];
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
-  if (v.is_number()) return v.dump();
-  return "";
-}
+std::string yes_no(bool b) { return b ? "true" : "false"; }
 
 // go-units BytesSize: binary units, 4 significant digits ("7.756GiB").
 std::string bytes_size(double n) {
@@ -46,40 +41,35 @@ int cmd_info(Context& ctx, const Args& args) {
     print_daemon_error(*resp);
     return 1;
   }
-  auto j = parse_body(resp->body, "info");
-  if (!j.ok()) return 1;
-  const Json& i = *j;
+  auto info = decode_body<model::SystemInfo>(resp->body, "info");
+  if (!info.ok()) return 1;
+  const model::SystemInfo& i = *info;
   out = "Server:\n";
-  out += " Containers: " + text(i, "Containers") + "\n";
-  out += "  Running: " + text(i, "ContainersRunning") + "\n";
-  out += "  Paused: " + text(i, "ContainersPaused") + "\n";
-  out += "  Stopped: " + text(i, "ContainersStopped") + "\n";
-  out += " Images: " + text(i, "Images") + "\n";
-  out += " Server Version: " + text(i, "ServerVersion") + "\n";
-  out += " Storage Driver: " + text(i, "Driver") + "\n";
-  out += " Logging Driver: " + text(i, "LoggingDriver") + "\n";
-  out += " Cgroup Driver: " + text(i, "CgroupDriver") + "\n";
-  out += " Cgroup Version: " + text(i, "CgroupVersion") + "\n";
-  std::string runtime = text(i, "DefaultRuntime");
-  if (!runtime.empty()) out += " Default Runtime: " + runtime + "\n";
-  out += " Kernel Version: " + text(i, "KernelVersion") + "\n";
-  out += " Operating System: " + text(i, "OperatingSystem") + "\n";
-  out += " OSType: " + text(i, "OSType") + "\n";
-  out += " Architecture: " + text(i, "Architecture") + "\n";
-  out += " CPUs: " + text(i, "NCPU") + "\n";
-  double mem =
-      i.contains("MemTotal") && i["MemTotal"].is_number() ? i["MemTotal"].get<double>() : 0;
-  out += " Total Memory: " + bytes_size(mem) + "\n";
-  out += " Name: " + text(i, "Name") + "\n";
-  out += " ID: " + text(i, "ID") + "\n";
-  out += " Docker Root Dir: " + text(i, "DockerRootDir") + "\n";
-  out += " Debug Mode: " + std::string(i.value("Debug", false) ? "true" : "false") + "\n";
-  out += " Experimental: " + std::string(i.value("ExperimentalBuild", false) ? "true" : "false") +
-         "\n";
-  out += " Live Restore Enabled: " +
-         std::string(i.value("LiveRestoreEnabled", false) ? "true" : "false") + "\n";
+  out += " Containers: " + std::to_string(i.containers) + "\n";
+  out += "  Running: " + std::to_string(i.containers_running) + "\n";
+  out += "  Paused: " + std::to_string(i.containers_paused) + "\n";
+  out += "  Stopped: " + std::to_string(i.containers_stopped) + "\n";
+  out += " Images: " + std::to_string(i.images) + "\n";
+  out += " Server Version: " + i.server_version + "\n";
+  out += " Storage Driver: " + i.driver + "\n";
+  out += " Logging Driver: " + i.logging_driver + "\n";
+  out += " Cgroup Driver: " + i.cgroup_driver + "\n";
+  out += " Cgroup Version: " + i.cgroup_version + "\n";
+  if (!i.default_runtime.empty()) out += " Default Runtime: " + i.default_runtime + "\n";
+  out += " Kernel Version: " + i.kernel_version + "\n";
+  out += " Operating System: " + i.operating_system + "\n";
+  out += " OSType: " + i.os_type + "\n";
+  out += " Architecture: " + i.architecture + "\n";
+  out += " CPUs: " + std::to_string(i.ncpu) + "\n";
+  out += " Total Memory: " + bytes_size(static_cast<double>(i.mem_total)) + "\n";
+  out += " Name: " + i.name + "\n";
+  out += " ID: " + i.id + "\n";
+  out += " Docker Root Dir: " + i.docker_root_dir + "\n";
+  out += " Debug Mode: " + yes_no(i.debug) + "\n";
+  out += " Experimental: " + yes_no(i.experimental_build) + "\n";
+  out += " Live Restore Enabled: " + yes_no(i.live_restore_enabled) + "\n";
   (void)write_all(1, out);
-  for (const std::string& w : json_strings(i, "Warnings")) print_error(w);
+  for (const std::string& w : i.warnings) print_error(w);
   return 0;
 }
 

@@ -3,6 +3,8 @@
 
 #include "base/file.h"
 #include "cli/commands.h"
+#include "cli/objects/decode.h"
+#include "model/system_json.h"
 
 namespace berth::cli {
 
@@ -43,35 +45,25 @@ int cmd_version(Context& ctx, const Args& args) {
     print_daemon_error(*resp);
     return 1;
   }
-  auto j = parse_body(resp->body, "version");
-  if (!j.ok()) return 1;
-  std::string platform = (*j).contains("Platform") ? json_string((*j)["Platform"], "Name") : "";
+  auto v = decode_body<model::SystemVersion>(resp->body, "version");
+  if (!v.ok()) return 1;
+  const std::string& platform = v->platform.name;
   out = "\nServer:" + (platform.empty() ? std::string() : " " + platform) + "\n";
   out += " Engine:\n";
-  out += "  " + pad("Version:", 18) + json_string(*j, "Version") + "\n";
-  std::string min = json_string(*j, "MinAPIVersion");
-  out += "  " + pad("API version:", 18) + json_string(*j, "ApiVersion") +
+  out += "  " + pad("Version:", 18) + v->version + "\n";
+  const std::string& min = v->min_api_version;
+  out += "  " + pad("API version:", 18) + v->api_version +
          (min.empty() ? "" : " (minimum version " + min + ")") + "\n";
-  std::string go = json_string(*j, "GoVersion");
-  if (!go.empty()) out += "  " + pad("Go version:", 18) + go + "\n";
-  out += "  " + pad("Git commit:", 18) + json_string(*j, "GitCommit") + "\n";
-  out += "  " + pad("Built:", 18) + json_string(*j, "BuildTime") + "\n";
-  out += "  " + pad("OS/Arch:", 18) + json_string(*j, "Os") + "/" + json_string(*j, "Arch") + "\n";
-  bool experimental = j->value("Experimental", false);
-  out += "  " + pad("Experimental:", 18) + (experimental ? "true" : "false") + "\n";
-  if (j->contains("Components") && (*j)["Components"].is_array()) {
-    for (const Json& c : (*j)["Components"]) {
-      std::string name = json_string(c, "Name");
-      if (name.empty() || name == "Engine") continue;
-      out += " " + name + ":\n";
-      out += "  " + pad("Version:", 18) + json_string(c, "Version") + "\n";
-      if (c.contains("Details") && c["Details"].is_object()) {
-        for (auto it = c["Details"].begin(); it != c["Details"].end(); ++it) {
-          if (it.value().is_string())
-            out += "  " + pad(it.key() + ":", 18) + it.value().get<std::string>() + "\n";
-        }
-      }
-    }
+  if (!v->go_version.empty()) out += "  " + pad("Go version:", 18) + v->go_version + "\n";
+  out += "  " + pad("Git commit:", 18) + v->git_commit + "\n";
+  out += "  " + pad("Built:", 18) + v->build_time + "\n";
+  out += "  " + pad("OS/Arch:", 18) + v->os + "/" + v->arch + "\n";
+  out += "  " + pad("Experimental:", 18) + (v->experimental ? "true" : "false") + "\n";
+  for (const model::ComponentVersion& c : v->components) {
+    if (c.name.empty() || c.name == "Engine") continue;
+    out += " " + c.name + ":\n";
+    out += "  " + pad("Version:", 18) + c.version + "\n";
+    for (const auto& [key, value] : c.details) out += "  " + pad(key + ":", 18) + value + "\n";
   }
   (void)write_all(1, out);
   return 0;

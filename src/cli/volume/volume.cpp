@@ -10,7 +10,9 @@
 #include "cli/format/format.h"
 #include "cli/format/list_format.h"
 #include "cli/format/template.h"
+#include "cli/objects/decode.h"
 #include "cli/objects/object_commands.h"
+#include "model/volume_json.h"
 
 namespace berth::cli {
 
@@ -39,24 +41,40 @@ int volume_create(Context& ctx, const Args& args) {
     }
     name = flags.args()[0];
   }
-  Json labels = Json::object(), opts = Json::object();
-  for (const auto& l : flags.get_list("label")) add_key_value(labels, l);
-  for (const auto& o : flags.get_list("opt")) add_key_value(opts, o);
-  Json body = {{"Name", name},
-               {"Driver", flags.get_string("driver")},
-               {"DriverOpts", opts},
-               {"Labels", labels}};
+  model::VolumeCreateOptions body;
+  body.name = name;
+  body.driver = flags.get_string("driver");
+  for (const auto& l : flags.get_list("label")) add_key_value(body.labels, l);
+  for (const auto& o : flags.get_list("opt")) add_key_value(body.driver_opts, o);
   if (!ctx.connect().ok()) return 1;
-  auto resp = ctx.call("POST", "/volumes/create", body.dump());
+  auto resp = ctx.call("POST", "/volumes/create", model::dump(body));
   if (!resp.ok()) return 1;
   if (!is_success(resp->status)) {
     print_daemon_error(*resp);
     return 1;
   }
-  auto j = parse_body(resp->body, "volume create response");
-  if (!j.ok()) return 1;
-  (void)write_all(1, j->value("Name", std::string()) + "\n");
+  auto created = decode_body<model::Volume>(resp->body, "volume create response");
+  if (!created.ok()) return 1;
+  (void)write_all(1, created->name + "\n");
   return 0;
+}
+
+// A row of `volume ls` as its template sees it (docker's volumeContext).
+OrderedJson volume_context(const model::Volume& v) {
+  std::string links = "N/A", size = "N/A";
+  if (v.usage_data) {
+    if (v.usage_data->ref_count >= 0) links = std::to_string(v.usage_data->ref_count);
+    if (v.usage_data->size >= 0) size = human_size(static_cast<double>(v.usage_data->size));
+  }
+  OrderedJson row;
+  row["Name"] = v.name;
+  row["Driver"] = v.driver;
+  row["Scope"] = v.scope;
+  row["Mountpoint"] = v.mountpoint;
+  row["Labels"] = join_labels(v.labels);
+  row["Links"] = links;
+  row["Size"] = size;
+  return row;
 }
 
 int volume_ls(Context& ctx, const Args& args) {
@@ -75,41 +93,13 @@ int volume_ls(Context& ctx, const Args& args) {
     print_daemon_error(*resp);
     return 1;
   }
-  auto j = parse_body(resp->body, "volume list");
-  if (!j.ok()) return 1;
-  std::vector<Json> vols;
-  if (j->contains("Volumes") && (*j)["Volumes"].is_array())
-    vols.assign((*j)["Volumes"].begin(), (*j)["Volumes"].end());
-  std::sort(vols.begin(), vols.end(), [](const Json& a, const Json& b) {
-    return a.value("Name", std::string()) < b.value("Name", std::string());
-  });
+  auto list = decode_body<model::VolumeListResponse>(resp->body, "volume list");
+  if (!list.ok()) return 1;
+  model::List<model::Volume>& vols = list->volumes;
+  std::sort(vols.begin(), vols.end(),
+            [](const model::Volume& a, const model::Volume& b) { return a.name < b.name; });
   std::vector<OrderedJson> rows;
-  for (const Json& v : vols) {
-    std::vector<std::string> labels;
-    if (v.contains("Labels") && v["Labels"].is_object()) {
-      for (auto it = v["Labels"].begin(); it != v["Labels"].end(); ++it)
-        labels.push_back(it.key() + "=" + (it->is_string() ? it->get<std::string>() : it->dump()));
-    }
-    std::sort(labels.begin(), labels.end());
-    OrderedJson row;
-    row["Name"] = v.value("Name", std::string());
-    row["Driver"] = v.value("Driver", std::string());
-    row["Scope"] = v.value("Scope", std::string());
-    row["Mountpoint"] = v.value("Mountpoint", std::string());
-    row["Labels"] = join(labels, ",");
-    std::string links = "N/A", size = "N/A";
-    if (v.contains("UsageData") && v["UsageData"].is_object()) {
-      const Json& u = v["UsageData"];
-      if (u.contains("RefCount") && u["RefCount"].is_number() &&
-          u["RefCount"].get<long long>() >= 0)
-        links = std::to_string(u["RefCount"].get<long long>());
-      if (u.contains("Size") && u["Size"].is_number() && u["Size"].get<double>() >= 0)
-        size = human_size(u["Size"].get<double>());
-    }
-    row["Links"] = links;
-    row["Size"] = size;
-    rows.push_back(std::move(row));
-  }
+  for (const model::Volume& v : vols) rows.push_back(volume_context(v));
   std::string format = flags.get_string("format");
   if (flags.get_bool("quiet")) format = "{{.Name}}";
   OrderedJson header = {{"Name", "VOLUME NAME"}, {"Driver", "DRIVER"},
@@ -171,8 +161,8 @@ int volume_prune(Context& ctx, const Args& args) {
             "Are you sure you want to continue?"
           : "WARNING! This will remove anonymous local volumes not used by at least one "
             "container.\nAre you sure you want to continue?";
-  PruneCommand command{"/volumes/prune", *filters,           warning,
-                       "VolumesDeleted", "Deleted Volumes:", true};
+  PruneCommand command{"/volumes/prune",    *filters,           warning,
+                       decode_volume_prune, "Deleted Volumes:", true};
   return prune_after_confirm(ctx, command, flags.get_bool("force"));
 }
 

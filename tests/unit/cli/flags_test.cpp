@@ -84,20 +84,21 @@ TEST(ContainerSpec, CreateBody) {
                   .ok());
   auto spec = build_container_spec(f, true);
   ASSERT_TRUE(spec.ok()) << spec.error().message;
-  const Json& b = spec->body;
-  EXPECT_EQ(b["Image"], "alpine");
-  EXPECT_EQ(b["Cmd"], Json({"ls", "-l"}));
-  EXPECT_EQ(b["Env"], Json({"X=1"}));
-  EXPECT_EQ(b["Entrypoint"], Json({""}));
-  EXPECT_EQ(b["AttachStdin"], true);
-  EXPECT_EQ(b["AttachStdout"], true);
-  EXPECT_EQ(b["OpenStdin"], true);
-  EXPECT_EQ(b["StdinOnce"], true);
-  EXPECT_EQ(b["Tty"], false);
-  EXPECT_EQ(b["HostConfig"]["AutoRemove"], true);
-  EXPECT_EQ(b["HostConfig"]["PortBindings"]["80/tcp"][0]["HostPort"], "8080");
-  EXPECT_EQ(b["HostConfig"]["PortBindings"]["80/tcp"][0]["HostIp"], "127.0.0.1");
-  EXPECT_TRUE(b["ExposedPorts"].contains("80/tcp"));
+  const model::ContainerCreateRequest& b = spec->body;
+  EXPECT_EQ(b.image, "alpine");
+  EXPECT_EQ(b.cmd, (model::List<std::string>{"ls", "-l"}));
+  EXPECT_EQ(b.env, (model::List<std::string>{"X=1"}));
+  EXPECT_EQ(b.entrypoint, (model::List<std::string>{""}));
+  EXPECT_TRUE(b.attach_stdin);
+  EXPECT_TRUE(b.attach_stdout);
+  EXPECT_TRUE(b.open_stdin);
+  EXPECT_TRUE(b.stdin_once);
+  EXPECT_FALSE(b.tty);
+  ASSERT_TRUE(b.host_config.has_value());
+  EXPECT_TRUE(b.host_config->auto_remove);
+  EXPECT_EQ(b.host_config->port_bindings.at("80/tcp")[0].host_port, "8080");
+  EXPECT_EQ(b.host_config->port_bindings.at("80/tcp")[0].host_ip, "127.0.0.1");
+  EXPECT_TRUE(b.exposed_ports.count("80/tcp"));
 }
 
 TEST(ContainerSpec, DetachedDoesNotAttach) {
@@ -105,9 +106,9 @@ TEST(ContainerSpec, DetachedDoesNotAttach) {
   ASSERT_TRUE(f.parse({"-d", "busybox"}, false).ok());
   auto spec = build_container_spec(f, true);
   ASSERT_TRUE(spec.ok());
-  EXPECT_EQ(spec->body["AttachStdout"], false);
-  EXPECT_TRUE(spec->body["Cmd"].is_null());
-  EXPECT_TRUE(spec->body["Entrypoint"].is_null());
+  EXPECT_FALSE(spec->body.attach_stdout);
+  EXPECT_TRUE(spec->body.cmd.is_null());
+  EXPECT_TRUE(spec->body.entrypoint.is_null());
 }
 
 }  // namespace

@@ -8,25 +8,10 @@
 namespace berth::cli {
 namespace {
 
-TEST(Format, PsTableLikeDocker) {
-  Json c = {
-      {"Id", "4f66ad9a0b3e5a5fb4f2b3a2c6d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3"},
-      {"Names", {"/web"}},
-      {"Image", "busybox"},
-      {"ImageID", "sha256:aaaa"},
-      {"Command", "sh -c 'while true; do echo hi; sleep 1; done'"},
-      {"Created", 1000},
-      {"Status", "Up 2 minutes"},
-      {"Ports", {{{"IP", "0.0.0.0"}, {"PrivatePort", 80}, {"PublicPort", 8080}, {"Type", "tcp"}}}}};
-  Table t;
-  t.add_row(ps_header());
-  t.add_row(ps_row(c, true, 1000 + 180));
-  std::string want =
-      "CONTAINER ID   IMAGE     COMMAND                  CREATED         STATUS         "
-      "PORTS                  NAMES\n"
-      "4f66ad9a0b3e   busybox   \"sh -c 'while true; …\"   3 minutes ago   Up 2 minutes   "
-      "0.0.0.0:8080->80/tcp   web\n";
-  EXPECT_EQ(t.render(), want);
+TEST(Format, JoinLabels) {
+  EXPECT_EQ(join_labels({}), "");
+  // Sorted as "k=v" strings, as docker sorts them ('.' before '=').
+  EXPECT_EQ(join_labels({{"b", "2"}, {"a", "1"}, {"a.b", "3"}}), "a.b=3,a=1,b=2");
 }
 
 TEST(Format, EmptyPsHeader) {
@@ -49,16 +34,19 @@ TEST(Format, QuoteAndEllipsis) {
 }
 
 TEST(Format, ImagesRows) {
-  Json image = {{"Id", "sha256:3f57d9401f8d42f986df300f0c69192fc41da28ccc8d797829467780db3dd741"},
-                {"RepoTags", {"busybox:latest", "busybox:1.36"}},
-                {"Created", 0},
-                {"Size", 4261000}};
+  model::ImageSummary image;
+  image.id = "sha256:3f57d9401f8d42f986df300f0c69192fc41da28ccc8d797829467780db3dd741";
+  image.repo_tags = {"busybox:latest", "busybox:1.36"};
+  image.size = 4261000;
   auto rows = images_rows(image, true, 3600 * 24 * 3);
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0], (std::vector<std::string>{"busybox", "latest", "3f57d9401f8d", "3 days ago",
                                                "4.26MB"}));
-  Json dangling = {{"Id", "sha256:ab"}, {"RepoTags", Json()}, {"Created", 0}, {"Size", 0}};
+  model::ImageSummary dangling;
+  dangling.id = "sha256:ab";
   EXPECT_EQ(images_rows(dangling, true, 0)[0][0], "<none>");
+  dangling.repo_digests = {"docker.io/library/busybox@sha256:cd"};
+  EXPECT_EQ(images_rows(dangling, true, 0)[0][0], "busybox");
 }
 
 TEST(Template, FieldsAndJson) {

@@ -5,6 +5,7 @@
 
 #include "cli/container/ps_format.h"
 #include "cli/format/list_format.h"
+#include "model/container_json.h"
 
 namespace berth::cli {
 namespace {
@@ -124,13 +125,14 @@ TEST(Template, Errors) {
             "*formatter.ContainerContext");
 }
 
-Json ps_item() {
-  return Json::parse(R"({
+model::ContainerSummary ps_item() {
+  return *model::parse<model::ContainerSummary>(R"({
     "Id": "4f66ad9a0b3e5a5fb4f2b3a2c6d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3",
     "Names": ["/web"], "Image": "busybox", "ImageID": "sha256:aaaa",
     "Command": "sleep 100", "Created": 1000, "State": "running", "Status": "Up 2 minutes",
     "Ports": [], "Labels": {"b": "2", "a": "1"},
-    "NetworkSettings": {"Networks": {"bridge": {}}}, "Mounts": []})");
+    "NetworkSettings": {"Networks": {"bridge": {}}}, "Mounts": []})",
+                                                "ps item");
 }
 
 TEST(ListFormat, PsTableAndFields) {
@@ -185,7 +187,8 @@ TEST(PsFields, OnlyWhatTheTemplateReads) {
   EXPECT_TRUE(ps_fields("{{json .}}").all);
   EXPECT_TRUE(ps_fields("{{index . \"Names\"}}").all);
   // A row made for a template has what it reads, and says the same as a full row.
-  Json c = *parse_json(R"({"Id":"abc","Names":["/x"],"Labels":{"a":"1"},"Created":0})", "c");
+  auto c = *model::parse<model::ContainerSummary>(
+      R"({"Id":"abc","Names":["/x"],"Labels":{"a":"1"},"Created":0})", "c");
   OrderedJson some = ps_context(c, true, 0, ps_fields("{{.Names}} {{.Labels}}"));
   OrderedJson full = ps_context(c, true, 0);
   EXPECT_EQ(some["Labels"], full["Labels"]);

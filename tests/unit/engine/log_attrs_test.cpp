@@ -5,15 +5,16 @@
 namespace berth::engine {
 namespace {
 
-Container container_with(const Json& log_opts) {
+Container container_with(std::map<std::string, std::string> log_opts) {
   Container c;
   c.id = std::string(64, 'a');
   c.name = "web";
   c.image_id = "sha256:" + std::string(64, 'b');
-  c.config = {{"Image", "busybox"},
-              {"Labels", {{"a", "1"}, {"app.tier", "front"}, {"other", "x"}}},
-              {"Env", {"E=x", "PATH=/bin", "APP_MODE=prod", "NOVALUE"}}};
-  c.host_config = {{"LogConfig", {{"Type", "json-file"}, {"Config", log_opts}}}};
+  c.config.image = "busybox";
+  c.config.labels = {{"a", "1"}, {"app.tier", "front"}, {"other", "x"}};
+  c.config.env = {"E=x", "PATH=/bin", "APP_MODE=prod", "NOVALUE"};
+  c.host_config.log_config.type = "json-file";
+  c.host_config.log_config.config = std::move(log_opts);
   return c;
 }
 
@@ -28,9 +29,9 @@ TEST(LogAttrs, NamedAndMatchedLabelsAndEnvSortedByKey) {
 }
 
 TEST(LogAttrs, NoneWithoutOptionsOrForTheNoneDriver) {
-  EXPECT_TRUE(log_attributes(container_with(Json::object()))->empty());
+  EXPECT_TRUE(log_attributes(container_with({}))->empty());
   Container c = container_with({{"labels", "a"}});
-  c.host_config["LogConfig"]["Type"] = "none";
+  c.host_config.log_config.type = "none";
   EXPECT_TRUE(log_attributes(c)->empty());
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "model/container_json.h"
+
 namespace berth::engine {
 namespace {
 
@@ -47,34 +49,43 @@ TEST(LogConfig, HumanSizesAreDecimal) {
   EXPECT_FALSE(parse_human_size("-1").ok());
 }
 
+model::HostConfig host_config(const char* json) {
+  auto hc = model::parse<model::HostConfig>(json, "host config");
+  EXPECT_TRUE(hc.ok()) << hc.error().message;
+  return hc.ok() ? *hc : model::HostConfig{};
+}
+
 TEST(LogConfig, MergesDaemonDefaultsForTheSameDriver) {
   LogDefaults d{"json-file", {{"max-size", "10m"}, {"max-file", "3"}}};
-  Json hc = {{"LogConfig", {{"Type", ""}, {"Config", {{"max-file", "5"}}}}}};
+  auto hc = host_config(R"({"LogConfig": {"Type": "", "Config": {"max-file": "5"}}})");
   ASSERT_TRUE(merge_log_config(hc, d).ok());
-  EXPECT_EQ(hc["LogConfig"]["Type"], "json-file");
-  EXPECT_EQ(hc["LogConfig"]["Config"]["max-file"], "5");
-  EXPECT_EQ(hc["LogConfig"]["Config"]["max-size"], "10m");
+  EXPECT_EQ(hc.log_config.type, "json-file");
+  EXPECT_EQ(hc.log_config.config["max-file"], "5");
+  EXPECT_EQ(hc.log_config.config["max-size"], "10m");
+  EXPECT_EQ(model::to_json(hc)["LogConfig"]["Config"]["max-size"], "10m");
 
-  Json other = {{"LogConfig", {{"Type", "local"}, {"Config", Json::object()}}}};
+  auto other = host_config(R"({"LogConfig": {"Type": "local", "Config": {}}})");
   ASSERT_TRUE(merge_log_config(other, d).ok());
-  EXPECT_TRUE(other["LogConfig"]["Config"].empty());
+  EXPECT_TRUE(other.log_config.config.empty());
+  EXPECT_EQ(model::to_json(other)["LogConfig"]["Config"], Json::object());
 
-  Json bad = {{"LogConfig", {{"Type", "json-file"}, {"Config", {{"foo", "1"}}}}}};
+  auto bad = host_config(R"({"LogConfig": {"Type": "json-file", "Config": {"foo": "1"}}})");
   EXPECT_EQ(merge_log_config(bad, d).error().code, Code::kInvalidArgument);
 }
 
 TEST(LogConfig, FilesPerDriver) {
-  Json json_file = {{"LogConfig", {{"Type", "json-file"}, {"Config", {{"max-size", "1k"}}}}}};
+  auto json_file =
+      host_config(R"({"LogConfig": {"Type": "json-file", "Config": {"max-size": "1k"}}})");
   LogFile f = log_file(json_file, "/d", "abc");
   EXPECT_EQ(f.path, "/d/abc-json.log");
   EXPECT_EQ(f.max_size, 1000);
   EXPECT_EQ(f.max_files, 1);
-  LogFile l = log_file({{"LogConfig", {{"Type", "local"}, {"Config", Json::object()}}}}, "/d", "x");
+  LogFile l = log_file(host_config(R"({"LogConfig": {"Type": "local", "Config": {}}})"), "/d", "x");
   EXPECT_EQ(l.path, "/d/local-logs/container.log");
   EXPECT_EQ(l.max_size, 20 * 1024 * 1024);
   EXPECT_EQ(l.max_files, 5);
-  EXPECT_EQ(log_file(Json::object(), "/d", "x").driver, "json-file");
-  Json none = {{"LogConfig", {{"Type", "none"}, {"Config", Json::object()}}}};
+  EXPECT_EQ(log_file(model::HostConfig{}, "/d", "x").driver, "json-file");
+  auto none = host_config(R"({"LogConfig": {"Type": "none", "Config": {}}})");
   EXPECT_EQ(log_file(none, "/d", "x").path, "");
   EXPECT_EQ(check_log_readable(none).error().message,
             "configured logging driver does not support reading");
