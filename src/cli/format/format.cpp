@@ -138,10 +138,6 @@ std::vector<std::string> ps_header() {
   return {"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"};
 }
 
-namespace {}
-
-}  // namespace
-
 std::vector<std::string> images_header() {
   return {"REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"};
 }

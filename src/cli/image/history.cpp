@@ -5,9 +5,9 @@
 #include "base/file.h"
 #include "base/strings.h"
 #include "cli/commands.h"
+#include "cli/context.h"
 #include "cli/format/format.h"
 #include "cli/image/image_format.h"
-#include "cli/objects/decode.h"
 #include "model/image_json.h"
 #include "model/system_json.h"
 

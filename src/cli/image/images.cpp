@@ -3,9 +3,9 @@
 
 #include "base/file.h"
 #include "cli/commands.h"
+#include "cli/context.h"
 #include "cli/format/format.h"
 #include "cli/image/image_format.h"
-#include "cli/objects/decode.h"
 #include "model/image_json.h"
 
 namespace berth::cli {

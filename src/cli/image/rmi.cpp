@@ -1,7 +1,7 @@
 // berth rmi [-f] [--no-prune] IMAGE...: DELETE /images/{name}, printing Untagged/Deleted lines.
 #include "base/file.h"
 #include "cli/commands.h"
-#include "cli/objects/decode.h"
+#include "cli/context.h"
 #include "model/image_json.h"
 
 namespace berth::cli {

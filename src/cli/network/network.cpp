@@ -5,12 +5,12 @@
 #include "base/file.h"
 #include "base/strings.h"
 #include "cli/commands.h"
+#include "cli/context.h"
 #include "cli/flags/filters.h"
 #include "cli/flags/usage.h"
 #include "cli/format/format.h"
 #include "cli/format/list_format.h"
 #include "cli/format/template.h"
-#include "cli/objects/decode.h"
 #include "cli/objects/object_commands.h"
 #include "model/network_json.h"
 

@@ -2,9 +2,9 @@
 
 #include "base/file.h"
 #include "base/strings.h"
+#include "cli/context.h"
 #include "cli/flags/usage.h"
 #include "cli/format/format.h"
-#include "cli/objects/decode.h"
 #include "model/container_json.h"
 #include "model/network_json.h"
 #include "model/volume_json.h"

@@ -7,7 +7,7 @@
 
 #include "base/file.h"
 #include "cli/commands.h"
-#include "cli/objects/decode.h"
+#include "cli/context.h"
 #include "cli/registry/registry_auth.h"
 #include "model/system_json.h"
 

@@ -2,7 +2,7 @@
 #include "base/file.h"
 #include "base/strings.h"
 #include "cli/commands.h"
-#include "cli/objects/decode.h"
+#include "cli/context.h"
 #include "model/system_json.h"
 
 namespace berth::cli {

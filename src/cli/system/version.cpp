@@ -3,7 +3,7 @@
 
 #include "base/file.h"
 #include "cli/commands.h"
-#include "cli/objects/decode.h"
+#include "cli/context.h"
 #include "model/system_json.h"
 
 namespace berth::cli {
