@@ -261,8 +261,7 @@ Status system_df(Engine& e, http::ResponseWriter& w) {
   }
   df.containers.set_empty();
   for (auto& c : containers) {
-    // container_summary is the container views' (Json until they are typed): decoded once here.
-    BERTH_TRY_ASSIGN(auto s, model::from_json<model::ContainerSummary>(container_summary(c)));
+    model::ContainerSummary s = container_summary_model(c);
     auto usage = e.disk_usage(c.id, c.image_id);
     s.size_rw = usage.size_rw;
     s.size_root_fs = usage.size_root_fs;
