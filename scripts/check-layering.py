@@ -11,9 +11,9 @@ ALLOWED = {
     "runtime": {"base", "oci"},
     "shim": {"base", "runtime", "oci"},
     "store": {"base"},
-    "image": {"base", "oci", "store"},
-    "network": {"base", "store"},
-    "volume": {"base", "store"},
+    "image": {"base", "model", "oci", "store"},
+    "network": {"base", "model", "store"},
+    "volume": {"base", "model", "store"},
     "builder": {"base", "model", "oci", "image", "store"},
     "engine": {"base", "model", "oci", "runtime", "shim", "store", "image", "network", "volume", "builder"},
     "api": {"base", "model"},          # http and client: what the CLI links

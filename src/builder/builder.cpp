@@ -18,6 +18,9 @@
 #include "base/strings.h"
 #include "builder/internal/cache_from.h"
 #include "builder/internal/executor.h"
+#include "model/container_json.h"
+#include "model/image_file_json.h"
+#include "model/image_json.h"
 
 namespace berth::builder {
 namespace internal {
@@ -119,9 +122,14 @@ class StageRunner {
   }
 
  private:
+  // WORKDIR, or / when none was set.
+  std::string workdir() const {
+    return st_.cfg.config.working_dir.empty() ? "/" : st_.cfg.config.working_dir;
+  }
+
   Vars expand_vars() const {
     Vars v = st_.args;
-    for (auto& [k, val] : env_vars(st_.cfg.config)) v[k] = val;
+    for (auto& [k, val] : env_vars(st_.cfg.config.env)) v[k] = val;
     return v;
   }
 
@@ -168,18 +176,18 @@ class StageRunner {
     }
     if (!image_id.empty()) {
       BERTH_TRY_ASSIGN(image::Image img, bc_.backend.images().get(image_id));
-      BERTH_TRY_ASSIGN(Json cfg, parse_json(img.config_json, "base image config"));
-      if (cfg.contains("config") && cfg["config"].is_object()) st_.cfg.config = cfg["config"];
+      BERTH_TRY_ASSIGN(auto file,
+                       model::parse<model::ImageConfigFile>(img.config_json, "base image config"));
+      if (file.config) st_.cfg.config = std::move(*file.config);
       bc_.print(" ---> " + short_id(image_id) + "\n");
     } else {
       bc_.print(" ---> \n");
     }
     // The meta ARGs' values are visible to a stage only when it declares them again.
     // ONBUILD triggers of the base run now, then are gone from the config.
-    if (st_.cfg.config.contains("OnBuild") && st_.cfg.config["OnBuild"].is_array() &&
-        !st_.cfg.config["OnBuild"].empty()) {
-      std::vector<std::string> triggers = json_strings(st_.cfg.config, "OnBuild");
-      st_.cfg.config["OnBuild"] = nullptr;
+    if (!st_.cfg.config.on_build.empty()) {
+      std::vector<std::string> triggers = st_.cfg.config.on_build;
+      st_.cfg.config.on_build.set_null();
       bc_.print("# Executing " + std::to_string(triggers.size()) + " build trigger" +
                 (triggers.size() == 1 ? "" : "s") + "\n");
       for (auto& t : triggers) {
@@ -197,7 +205,7 @@ class StageRunner {
     image::CommitOptions co;
     co.parent = st_.image_id;
     co.layer_tar = layer;
-    co.config_json = dump_json(st_.cfg.config);
+    co.config_json = model::dump(st_.cfg.config);
     co.created_by = created_by;
     co.created = bc_.options.source_date_epoch;
     BERTH_TRY_ASSIGN(image::Image img, bc_.backend.images().commit(co));
@@ -230,9 +238,8 @@ class StageRunner {
     if (hit.empty()) return false;
     auto img = bc_.backend.images().get(hit);
     if (!img) return false;
-    auto cfg = parse_json(img->config_json, "cached config");
-    if (cfg.ok() && cfg->contains("config") && (*cfg)["config"].is_object())
-      st_.cfg.config = (*cfg)["config"];
+    auto file = model::parse<model::ImageConfigFile>(img->config_json, "cached config");
+    if (file.ok() && file->config) st_.cfg.config = std::move(*file->config);
     st_.image_id = hit;
     bc_.print(" ---> Using cache\n");
     bc_.print(" ---> " + short_id(hit) + "\n");
@@ -257,11 +264,10 @@ class StageRunner {
     std::string created_by = "/bin/sh -c #(nop)  " + upper + " " + ins.rest;
     if (cmd == "cmd" || cmd == "entrypoint" || cmd == "shell")
       created_by = "/bin/sh -c #(nop)  " + upper + " " +
-                   dump_json(st_.cfg.config.value(cmd == "cmd"     ? "Cmd"
-                                                  : cmd == "shell" ? "Shell"
-                                                                   : "Entrypoint",
-                                                  Json()));
-    std::string key = key_of(st_.image_id, created_by + "\n" + dump_json(st_.cfg.config));
+                   model::dump(cmd == "cmd"     ? st_.cfg.config.cmd
+                               : cmd == "shell" ? st_.cfg.config.shell
+                                                : st_.cfg.config.entrypoint);
+    std::string key = key_of(st_.image_id, created_by + "\n" + model::dump(st_.cfg.config));
     ConfigState after = st_.cfg;
     if (use_cache(key, created_by)) {
       st_.cfg.cmd_set = after.cmd_set;
@@ -270,7 +276,7 @@ class StageRunner {
     std::string layer;
     if (cmd == "workdir" && !st_.image_id.empty()) {
       BERTH_TRY_ASSIGN(std::string mnt, bc_.backend.mount_image(st_.image_id));
-      auto made = internal::workdir_layer(bc_, mnt, json_string(st_.cfg.config, "WorkingDir"));
+      auto made = internal::workdir_layer(bc_, mnt, st_.cfg.config.working_dir);
       bc_.backend.unmount_image(mnt);
       if (!made) return std::move(made).error();
       layer = *made;
@@ -313,7 +319,7 @@ class StageRunner {
       text += (text.empty() ? "" : " ") + (value ? name + "=" + *value : name);
     }
     std::string created_by = "/bin/sh -c #(nop)  ARG " + text;
-    std::string key = key_of(st_.image_id, created_by + "\n" + dump_json(st_.cfg.config));
+    std::string key = key_of(st_.image_id, created_by + "\n" + model::dump(st_.cfg.config));
     if (use_cache(key, created_by)) return ok_status();
     BERTH_TRY(commit(key, "", created_by));
     bc_.print(" ---> " + short_id(st_.image_id) + "\n");
@@ -321,7 +327,8 @@ class StageRunner {
   }
 
   Status run(const Instruction& ins) {
-    Json cmd = Json::array();
+    model::List<std::string> cmd;
+    cmd.set_empty();
     if (ins.json) {
       cmd = ins.json_args;
     } else {
@@ -337,10 +344,8 @@ class StageRunner {
           for (auto& d : ins.heredocs) script += d.content + d.name + "\n";
         }
       }
-      cmd = st_.cfg.config.contains("Shell") && st_.cfg.config["Shell"].is_array() &&
-                    !st_.cfg.config["Shell"].empty()
-                ? st_.cfg.config["Shell"]
-                : Json::array({"/bin/sh", "-c"});
+      cmd = !st_.cfg.config.shell.empty() ? st_.cfg.config.shell
+                                          : model::List<std::string>{"/bin/sh", "-c"};
       cmd.push_back(script);
     }
     std::string network = flag_value(ins.flags, "network");
@@ -351,36 +356,38 @@ class StageRunner {
       return make_error(Code::kInvalidArgument, "unknown flag: " + f.substr(2, f.find('=') - 2));
     }
     std::string shown;
-    for (auto& a : cmd) shown += (shown.empty() ? "" : " ") + a.get<std::string>();
+    for (auto& a : cmd) shown += (shown.empty() ? "" : " ") + a;
     std::string created_by = shown;
-    if (ins.json) created_by = "/bin/sh -c #(nop) RUN " + dump_json(cmd);
+    if (ins.json) created_by = "/bin/sh -c #(nop) RUN " + model::dump(cmd);
     if (!st_.used.empty()) {
       std::string prefix = "|" + std::to_string(st_.used.size());
       for (auto& u : st_.used) prefix += " " + u;
       created_by = prefix + " " + created_by;
     }
     std::string key = key_of(st_.image_id, "RUN\n" + created_by + "\n" + join(ins.flags, " ") +
-                                               "\n" + dump_json(st_.cfg.config));
+                                               "\n" + model::dump(st_.cfg.config));
     if (use_cache(key, created_by)) return ok_status();
 
     Backend::RunSpec spec;
     spec.image_id = st_.image_id;
-    Json config = st_.cfg.config;
-    config["Cmd"] = cmd;
-    config["Entrypoint"] = Json::array();  // [] overrides the image's; null would inherit it
-    config["Image"] = st_.image_id;
-    config["Healthcheck"] = nullptr;
+    // The image's config as the step container's Config: the members both name carry over.
+    BERTH_TRY_ASSIGN(model::ContainerConfig config,
+                     model::from_json<model::ContainerConfig>(model::to_json(st_.cfg.config)));
+    config.cmd = cmd;
+    config.entrypoint.set_empty();  // [] overrides the image's; null would inherit it
+    config.image = st_.image_id;
+    config.healthcheck.reset();
     for (auto& u : st_.used) {
       size_t eq = u.find('=');
       // ENV wins over ARG of the same name.
-      if (!env_vars(config).count(u.substr(0, eq)))
-        set_env(config, u.substr(0, eq), u.substr(eq + 1));
+      if (!env_vars(config.env).count(u.substr(0, eq)))
+        set_env(config.env, u.substr(0, eq), u.substr(eq + 1));
     }
     for (const char* p : kPredefined)
       if (auto it = bc_.options.build_args.find(p);
           it != bc_.options.build_args.end() && it->second)
-        set_env(config, p, *it->second);
-    spec.config = config;
+        set_env(config.env, p, *it->second);
+    spec.config = std::move(config);
     spec.network_none = network == "none" || bc_.options.network_mode == "none";
     std::vector<std::string> unmount;
     ScopeExit undo_mounts([&] {
@@ -417,7 +424,7 @@ class StageRunner {
     if (type == "secret") return add_secret(kv, target, spec);
     if (target.empty())
       return make_error(Code::kInvalidArgument, "mount target is required: " + text);
-    if (target[0] != '/') target = json_string(st_.cfg.config, "WorkingDir", "/") + "/" + target;
+    if (target[0] != '/') target = workdir() + "/" + target;
     bool rw = kv.count("rw") || kv.count("readwrite");
     if (type == "tmpfs") {
       spec.tmpfs.push_back(target);
@@ -470,7 +477,7 @@ class StageRunner {
     if (kv.count("env")) spec.secret_env.push_back(kv["env"] + "=" + found->second);
     if (target.empty() && kv.count("env")) return ok_status();
     if (target.empty()) target = "/run/secrets/" + id;
-    if (target[0] != '/') target = json_string(st_.cfg.config, "WorkingDir", "/") + "/" + target;
+    if (target[0] != '/') target = workdir() + "/" + target;
     Backend::RunSpec::SecretFile f;
     f.target = target;
     f.data = found->second;
@@ -548,8 +555,8 @@ class StageRunner {
     }
     BERTH_TRY_ASSIGN(internal::CopyPlan plan,
                      internal::plan_copy(bc_, st_, ins, words, src_root, mounted_dest));
-    std::string key =
-        key_of(st_.image_id, upper + "\n" + plan.cache_key_part + "\n" + dump_json(st_.cfg.config));
+    std::string key = key_of(
+        st_.image_id, upper + "\n" + plan.cache_key_part + "\n" + model::dump(st_.cfg.config));
     if (use_cache(key, plan.created_by)) return ok_status();
     BERTH_TRY_ASSIGN(std::string tar, plan.write_layer());
     ScopeExit remove_tar([&] { (void)::unlink(tar.c_str()); });

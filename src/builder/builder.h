@@ -16,6 +16,7 @@
 #include "base/error.h"
 #include "base/json.h"
 #include "image/image_store.h"
+#include "model/container.h"
 
 namespace berth::builder {
 
@@ -32,8 +33,8 @@ class Backend {
   virtual std::string cache_mount_dir(const std::string& id) = 0;
 
   struct RunSpec {
-    std::string image_id;  // "" = scratch
-    Json config;           // Docker's container Config: Cmd, Env, User, WorkingDir, ...
+    std::string image_id;           // "" = scratch
+    model::ContainerConfig config;  // the step container's Config
     bool network_none = false;
     int64_t clamp_mtime = -1;        // SOURCE_DATE_EPOCH
     std::string layer_tar;           // where to write the changes

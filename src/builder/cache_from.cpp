@@ -7,6 +7,7 @@
 #include "builder/internal/cache_from.h"
 
 #include "base/json.h"
+#include "model/image_json.h"
 
 namespace berth::builder::internal {
 namespace {
@@ -64,7 +65,7 @@ std::vector<CacheSource> load_cache_sources(Backend& backend,
 
 Result<std::string> cache_from_lookup(Backend& backend, std::vector<CacheSource>& sources,
                                       const std::string& parent_id, const std::string& created_by,
-                                      const Json& config) {
+                                      const model::ImageConfig& config) {
   if (sources.empty()) return std::string();
   BERTH_TRY_ASSIGN(History parent, history_of(backend, parent_id));
   size_t n = parent.entries.size();
@@ -78,7 +79,7 @@ Result<std::string> cache_from_lookup(Backend& backend, std::vector<CacheSource>
     }
     image::CommitOptions co;
     co.parent = parent_id;
-    co.config_json = dump_json(config);
+    co.config_json = model::dump(config);
     co.history_entry = dump_json(entry);
     if (!empty_layer(entry)) {
       int layer = 0;

@@ -53,15 +53,14 @@ Result<std::vector<std::pair<std::string, std::string>>> key_values(const Instru
   return out;
 }
 
-Json shell_of(const Json& config) {
-  if (config.contains("Shell") && config["Shell"].is_array() && !config["Shell"].empty())
-    return config["Shell"];
-  return Json::array({"/bin/sh", "-c"});
+model::List<std::string> shell_of(const model::ImageConfig& config) {
+  if (!config.shell.empty()) return config.shell;
+  return {"/bin/sh", "-c"};
 }
 
-Json command_json(const Instruction& ins, const Json& config) {
-  if (ins.json) return Json(ins.json_args);
-  Json cmd = shell_of(config);
+model::List<std::string> command(const Instruction& ins, const model::ImageConfig& config) {
+  if (ins.json) return model::List<std::string>(ins.json_args);
+  model::List<std::string> cmd = shell_of(config);
   cmd.push_back(ins.rest);
   return cmd;
 }
@@ -115,21 +114,19 @@ Result<int64_t> parse_go_duration(const std::string& text) {
 
 bool is_config_instruction(const std::string& cmd) { return kConfigInstructions.count(cmd) > 0; }
 
-Vars env_vars(const Json& config) {
+Vars env_vars(const model::List<std::string>& env) {
   Vars v;
-  for (auto& e : json_strings(config, "Env")) {
+  for (auto& e : env) {
     size_t eq = e.find('=');
     if (eq != std::string::npos) v[e.substr(0, eq)] = e.substr(eq + 1);
   }
   return v;
 }
 
-void set_env(Json& config, const std::string& key, const std::string& value) {
-  Json env = config.contains("Env") && config["Env"].is_array() ? config["Env"] : Json::array();
-  Json out = Json::array();
+void set_env(model::List<std::string>& env, const std::string& key, const std::string& value) {
+  model::List<std::string> out;
   bool replaced = false;
-  for (auto& e : env) {
-    std::string s = e.is_string() ? e.get<std::string>() : "";
+  for (auto& s : env) {
     if (s.compare(0, key.size() + 1, key + "=") == 0 || s == key) {
       if (!replaced) out.push_back(key + "=" + value);
       replaced = true;
@@ -138,29 +135,25 @@ void set_env(Json& config, const std::string& key, const std::string& value) {
     }
   }
   if (!replaced) out.push_back(key + "=" + value);
-  config["Env"] = out;
+  env = std::move(out);
 }
 
 Status apply_config_instruction(const Instruction& ins, ConfigState& state, const Vars& vars,
                                 char escape) {
-  Json& c = state.config;
+  model::ImageConfig& c = state.config;
   const std::string& cmd = ins.cmd;
   if (cmd == "env") {
     BERTH_TRY_ASSIGN(auto kvs, key_values(ins, vars, escape, true));
-    for (auto& [k, v] : kvs) set_env(c, k, v);
+    for (auto& [k, v] : kvs) set_env(c.env, k, v);
   } else if (cmd == "label") {
     BERTH_TRY_ASSIGN(auto kvs, key_values(ins, vars, escape, true));
-    if (!c.contains("Labels") || !c["Labels"].is_object()) c["Labels"] = Json::object();
-    for (auto& [k, v] : kvs) c["Labels"][k] = v;
+    for (auto& [k, v] : kvs) c.labels[k] = v;
   } else if (cmd == "maintainer") {
     if (ins.rest.empty()) return ins_error(ins, "MAINTAINER requires exactly one argument");
-    if (!c.contains("Labels") || !c["Labels"].is_object()) c["Labels"] = Json::object();
-    c["Labels"]["maintainer"] = ins.rest;
+    c.labels["maintainer"] = ins.rest;
   } else if (cmd == "expose") {
     BERTH_TRY_ASSIGN(auto words, expand_words(ins.rest, vars, escape));
     if (words.empty()) return ins_error(ins, "EXPOSE requires at least one argument");
-    if (!c.contains("ExposedPorts") || !c["ExposedPorts"].is_object())
-      c["ExposedPorts"] = Json::object();
     for (auto& w : words) {
       std::string port = w, proto = "tcp";
       if (size_t s = w.find('/'); s != std::string::npos)
@@ -172,8 +165,7 @@ Status apply_config_instruction(const Instruction& ins, ConfigState& state, cons
         return ins_error(ins, "invalid containerPort: " + port);
       if (dash == std::string::npos) hi = lo;
       if (lo < 0 || hi > 65535 || hi < lo) return ins_error(ins, "invalid containerPort: " + port);
-      for (long p = lo; p <= hi; ++p)
-        c["ExposedPorts"][std::to_string(p) + "/" + proto] = Json::object();
+      for (long p = lo; p <= hi; ++p) c.exposed_ports[std::to_string(p) + "/" + proto] = {};
     }
   } else if (cmd == "volume") {
     std::vector<std::string> vols;
@@ -186,28 +178,27 @@ Status apply_config_instruction(const Instruction& ins, ConfigState& state, cons
       BERTH_TRY_ASSIGN(vols, expand_words(ins.rest, vars, escape));
     }
     if (vols.empty()) return ins_error(ins, "VOLUME requires at least one argument");
-    if (!c.contains("Volumes") || !c["Volumes"].is_object()) c["Volumes"] = Json::object();
     for (auto& v : vols) {
       if (trim(v).empty()) return ins_error(ins, "VOLUME specified can not be an empty string");
-      c["Volumes"][v] = Json::object();
+      c.volumes[v] = {};
     }
   } else if (cmd == "user") {
     BERTH_TRY_ASSIGN(std::string u, expand_word(ins.rest, vars, escape));
     if (u.empty()) return ins_error(ins, "USER requires exactly one argument");
-    c["User"] = u;
+    c.user = u;
   } else if (cmd == "workdir") {
     BERTH_TRY_ASSIGN(std::string w, expand_word(ins.rest, vars, escape));
     if (w.empty()) return ins_error(ins, "WORKDIR requires exactly one argument");
-    std::string cur = json_string(c, "WorkingDir", "/");
-    c["WorkingDir"] = clean_path(w[0] == '/' ? w : cur + "/" + w);
+    std::string cur = c.working_dir;
+    c.working_dir = clean_path(w[0] == '/' ? w : cur + "/" + w);
   } else if (cmd == "shell") {
     if (!ins.json || ins.json_args.empty())
       return ins_error(ins, "SHELL requires the arguments to be in JSON form");
-    c["Shell"] = ins.json_args;
+    c.shell = ins.json_args;
   } else if (cmd == "stopsignal") {
     BERTH_TRY_ASSIGN(std::string s, expand_word(ins.rest, vars, escape));
     if (s.empty()) return ins_error(ins, "STOPSIGNAL requires exactly one argument");
-    c["StopSignal"] = s;
+    c.stop_signal = s;
   } else if (cmd == "healthcheck") {
     std::vector<std::string> words;
     BERTH_TRY_ASSIGN(words, split_words(ins.rest, escape));
@@ -217,39 +208,37 @@ Status apply_config_instruction(const Instruction& ins, ConfigState& state, cons
     if (kind == "NONE") {
       if (words.size() > 1 || !ins.flags.empty())
         return ins_error(ins, "HEALTHCHECK NONE takes no arguments");
-      c["Healthcheck"] = {{"Test", {"NONE"}}};
+      c.healthcheck.emplace().test = {"NONE"};
     } else if (kind == "CMD") {
-      Json hc = Json::object();
+      model::HealthConfig hc;
       std::string rest = trim(ins.rest.substr(3));
       Instruction sub = ins;
       sub.rest = rest;
       auto parsed = parse_instruction("CMD " + rest);
       if (parsed.ok() && parsed->json) {
-        Json test = Json::array({"CMD"});
-        for (auto& a : parsed->json_args) test.push_back(a);
-        hc["Test"] = test;
+        hc.test = {"CMD"};
+        for (auto& a : parsed->json_args) hc.test.push_back(a);
       } else {
-        hc["Test"] = {"CMD-SHELL", rest};
+        hc.test = {"CMD-SHELL", rest};
       }
-      for (auto [flag, key] :
-           std::vector<std::pair<const char*, const char*>>{{"interval", "Interval"},
-                                                            {"timeout", "Timeout"},
-                                                            {"start-period", "StartPeriod"},
-                                                            {"start-interval", "StartInterval"}}) {
+      for (auto [flag, field] :
+           std::vector<std::pair<const char*, int64_t*>>{{"interval", &hc.interval},
+                                                         {"timeout", &hc.timeout},
+                                                         {"start-period", &hc.start_period},
+                                                         {"start-interval", &hc.start_interval}}) {
         bool present = false;
         std::string v = flag_value(ins.flags, flag, &present);
         if (!present) continue;
-        BERTH_TRY_ASSIGN(int64_t d, parse_go_duration(v));
-        hc[key] = d;
+        BERTH_TRY_ASSIGN(*field, parse_go_duration(v));
       }
       bool present = false;
       std::string retries = flag_value(ins.flags, "retries", &present);
       if (present) {
         long n = 0;
         if (!parse_long(retries, &n)) return ins_error(ins, "invalid --retries " + retries);
-        hc["Retries"] = n;
+        hc.retries = n;
       }
-      c["Healthcheck"] = hc;
+      c.healthcheck = std::move(hc);
     } else {
       return ins_error(ins, "Unknown type \"" + words[0] + "\" in HEALTHCHECK (try CMD)");
     }
@@ -261,33 +250,33 @@ Status apply_config_instruction(const Instruction& ins, ConfigState& state, cons
       return ins_error(ins, "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
     if (first == "FROM" || first == "MAINTAINER")
       return ins_error(ins, first + " isn't allowed as an ONBUILD trigger");
-    if (!c.contains("OnBuild") || !c["OnBuild"].is_array()) c["OnBuild"] = Json::array();
-    c["OnBuild"].push_back(t);
+    c.on_build.push_back(t);
   } else if (cmd == "cmd") {
-    c["Cmd"] = command_json(ins, c);
+    c.cmd = command(ins, c);
     state.cmd_set = true;
   } else if (cmd == "entrypoint") {
     if (!ins.json && ins.rest.empty())
-      c["Entrypoint"] = nullptr;
+      c.entrypoint.set_null();
     else
-      c["Entrypoint"] = command_json(ins, c);
-    if (!state.cmd_set) c["Cmd"] = nullptr;
+      c.entrypoint = command(ins, c);
+    if (!state.cmd_set) c.cmd.set_null();
   } else {
     return ins_error(ins, "unexpected instruction " + cmd);
   }
   return ok_status();
 }
 
-Result<Json> apply_changes(Json config, const std::vector<std::string>& changes) {
+Result<model::ImageConfig> apply_changes(model::ImageConfig config,
+                                         const std::vector<std::string>& changes) {
   ConfigState st;
-  st.config = config.is_object() ? std::move(config) : Json::object();
+  st.config = std::move(config);
   st.cmd_set = true;  // commit --change ENTRYPOINT keeps the container's Cmd, as Docker does
   for (auto& line : changes) {
     if (trim(line).empty()) continue;
     BERTH_TRY_ASSIGN(Instruction ins, parse_instruction(line));
     if (!is_config_instruction(ins.cmd) || ins.cmd == "maintainer")
       return make_error(Code::kInvalidArgument, ins.cmd + " is not a valid change command");
-    BERTH_TRY(apply_config_instruction(ins, st, env_vars(st.config), '\\'));
+    BERTH_TRY(apply_config_instruction(ins, st, env_vars(st.config.env), '\\'));
   }
   return st.config;
 }

@@ -178,7 +178,7 @@ Result<CopyPlan> plan_copy(BuildContext& bc, StageState& st, const Instruction& 
   std::vector<std::string> words = words_in;
   std::string dest = words.back();
   words.pop_back();
-  std::string workdir = json_string(st.cfg.config, "WorkingDir", "/");
+  std::string workdir = st.cfg.config.working_dir.empty() ? "/" : st.cfg.config.working_dir;
   bool dest_dir_syntax =
       !dest.empty() && (dest.back() == '/' || dest == "." ||
                         dest.substr(dest.size() >= 2 ? dest.size() - 2 : 0) == "/.");
@@ -229,7 +229,7 @@ Result<CopyPlan> plan_copy(BuildContext& bc, StageState& st, const Instruction& 
                 data,
                 [&] {
                   Vars v = st.args;
-                  for (auto& [k, val] : env_vars(st.cfg.config)) v[k] = val;
+                  for (auto& [k, val] : env_vars(st.cfg.config.env)) v[k] = val;
                   return v;
                 }(),
                 '\0');

@@ -45,8 +45,7 @@ class EngineBackend : public builder::Backend {
   Result<RunResult> run(const RunSpec& spec,
                         const std::function<void(const std::string&)>& output) override {
     CreateRequest req;
-    // The builder keeps the step's config as JSON (its own state); decoded once here.
-    BERTH_TRY_ASSIGN(req.config, model::from_json<model::ContainerConfig>(spec.config, "config"));
+    req.config = spec.config;
     req.config.attach_stdout = true;
     req.config.attach_stderr = true;
     req.config.labels.set_empty();  // the image's labels are not the step's

@@ -21,6 +21,7 @@
 #include "builder/config_ops.h"
 #include "engine/engine.h"
 #include "model/container_json.h"
+#include "model/image_json.h"
 
 namespace berth::engine {
 namespace {
@@ -193,8 +194,12 @@ Result<bool> Engine::export_changes(const std::string& ref, const std::string& t
 
 Result<std::string> Engine::commit_container(const CommitRequest& request) {
   BERTH_TRY_ASSIGN(Container c, get_container(request.container));
-  // The builder's config operations (and the image config they become) work on JSON.
-  BERTH_TRY_ASSIGN(Json config, builder::apply_changes(model::to_json(c.config), request.changes));
+  Json config = model::to_json(c.config);
+  if (!request.changes.empty()) {  // --change: on the config as an image's config
+    BERTH_TRY_ASSIGN(auto typed, model::from_json<model::ImageConfig>(config));
+    BERTH_TRY_ASSIGN(auto changed, builder::apply_changes(std::move(typed), request.changes));
+    config = model::to_json(changed);
+  }
   bool paused_here = false;
   if (request.pause && c.state.status == RunState::kRunning) {
     BERTH_TRY(pause_container(c.id));

@@ -85,7 +85,8 @@ bool empty_ipam(const model::EndpointIPAMConfig& ipam) {
 }
 
 // A new endpoint on `network` (the controller's record) as the user configured it.
-model::EndpointRecord endpoint(const Json& network, const model::EndpointSettings* config) {
+model::EndpointRecord endpoint(const model::Network& network,
+                               const model::EndpointSettings* config) {
   model::EndpointRecord ep;
   ep.aliases.set_empty();
   if (config) {
@@ -93,8 +94,13 @@ model::EndpointRecord endpoint(const Json& network, const model::EndpointSetting
     if (config->ipam_config && !empty_ipam(*config->ipam_config))
       ep.ipam_config = config->ipam_config;
   }
-  ep.network_id = json_string(network, "Id");
+  ep.network_id = network.id;
   return ep;
+}
+
+// The network's first IPAM config (an empty one for host and none).
+model::IPAMConfig first_ipam_config(const model::Network& network) {
+  return network.ipam.config.empty() ? model::IPAMConfig{} : network.ipam.config[0];
 }
 
 // The user's preferred IPv4 address of an endpoint (0 = any).
@@ -156,7 +162,7 @@ Status Engine::open_networks() {
       embedded = embedded || network::Controller::user_defined(*net);
       if (name == mode || ip.empty()) {
         ip = ep.ip_address;
-        bridge = json_string(*net, "_bridge");
+        bridge = net->bridge;
       }
     }
     if (embedded) {
@@ -166,9 +172,8 @@ Status Engine::open_networks() {
     if (ip.empty()) continue;
     // The ports it had (so -P keeps its chosen ports), else what it asked for.
     bool had = !c.ports.empty();
-    auto ports = net_->publish(
-        id, c.name, ip, bridge, model::to_json(had ? c.ports : c.host_config.port_bindings),
-        model::to_json(c.config.exposed_ports), !had && c.host_config.publish_all_ports);
+    auto ports = net_->publish(id, c.name, ip, bridge, had ? c.ports : c.host_config.port_bindings,
+                               c.config.exposed_ports, !had && c.host_config.publish_all_ports);
     if (!ports) log_warn("restore ports of " + id + ": " + ports.error().message);
   }
   Status st = net_->sync_firewall();
@@ -183,7 +188,7 @@ Status Engine::resolve_networks(Container& c) {
     if (mode.rfind("container:", 0) == 0) BERTH_TRY(find(mode.substr(10)));
     return ok_status();
   }
-  BERTH_TRY_ASSIGN(Json net, net_->get(mode));
+  BERTH_TRY_ASSIGN(network::NetworkRecord net, net_->get(mode));
   auto configured = c.endpoints_config.find(mode);
   const model::EndpointSettings* ep_config =
       configured == c.endpoints_config.end() ? nullptr : &configured->second;
@@ -196,7 +201,7 @@ Status Engine::resolve_networks(Container& c) {
                         "network-scoped alias is supported only for containers in user defined "
                         "networks");
   }
-  c.networks[net["Name"].get<std::string>()] = endpoint(net, ep_config);
+  c.networks[net.name] = endpoint(net, ep_config);
   c.endpoints_config.set_null();
   return ok_status();
 }
@@ -234,17 +239,19 @@ Status Engine::setup_network(Container& c, Json& spec) {
                         [&](const std::string& n) { return n == mode; });
   std::string primary_ip, primary_bridge;
   bool embedded = false;
-  std::vector<Json> joined;
+  std::vector<network::NetworkRecord> joined;
   for (size_t i = 0; i < names.size(); ++i) {
     model::EndpointRecord& ep = c.networks[names[i]];
-    BERTH_TRY_ASSIGN(Json net, net_->get(ep.network_id.empty() ? names[i] : ep.network_id));
+    BERTH_TRY_ASSIGN(network::NetworkRecord net,
+                     net_->get(ep.network_id.empty() ? names[i] : ep.network_id));
     BERTH_TRY_ASSIGN(uint32_t preferred, preferred_ip(ep));
-    BERTH_TRY_ASSIGN(uint32_t ip, net_->allocate(net["Id"], c.id, preferred));
+    BERTH_TRY_ASSIGN(uint32_t ip, net_->allocate(net.id, c.id, preferred));
     ep.ip_address = network::format_ip(ip);
     BERTH_TRY_ASSIGN(auto veth, net_->attach(c.id, net, ip, "eth" + std::to_string(i), i == 0));
-    auto subnet = network::parse_subnet(json_string(net["IPAM"]["Config"][0], "Subnet"), false);
+    const model::IPAMConfig cfg = first_ipam_config(net);
+    auto subnet = network::parse_subnet(cfg.subnet, false);
     ep.ip_prefix_len = subnet ? subnet->prefix : 0;
-    ep.gateway = json_string(net["IPAM"]["Config"][0], "Gateway");
+    ep.gateway = cfg.gateway;
     ep.mac_address = network::mac_for_ip(ip);
     ep.endpoint_id = veth + c.id.substr(0, 12);
     ep.veth = veth;
@@ -254,17 +261,15 @@ Status Engine::setup_network(Container& c, Json& spec) {
     }
     if (i == 0) {
       primary_ip = ep.ip_address;
-      primary_bridge = json_string(net, "_bridge");
+      primary_bridge = net.bridge;
     }
     joined.push_back(std::move(net));
   }
   if (embedded) BERTH_TRY(net_->dns().add(c.id, net_->netns_path(c.id)));
   if (!primary_ip.empty()) {
-    BERTH_TRY_ASSIGN(Json ports, net_->publish(c.id, c.name, primary_ip, primary_bridge,
-                                               model::to_json(c.host_config.port_bindings),
-                                               model::to_json(c.config.exposed_ports),
-                                               c.host_config.publish_all_ports));
-    BERTH_TRY_ASSIGN(c.ports, model::from_json<PortMap>(ports, "ports"));
+    BERTH_TRY_ASSIGN(c.ports, net_->publish(c.id, c.name, primary_ip, primary_bridge,
+                                            c.host_config.port_bindings, c.config.exposed_ports,
+                                            c.host_config.publish_all_ports));
   }
   BERTH_TRY(write_etc(dir, c, primary_ip, embedded));
   set_netns_path(spec, net_->netns_path(c.id));
@@ -294,33 +299,34 @@ void Engine::teardown_network(Container& c) {
   net_->remove_sandbox(c.id);
 }
 
-Result<Json> Engine::create_network(const Json& request) {
+Result<model::NetworkCreateResponse> Engine::create_network(
+    const model::NetworkCreateRequest& request) {
   std::lock_guard lock(mu_);
-  BERTH_TRY_ASSIGN(Json rec, net_->create(request));
+  BERTH_TRY_ASSIGN(network::NetworkRecord rec, net_->create(request));
   publish_network(rec, "create");
-  return Json{{"Id", rec["Id"]}, {"Warning", ""}};
+  model::NetworkCreateResponse out;
+  out.id = rec.id;
+  return out;
 }
 
-Result<Json> Engine::inspect_network(const std::string& ref) {
+Result<model::Network> Engine::inspect_network(const std::string& ref) {
   std::lock_guard lock(mu_);
-  BERTH_TRY_ASSIGN(Json rec, net_->get(ref));
-  Json view = network::network_view(rec);
-  Json containers = Json::object();
+  BERTH_TRY_ASSIGN(network::NetworkRecord rec, net_->get(ref));
+  model::Network view = network::network_view(rec);
   for (auto& [id, e] : entries_) {
     for (auto& [name, ep] : e->c.networks) {
-      if (ep.network_id != json_string(rec, "Id") || ep.ip_address.empty()) continue;
-      containers[id] = {{"Name", e->c.name},
-                        {"EndpointID", ep.endpoint_id},
-                        {"MacAddress", ep.mac_address},
-                        {"IPv4Address", ep.ip_address + "/" + std::to_string(ep.ip_prefix_len)},
-                        {"IPv6Address", ""}};
+      if (ep.network_id != rec.id || ep.ip_address.empty()) continue;
+      model::NetworkContainer& nc = view.containers[id];
+      nc.name = e->c.name;
+      nc.endpoint_id = ep.endpoint_id;
+      nc.mac_address = ep.mac_address;
+      nc.ipv4_address = ep.ip_address + "/" + std::to_string(ep.ip_prefix_len);
     }
   }
-  view["Containers"] = containers;
   return view;
 }
 
-Result<Json> Engine::list_networks(const Json& filters) {
+Result<model::List<model::Network>> Engine::list_networks(const Json& filters) {
   std::vector<std::string> ids;
   {
     std::lock_guard lock(mu_);
@@ -340,24 +346,23 @@ Result<Json> Engine::list_networks(const Json& filters) {
         auto vs = values(key);
         return vs.empty() || std::any_of(vs.begin(), vs.end(), f);
       };
-      keep = any("name",
-                 [&](auto& v) { return json_string(n, "Name").find(v) != std::string::npos; }) &&
-             any("id", [&](auto& v) { return json_string(n, "Id").rfind(v, 0) == 0; }) &&
-             any("driver", [&](auto& v) { return json_string(n, "Driver") == v; }) &&
-             any("type",
-                 [&](auto& v) { return (v == "custom") == network::Controller::user_defined(n); });
+      keep = any("name", [&](auto& v) { return n.name.find(v) != std::string::npos; }) &&
+             any("id", [&](auto& v) { return n.id.rfind(v, 0) == 0; }) &&
+             any("driver", [&](auto& v) { return n.driver == v; }) && any("type", [&](auto& v) {
+               return (v == "custom") == network::Controller::user_defined(n);
+             });
       for (auto& l : values("label")) {
         auto eq = l.find('=');
-        const Json& labels = n["Labels"];
-        if (!labels.contains(l.substr(0, eq)) ||
-            (eq != std::string::npos &&
-             json_string(labels, l.substr(0, eq).c_str()) != l.substr(eq + 1)))
+        auto label = n.labels.find(l.substr(0, eq));
+        if (label == n.labels.end() ||
+            (eq != std::string::npos && label->second != l.substr(eq + 1)))
           keep = false;
       }
-      if (keep) ids.push_back(n["Id"]);
+      if (keep) ids.push_back(n.id);
     }
   }
-  Json out = Json::array();
+  model::List<model::Network> out;
+  out.set_empty();
   for (auto& id : ids) {
     auto v = inspect_network(id);
     if (v) out.push_back(*v);
@@ -367,52 +372,45 @@ Result<Json> Engine::list_networks(const Json& filters) {
 
 Status Engine::remove_network(const std::string& ref) {
   std::lock_guard lock(mu_);
-  BERTH_TRY_ASSIGN(Json rec, net_->get(ref));
-  std::string name = rec["Name"];
+  BERTH_TRY_ASSIGN(network::NetworkRecord rec, net_->get(ref));
+  std::string name = rec.name;
   if (!network::Controller::user_defined(rec))
     return make_error(Code::kPermissionDenied,
                       name + " is a pre-defined network and cannot be removed");
   for (auto& [id, e] : entries_)
     for (auto& [n, ep] : e->c.networks)
-      if (ep.network_id == json_string(rec, "Id") && e->c.running())
+      if (ep.network_id == rec.id && e->c.running())
         return make_error(Code::kPermissionDenied, "error while removing network: network " + name +
-                                                       " id " + rec["Id"].get<std::string>() +
-                                                       " has active endpoints");
+                                                       " id " + rec.id + " has active endpoints");
   BERTH_TRY(net_->remove(rec));
   publish_network(rec, "destroy");
   return ok_status();
 }
 
-Result<Json> Engine::prune_networks(const Json& filters) {
-  Json deleted = Json::array();
-  BERTH_TRY_ASSIGN(Json all, list_networks(filters));
+Result<model::NetworkPruneResponse> Engine::prune_networks(const Json& filters) {
+  model::NetworkPruneResponse out;
+  out.networks_deleted.set_empty();
+  BERTH_TRY_ASSIGN(model::List<model::Network> all, list_networks(filters));
   for (auto& n : all) {
-    if (!network::Controller::user_defined(n) || !n["Containers"].empty()) continue;
+    if (!network::Controller::user_defined(n) || !n.containers.empty()) continue;
     bool used = false;
     {
       std::lock_guard lock(mu_);
       for (auto& [id, e] : entries_)
-        for (auto& [name, ep] : e->c.networks) used = used || ep.network_id == json_string(n, "Id");
+        for (auto& [name, ep] : e->c.networks) used = used || ep.network_id == n.id;
     }
-    if (!used && remove_network(n["Id"])) deleted.push_back(n["Name"]);
+    if (!used && remove_network(n.id)) out.networks_deleted.push_back(n.name);
   }
-  return Json{{"NetworksDeleted", deleted}};
-}
-
-Status Engine::connect_network(const std::string& net_ref, const std::string& ref,
-                               const Json& endpoint_config) {
-  BERTH_TRY_ASSIGN(auto config, model::from_json<std::optional<model::EndpointSettings>>(
-                                    endpoint_config, "EndpointConfig"));
-  return connect_network(net_ref, ref, config ? *config : model::EndpointSettings{});
+  return out;
 }
 
 Status Engine::connect_network(const std::string& net_ref, const std::string& ref,
                                const model::EndpointSettings& endpoint_config) {
   std::lock_guard lock(mu_);
   BERTH_TRY_ASSIGN(auto e, find(ref));
-  BERTH_TRY_ASSIGN(Json net, net_->get(net_ref));
+  BERTH_TRY_ASSIGN(network::NetworkRecord net, net_->get(net_ref));
   Container& c = e->c;
-  std::string name = net["Name"];
+  std::string name = net.name;
   std::string mode = network_mode(c);
   if (!sandboxed(mode) || (!network::Controller::user_defined(net) && mode != name))
     return make_error(Code::kInvalidArgument,
@@ -424,16 +422,17 @@ Status Engine::connect_network(const std::string& net_ref, const std::string& re
   model::EndpointRecord ep = endpoint(net, &endpoint_config);
   if (c.running()) {
     BERTH_TRY_ASSIGN(uint32_t preferred, preferred_ip(ep));
-    BERTH_TRY_ASSIGN(uint32_t ip, net_->allocate(net["Id"], c.id, preferred));
+    BERTH_TRY_ASSIGN(uint32_t ip, net_->allocate(net.id, c.id, preferred));
     auto veth = net_->attach(c.id, net, ip, "eth" + std::to_string(c.networks.size()), false);
     if (!veth) {
-      net_->release(net["Id"], ip);
+      net_->release(net.id, ip);
       return std::move(veth).error();
     }
-    auto subnet = network::parse_subnet(json_string(net["IPAM"]["Config"][0], "Subnet"), false);
+    const model::IPAMConfig cfg = first_ipam_config(net);
+    auto subnet = network::parse_subnet(cfg.subnet, false);
     ep.ip_address = network::format_ip(ip);
     ep.ip_prefix_len = subnet ? subnet->prefix : 0;
-    ep.gateway = json_string(net["IPAM"]["Config"][0], "Gateway");
+    ep.gateway = cfg.gateway;
     ep.mac_address = network::mac_for_ip(ip);
     ep.endpoint_id = *veth + c.id.substr(0, 12);
     ep.veth = *veth;
@@ -449,16 +448,16 @@ Status Engine::connect_network(const std::string& net_ref, const std::string& re
 Status Engine::disconnect_network(const std::string& net_ref, const std::string& ref, bool) {
   std::lock_guard lock(mu_);
   BERTH_TRY_ASSIGN(auto e, find(ref));
-  BERTH_TRY_ASSIGN(Json net, net_->get(net_ref));
+  BERTH_TRY_ASSIGN(network::NetworkRecord net, net_->get(net_ref));
   Container& c = e->c;
-  std::string name = net["Name"];
+  std::string name = net.name;
   if (!c.networks.count(name))
     return make_error(Code::kPermissionDenied,
                       "container " + c.id + " is not connected to network " + name);
   model::EndpointRecord& ep = c.networks[name];
   bool wired = !ep.veth.empty();
   net_->detach(ep.veth);
-  if (auto ip = network::parse_ip(ep.ip_address); ip) net_->release(net["Id"], *ip);
+  if (auto ip = network::parse_ip(ep.ip_address); ip) net_->release(net.id, *ip);
   c.networks.erase(name);
   BERTH_TRY(persist(c));
   if (wired) publish_network(net, "disconnect", c.id);

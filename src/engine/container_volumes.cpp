@@ -325,12 +325,13 @@ void Engine::remove_anonymous_volumes(const Container& c) {
   }
 }
 
-Result<Json> Engine::list_volumes(const Json& filters) {
+Result<model::List<model::Volume>> Engine::list_volumes(const Json& filters) {
   std::lock_guard lock(mu_);
-  Json out = Json::array();
+  model::List<model::Volume> out;
+  out.set_empty();
   for (auto& v : volumes_->list()) {
     if (!volume_matches(v, filters)) continue;
-    out.push_back(volume::volume_json(v));
+    out.push_back(volume::volume_view(v));
   }
   return out;
 }
@@ -365,21 +366,21 @@ bool Engine::volume_matches(const volume::Volume& v, const Json& filters) {
   return true;
 }
 
-Result<Json> Engine::prune_volumes(const Json& filters) {
+Result<model::VolumePruneResponse> Engine::prune_volumes(const Json& filters) {
   std::lock_guard lock(mu_);
   bool all = false;
   Json f = filters.is_object() ? filters : Json::object();
   for (auto& a : filter_values(f, "all")) all = a == "true" || a == "1";
   f.erase("all");
-  Json deleted = Json::array();
-  uint64_t reclaimed = 0;
+  model::VolumePruneResponse out;
+  out.volumes_deleted.set_empty();
   for (auto& v : volumes_->list()) {
     if (!volume_users(v.name).empty() || (!all && !v.anonymous) || !volume_matches(v, f)) continue;
     if (!volumes_->remove(v.name)) continue;
-    deleted.push_back(v.name);
+    out.volumes_deleted.push_back(v.name);
     publish_actor("volume", "destroy", v.name, {{"driver", v.driver}});
   }
-  return Json{{"VolumesDeleted", deleted}, {"SpaceReclaimed", reclaimed}};
+  return out;
 }
 
 }  // namespace berth::engine

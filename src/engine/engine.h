@@ -23,6 +23,8 @@
 #include "image/image_store.h"
 #include "model/container.h"
 #include "model/exec.h"
+#include "model/network.h"
+#include "model/volume.h"
 #include "runtime/cgroups/cgroup.h"
 #include "store/db.h"
 #include "volume/volume.h"
@@ -210,20 +212,17 @@ class Engine {
   // Volumes (engine_volume.cpp); Docker's wording in errors.
   Result<volume::Volume> create_volume(const volume::CreateOptions& options);
   Result<volume::Volume> get_volume(const std::string& name);
-  Result<Json> list_volumes(const Json& filters);  // Docker's Volume objects
+  Result<model::List<model::Volume>> list_volumes(const Json& filters);
   Status remove_volume(const std::string& name, bool force);
-  Result<Json> prune_volumes(const Json& filters);  // {"VolumesDeleted", "SpaceReclaimed"}
-  // Networks (engine_network*.cpp): Docker's JSON shapes in and out.
-  Result<Json> create_network(const Json& request);  // {"Id", "Warning"}
-  Result<Json> inspect_network(const std::string& ref);
-  Result<Json> list_networks(const Json& filters);
+  Result<model::VolumePruneResponse> prune_volumes(const Json& filters);
+  // Networks (container_networks.cpp): Docker's shapes in and out.
+  Result<model::NetworkCreateResponse> create_network(const model::NetworkCreateRequest& request);
+  Result<model::Network> inspect_network(const std::string& ref);
+  Result<model::List<model::Network>> list_networks(const Json& filters);
   Status remove_network(const std::string& ref);
-  Result<Json> prune_networks(const Json& filters);  // {"NetworksDeleted"}
+  Result<model::NetworkPruneResponse> prune_networks(const Json& filters);
   Status connect_network(const std::string& net, const std::string& container,
                          const model::EndpointSettings& endpoint_config);
-  // The same with the endpoint config as JSON (decoded; a wrong type is InvalidArgument).
-  Status connect_network(const std::string& net, const std::string& container,
-                         const Json& endpoint_config);
   Status disconnect_network(const std::string& net, const std::string& container, bool force);
 
   // Paths
@@ -279,7 +278,7 @@ class Engine {
                      std::map<std::string, std::string> attributes);
   void publish_image(const std::string& action, const std::string& id, const std::string& name);
   // A network's event: name and type (its driver), plus the container for connect/disconnect.
-  void publish_network(const Json& net, const std::string& action,
+  void publish_network(const model::Network& net, const std::string& action,
                        const std::string& container_id = "");
   // After an exit: restart per the container's policy (REQUIRES: mu_ held).
   void maybe_restart_locked(const std::shared_ptr<Entry>& e, int64_t ran_nanos);

@@ -36,12 +36,11 @@ void Engine::publish_image(const std::string& action, const std::string& id,
   publish_actor("image", action, id, std::move(attrs));
 }
 
-void Engine::publish_network(const Json& net, const std::string& action,
+void Engine::publish_network(const model::Network& net, const std::string& action,
                              const std::string& container_id) {
-  std::map<std::string, std::string> attrs{{"name", json_string(net, "Name")},
-                                           {"type", json_string(net, "Driver")}};
+  std::map<std::string, std::string> attrs{{"name", net.name}, {"type", net.driver}};
   if (!container_id.empty()) attrs["container"] = container_id;
-  publish_actor("network", action, json_string(net, "Id"), std::move(attrs));
+  publish_actor("network", action, net.id, std::move(attrs));
 }
 
 }  // namespace berth::engine

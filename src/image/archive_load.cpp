@@ -20,6 +20,7 @@
 #include "base/strings.h"
 #include "image/internal/archive_util.h"
 #include "image/internal/local_store.h"
+#include "model/image_file_json.h"
 
 namespace berth::image::internal {
 namespace {
@@ -286,11 +287,14 @@ class Loader {
   }
 
   // One entry of manifest.json.  With an OCI layout present, it only adds names.
-  Status docker_entry(const Json& entry, bool names_only) {
-    std::string config_rel = json_string(entry, "Config");
+  Status docker_entry(const Json& json, bool names_only) {
+    auto decoded = model::from_json<model::ArchiveManifestItem>(json);
+    if (!decoded) return bad_archive("manifest.json: " + decoded.error().message);
+    const model::ArchiveManifestItem& entry = *decoded;
+    const std::string& config_rel = entry.config;
     if (config_rel.empty()) return bad_archive("manifest.json entry without Config");
     std::vector<Reference> tags;
-    for (auto& t : json_strings(entry, "RepoTags")) {
+    for (auto& t : entry.repo_tags) {
       BERTH_TRY_ASSIGN(Reference r, parse_reference(t));
       tags.push_back(r);
     }
@@ -312,7 +316,7 @@ class Loader {
     p.tags = std::move(tags);
     std::vector<std::string> diff_ids;
     BERTH_TRY(config(config_rel, expected, -1, &p.rec, &diff_ids));
-    auto layers = json_strings(entry, "Layers");
+    const std::vector<std::string>& layers = entry.layers;
     if (layers.size() != diff_ids.size())
       return bad_archive("manifest.json lists " + std::to_string(layers.size()) +
                          " layers, config has " + std::to_string(diff_ids.size()));

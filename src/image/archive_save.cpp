@@ -12,6 +12,7 @@
 #include "base/unique_fd.h"
 #include "image/internal/archive_util.h"
 #include "image/internal/local_store.h"
+#include "model/image_file_json.h"
 
 namespace berth::image::internal {
 namespace {
@@ -84,7 +85,8 @@ Status LocalImageStore::save(const std::vector<std::string>& refs, int out_fd) {
   }
 
   Json index_manifests = Json::array();
-  Json docker_manifest = Json::array();
+  model::List<model::ArchiveManifestItem> docker_manifest;
+  docker_manifest.set_empty();
   std::vector<std::string> blobs;  // digests, in write order, unique
   std::set<std::string> seen;
   auto want = [&](const std::string& d) {
@@ -98,24 +100,24 @@ Status LocalImageStore::save(const std::vector<std::string>& refs, int out_fd) {
     Json desc = {
         {"mediaType", rec.manifest_media_type}, {"digest", rec.manifest_digest}, {"size", msize}};
     if (s.tags.empty()) index_manifests.push_back(desc);
-    Json repo_tags = Json::array();
+    model::ArchiveManifestItem item;
+    item.repo_tags.set_empty();
     for (auto& t : s.tags) {
       Json d = desc;
       d["annotations"] = {{"io.containerd.image.name", t.full()},
                           {"org.opencontainers.image.ref.name", t.tag}};
       index_manifests.push_back(d);
-      repo_tags.push_back(t.familiar());
+      item.repo_tags.push_back(t.familiar());
     }
     want(rec.manifest_digest);
     want(rec.config_digest);
-    Json layers = Json::array();
+    item.layers.set_empty();
     for (auto& l : rec.layers) {
       want(l.digest);
-      layers.push_back("blobs/sha256/" + l.digest.substr(7));
+      item.layers.push_back("blobs/sha256/" + l.digest.substr(7));
     }
-    docker_manifest.push_back({{"Config", "blobs/sha256/" + rec.config_digest.substr(7)},
-                               {"RepoTags", repo_tags},
-                               {"Layers", layers}});
+    item.config = "blobs/sha256/" + rec.config_digest.substr(7);
+    docker_manifest.push_back(std::move(item));
   }
   Json index = {{"schemaVersion", 2}, {"mediaType", kOciIndex}, {"manifests", index_manifests}};
 
@@ -133,7 +135,7 @@ Status LocalImageStore::save(const std::vector<std::string>& refs, int out_fd) {
                   "save");
   }
   BERTH_TRY(write_file_entry(a.get(), "index.json", dump_json(index)));
-  BERTH_TRY(write_file_entry(a.get(), "manifest.json", dump_json(docker_manifest)));
+  BERTH_TRY(write_file_entry(a.get(), "manifest.json", model::dump(docker_manifest)));
   BERTH_TRY(write_file_entry(a.get(), "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}"));
   if (archive_write_close(a.get()) != ARCHIVE_OK) return archive_err(a.get(), "save: finish");
   return ok_status();

@@ -10,6 +10,7 @@
 #include "base/time.h"
 #include "image/internal/local_store.h"
 #include "image/layer_unpack.h"
+#include "model/image_file_json.h"
 
 namespace berth::image::internal {
 
@@ -174,22 +175,18 @@ Result<std::vector<HistoryEntry>> LocalImageStore::history(const std::string& re
   BERTH_TRY_ASSIGN(std::string id, resolve_id(ref_or_id));
   BERTH_TRY_ASSIGN(ImageRecord rec, read_record(id));
   BERTH_TRY_ASSIGN(Image img, to_image(rec));
-  BERTH_TRY_ASSIGN(Json cfg, parse_json(img.config_json, "image config"));
+  BERTH_TRY_ASSIGN(auto cfg, model::parse<model::ImageConfigFile>(img.config_json, "image config"));
   std::vector<HistoryEntry> out;
   size_t layer = 0;
-  if (cfg.contains("history") && cfg["history"].is_array()) {
-    for (auto& h : cfg["history"]) {
-      HistoryEntry e;
-      e.id = "<missing>";
-      int64_t t = 0;
-      if (parse_rfc3339(json_string(h, "created"), &t)) e.created = t / 1000000000LL;
-      e.created_by = json_string(h, "created_by");
-      e.comment = json_string(h, "comment");
-      bool empty = h.contains("empty_layer") && h["empty_layer"].is_boolean() &&
-                   h["empty_layer"].get<bool>();
-      if (!empty && layer < rec.layers.size()) e.size = rec.layers[layer++].uncompressed_size;
-      out.push_back(e);
-    }
+  for (auto& h : cfg.history) {
+    HistoryEntry e;
+    e.id = "<missing>";
+    int64_t t = 0;
+    if (parse_rfc3339(h.created, &t)) e.created = t / 1000000000LL;
+    e.created_by = h.created_by;
+    e.comment = h.comment;
+    if (!h.empty_layer && layer < rec.layers.size()) e.size = rec.layers[layer++].uncompressed_size;
+    out.push_back(e);
   }
   // Layers the history does not describe.
   for (; layer < rec.layers.size(); ++layer) {

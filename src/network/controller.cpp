@@ -8,6 +8,7 @@
 #include "base/random_id.h"
 #include "base/strings.h"
 #include "base/time.h"
+#include "model/record_network_json.h"
 #include "network/host_routes.h"
 #include "network/netlink.h"
 
@@ -16,41 +17,54 @@ namespace berth::network {
 namespace {
 constexpr const char* kBridgeNameOpt = "com.docker.network.bridge.name";
 
-Json ipam_config(const Subnet& subnet, uint32_t gateway, const std::string& range) {
-  Json c{{"Subnet", subnet.str()}, {"Gateway", format_ip(gateway)}};
-  if (!range.empty()) c["IPRange"] = range;
+model::IPAMConfig ipam_config(const Subnet& subnet, uint32_t gateway, const std::string& range) {
+  model::IPAMConfig c;
+  c.subnet = subnet.str();
+  c.gateway = format_ip(gateway);
+  c.ip_range = range;
   return c;
 }
 
-Json new_record(const std::string& name, const std::string& id, Json ipam_configs, bool internal,
-                Json labels, Json options, const std::string& bridge) {
-  return Json{{"Name", name},
-              {"Id", id},
-              {"Created", format_rfc3339_nano(now_nanos())},
-              {"Scope", "local"},
-              {"Driver", name == "host"   ? "host"
-                         : name == "none" ? "null"
-                                          : "bridge"},
-              {"EnableIPv4", true},
-              {"EnableIPv6", false},
-              {"IPAM", {{"Driver", "default"}, {"Options", nullptr}, {"Config", ipam_configs}}},
-              {"Internal", internal},
-              {"Attachable", false},
-              {"Ingress", false},
-              {"ConfigFrom", {{"Network", ""}}},
-              {"ConfigOnly", false},
-              {"Options", options},
-              {"Labels", labels},
-              {"_bridge", bridge},
-              {"_taken", Json::object()},
-              {"_cursor", 0}};
+// A null List or Map made `[]`/`{}`, as the old records have them.
+template <class C>
+void present(C& c) {
+  if (c.is_null()) c.set_empty();
+}
+
+// The members every record has; IPAM.Options stays null, Options and Labels `{}` when empty.
+NetworkRecord new_record(const std::string& name, const std::string& id,
+                         model::List<model::IPAMConfig> ipam_configs, bool internal,
+                         model::Map<std::string> labels, model::Map<std::string> options,
+                         const std::string& bridge) {
+  NetworkRecord r;
+  r.name = name;
+  r.id = id;
+  r.created = format_rfc3339_nano(now_nanos());
+  r.scope = "local";
+  r.driver = name == "host" ? "host" : name == "none" ? "null" : "bridge";
+  r.enable_ipv4 = true;
+  r.ipam.driver = "default";
+  r.ipam.config = std::move(ipam_configs);
+  present(r.ipam.config);
+  r.internal = internal;
+  r.options = std::move(options);
+  present(r.options);
+  r.labels = std::move(labels);
+  present(r.labels);
+  r.bridge = bridge;
+  present(r.taken);
+  return r;
+}
+
+const model::IPAMConfig& first_config(const NetworkRecord& n) {
+  static const model::IPAMConfig kNone;
+  return n.ipam.config.empty() ? kNone : n.ipam.config[0];
 }
 }  // namespace
 
-Json network_view(const Json& record) {
-  Json out = Json::object();
-  for (auto& [k, v] : record.items())
-    if (k.empty() || k[0] != '_') out[k] = v;
+model::Network network_view(const NetworkRecord& record) {
+  model::Network out = record;
+  out.containers.set_empty();
   return out;
 }
 
@@ -68,8 +82,8 @@ Result<std::unique_ptr<Controller>> Controller::open(store::Db& db,
   }
   BERTH_TRY_ASSIGN(auto rows, db.list(store::Table::kNetworks));
   for (auto& [id, text] : rows) {
-    auto j = parse_json(text, "network record");
-    if (j) c->networks_[id] = *j;
+    auto rec = model::parse<NetworkRecord>(text, "network record");
+    if (rec) c->networks_[id] = std::move(*rec);
   }
   BERTH_TRY(c->ensure_defaults());
   if (c->options_.iptables) {
@@ -84,9 +98,9 @@ Result<std::unique_ptr<Controller>> Controller::open(store::Db& db,
 
 Controller::~Controller() = default;
 
-Status Controller::save(const Json& network) {
-  std::string id = network["Id"];
-  BERTH_TRY(db_.put(store::Table::kNetworks, id, dump_json(network)));
+Status Controller::save(const NetworkRecord& network) {
+  const std::string& id = network.id;
+  BERTH_TRY(db_.put(store::Table::kNetworks, id, model::dump(network)));
   networks_[id] = network;
   return ok_status();
 }
@@ -101,10 +115,10 @@ Status Controller::default_bridge_address(Subnet* subnet, uint32_t* gateway) {
   }
   // dockerd without --bip: the first free subnet of the pools, kept across restarts.
   std::string except;
-  if (auto existing = get("bridge"); existing && (*existing)["_bridge"] == options_.bridge) {
-    Json cfg = (*existing)["IPAM"]["Config"][0];
-    auto s = parse_subnet(json_string(cfg, "Subnet"), false);
-    auto g = parse_ip(json_string(cfg, "Gateway"));
+  if (auto existing = get("bridge"); existing && existing->bridge == options_.bridge) {
+    const model::IPAMConfig& cfg = first_config(*existing);
+    auto s = parse_subnet(cfg.subnet, false);
+    auto g = parse_ip(cfg.gateway);
     if (s && g && std::any_of(pools_.begin(), pools_.end(), [&](const AddressPool& p) {
           return p.base.contains(s->base) && s->prefix == p.size;
         })) {
@@ -112,7 +126,7 @@ Status Controller::default_bridge_address(Subnet* subnet, uint32_t* gateway) {
       *gateway = *g;
       return ok_status();
     }
-    except = (*existing)["Id"];
+    except = existing->id;
   }
   BERTH_TRY_ASSIGN(*subnet, pick_subnet(except));
   *gateway = subnet->first_host();
@@ -128,18 +142,18 @@ Status Controller::ensure_defaults() {
     if (existing) {
       // --bip or --bridge changed since: the default bridge follows the daemon's flags.
       if (std::string(name) != "bridge" ||
-          ((*existing)["_bridge"] == options_.bridge &&
-           (*existing)["IPAM"]["Config"][0]["Subnet"] == subnet.str()))
+          (existing->bridge == options_.bridge && !existing->ipam.config.empty() &&
+           existing->ipam.config[0].subnet == subnet.str()))
         continue;
       // ...unless containers still hold addresses on it.
       bool in_use = false;
-      for (auto& [ip, owner] : (*existing)["_taken"].items()) in_use = in_use || owner != "gateway";
+      for (auto& [ip, owner] : existing->taken) in_use = in_use || owner != "gateway";
       if (in_use) continue;
-      networks_.erase((*existing)["Id"].get<std::string>());
-      (void)db_.remove(store::Table::kNetworks, (*existing)["Id"]);
+      networks_.erase(existing->id);
+      (void)db_.remove(store::Table::kNetworks, existing->id);
     }
-    Json configs = Json::array();
-    Json opts = Json::object();
+    model::List<model::IPAMConfig> configs;
+    model::Map<std::string> opts;
     if (std::string(name) == "bridge") {
       configs.push_back(ipam_config(subnet, gateway, ""));
       opts = {{"com.docker.network.bridge.default_bridge", "true"},
@@ -149,18 +163,18 @@ Status Controller::ensure_defaults() {
               {kBridgeNameOpt, options_.bridge},
               {"com.docker.network.driver.mtu", "1500"}};
     }
-    Json rec = new_record(name, random_hex_id(), configs, false, Json::object(), opts,
-                          std::string(name) == "bridge" ? options_.bridge : "");
-    if (std::string(name) == "bridge") rec["_taken"][format_ip(gateway)] = "gateway";
+    NetworkRecord rec = new_record(name, random_hex_id(), configs, false, {}, opts,
+                                   std::string(name) == "bridge" ? options_.bridge : "");
+    if (std::string(name) == "bridge") rec.taken[format_ip(gateway)] = "gateway";
     BERTH_TRY(save(rec));
   }
   return ok_status();
 }
 
-Result<Json> Controller::get(const std::string& ref) {
+Result<NetworkRecord> Controller::get(const std::string& ref) {
   for (auto& [id, n] : networks_)
-    if (n["Name"] == ref || id == ref) return n;
-  const Json* found = nullptr;
+    if (n.name == ref || id == ref) return n;
+  const NetworkRecord* found = nullptr;
   for (auto& [id, n] : networks_) {
     if (!ref.empty() && id.rfind(ref, 0) == 0) {
       if (found)
@@ -173,8 +187,8 @@ Result<Json> Controller::get(const std::string& ref) {
   return *found;
 }
 
-std::vector<Json> Controller::list() {
-  std::vector<Json> out;
+std::vector<NetworkRecord> Controller::list() {
+  std::vector<NetworkRecord> out;
   for (auto& [id, n] : networks_) out.push_back(n);
   return out;
 }
@@ -183,10 +197,10 @@ Result<Subnet> Controller::pick_subnet(const std::string& except_id) {
   std::vector<Subnet> used;
   std::set<std::string> own_bridges;
   for (auto& [id, n] : networks_) {
-    own_bridges.insert(json_string(n, "_bridge"));
+    own_bridges.insert(n.bridge);
     if (id != except_id)
-      for (auto& c : n["IPAM"]["Config"])
-        if (auto s = parse_subnet(json_string(c, "Subnet"), false); s) used.push_back(*s);
+      for (auto& c : n.ipam.config)
+        if (auto s = parse_subnet(c.subnet, false); s) used.push_back(*s);
   }
   // As dockerd: never a subnet the host already routes elsewhere (a LAN, a VPN).
   for (auto& r : host_routes(own_bridges)) used.push_back(r);
@@ -196,8 +210,8 @@ Result<Subnet> Controller::pick_subnet(const std::string& except_id) {
   return make_error(Code::kUnavailable, "all predefined address pools have been fully subnetted");
 }
 
-Result<Json> Controller::create(const Json& req) {
-  std::string name = json_string(req, "Name");
+Result<NetworkRecord> Controller::create(const model::NetworkCreateRequest& req) {
+  const std::string& name = req.name;
   if (name.empty()) return make_error(Code::kInvalidArgument, "network name cannot be empty");
   if (get(name)) {
     if (predefined(name))
@@ -205,46 +219,43 @@ Result<Json> Controller::create(const Json& req) {
                         "operation is not permitted on predefined " + name + " network ");
     return make_error(Code::kConflict, "network with name " + name + " already exists");
   }
-  std::string driver = json_string(req, "Driver", "bridge");
-  if (driver.empty()) driver = "bridge";
+  std::string driver = req.driver.empty() ? "bridge" : req.driver;
   if (driver != "bridge") return make_error(Code::kNotFound, "plugin \"" + driver + "\" not found");
-  Json opts = req.value("Options", Json::object());
-  if (!opts.is_object()) opts = Json::object();
+  model::Map<std::string> opts = req.options;
   std::string id = random_hex_id();
-  std::string bridge = json_string(opts, kBridgeNameOpt, "br-" + id.substr(0, 12));
+  auto named = opts.find(kBridgeNameOpt);
+  std::string bridge = named != opts.end() ? named->second : "br-" + id.substr(0, 12);
   if (bridge.size() > 15)
     return make_error(Code::kInvalidArgument, "bridge name " + bridge + " is too long");
   for (auto& [nid, n] : networks_)
-    if (n["_bridge"] == bridge)
+    if (n.bridge == bridge)
       return make_error(Code::kConflict, "bridge name " + bridge + " already in use");
-  Json configs = Json::array();
-  Json taken = Json::object();
-  Json in_configs = Json::array();
-  if (req.contains("IPAM") && req["IPAM"].is_object() && req["IPAM"].contains("Config") &&
-      req["IPAM"]["Config"].is_array())
-    in_configs = req["IPAM"]["Config"];
-  if (in_configs.empty()) in_configs.push_back(Json::object());
+  model::List<model::IPAMConfig> configs;
+  model::Map<std::string> taken;
+  std::vector<model::IPAMConfig> in_configs;
+  if (req.ipam) in_configs = req.ipam->config;
+  if (in_configs.empty()) in_configs.emplace_back();
   for (auto& c : in_configs) {
     Subnet subnet;
-    std::string s = json_string(c, "Subnet");
+    const std::string& s = c.subnet;
     if (s.empty()) {
       BERTH_TRY_ASSIGN(subnet, pick_subnet());
     } else {
       BERTH_TRY_ASSIGN(subnet, parse_subnet(s));
       for (auto& [nid, n] : networks_)
-        for (auto& oc : n["IPAM"]["Config"])
-          if (auto o = parse_subnet(json_string(oc, "Subnet"), false); o && o->overlaps(subnet))
+        for (auto& oc : n.ipam.config)
+          if (auto o = parse_subnet(oc.subnet, false); o && o->overlaps(subnet))
             return make_error(Code::kPermissionDenied,
                               "invalid pool request: Pool overlaps with other one on this "
                               "address space");
     }
     uint32_t gateway = subnet.first_host();
-    if (auto g = json_string(c, "Gateway"); !g.empty()) {
+    if (const std::string& g = c.gateway; !g.empty()) {
       BERTH_TRY_ASSIGN(gateway, parse_ip(g));
       if (!subnet.contains(gateway))
         return make_error(Code::kInvalidArgument, "no matching subnet for gateway " + g);
     }
-    std::string range = json_string(c, "IPRange");
+    const std::string& range = c.ip_range;
     if (!range.empty()) {
       BERTH_TRY_ASSIGN(Subnet r, parse_subnet(range));
       if (!subnet.contains(r.base) || r.prefix < subnet.prefix)
@@ -254,18 +265,17 @@ Result<Json> Controller::create(const Json& req) {
     taken[format_ip(gateway)] = "gateway";
     configs.push_back(ipam_config(subnet, gateway, range));
   }
-  Json labels = req.value("Labels", Json::object());
-  if (!labels.is_object()) labels = Json::object();
-  Json rec = new_record(name, id, configs, req.value("Internal", false), labels, opts, bridge);
-  rec["Attachable"] = req.value("Attachable", false);
-  rec["_taken"] = taken;
+  NetworkRecord rec = new_record(name, id, configs, req.internal, req.labels, opts, bridge);
+  rec.attachable = req.attachable;
+  rec.taken = std::move(taken);
+  present(rec.taken);
   BERTH_TRY(save(rec));
   return rec;
 }
 
-Status Controller::remove(const Json& network) {
-  std::string id = network["Id"];
-  std::string bridge = json_string(network, "_bridge");
+Status Controller::remove(const NetworkRecord& network) {
+  std::string id = network.id;
+  std::string bridge = network.bridge;
   BERTH_TRY(db_.remove(store::Table::kNetworks, id));
   networks_.erase(id);
   if (!bridge.empty() && user_defined(network)) {
@@ -281,20 +291,20 @@ Result<uint32_t> Controller::allocate(const std::string& network_id, const std::
   auto it = networks_.find(network_id);
   if (it == networks_.end())
     return make_error(Code::kNotFound, "network " + network_id + " not found");
-  Json n = it->second;
+  NetworkRecord n = it->second;
   std::set<uint32_t> taken;
-  for (auto& [ip, who] : n["_taken"].items())
+  for (auto& [ip, who] : n.taken)
     if (auto v = parse_ip(ip); v) taken.insert(*v);
-  Json& cfg = n["IPAM"]["Config"][0];
-  BERTH_TRY_ASSIGN(Subnet subnet, parse_subnet(json_string(cfg, "Subnet"), false));
+  const model::IPAMConfig& cfg = first_config(n);
+  BERTH_TRY_ASSIGN(Subnet subnet, parse_subnet(cfg.subnet, false));
   Subnet range = subnet;
-  if (auto r = json_string(cfg, "IPRange"); !r.empty()) {
+  if (const std::string& r = cfg.ip_range; !r.empty()) {
     BERTH_TRY_ASSIGN(range, parse_subnet(r, false));
   }
-  uint32_t cursor = n.value("_cursor", 0u);
+  auto cursor = static_cast<uint32_t>(n.cursor);
   BERTH_TRY_ASSIGN(uint32_t ip, allocate_ip(subnet, range, taken, preferred, &cursor));
-  if (!preferred) n["_cursor"] = cursor;
-  n["_taken"][format_ip(ip)] = owner;
+  if (!preferred) n.cursor = cursor;
+  n.taken[format_ip(ip)] = owner;
   BERTH_TRY(save(n));
   return ip;
 }
@@ -302,8 +312,8 @@ Result<uint32_t> Controller::allocate(const std::string& network_id, const std::
 void Controller::release(const std::string& network_id, uint32_t ip) {
   auto it = networks_.find(network_id);
   if (it == networks_.end()) return;
-  Json n = it->second;
-  n["_taken"].erase(format_ip(ip));
+  NetworkRecord n = it->second;
+  n.taken.erase(format_ip(ip));
   Status st = save(n);
   if (!st) log_warn("release " + format_ip(ip) + ": " + st.error().message);
 }
@@ -319,12 +329,13 @@ void Controller::remove_sandbox(const std::string& id) {
   if (!st) log_warn(st.error().message);
 }
 
-Result<std::string> Controller::attach(const std::string& id, const Json& network, uint32_t ip,
-                                       const std::string& inner_name, bool default_route) {
-  Json cfg = network["IPAM"]["Config"][0];
-  BERTH_TRY_ASSIGN(Subnet subnet, parse_subnet(json_string(cfg, "Subnet"), false));
-  BERTH_TRY_ASSIGN(uint32_t gateway, parse_ip(json_string(cfg, "Gateway")));
-  std::string bridge = network["_bridge"];
+Result<std::string> Controller::attach(const std::string& id, const NetworkRecord& network,
+                                       uint32_t ip, const std::string& inner_name,
+                                       bool default_route) {
+  const model::IPAMConfig& cfg = first_config(network);
+  BERTH_TRY_ASSIGN(Subnet subnet, parse_subnet(cfg.subnet, false));
+  BERTH_TRY_ASSIGN(uint32_t gateway, parse_ip(cfg.gateway));
+  const std::string& bridge = network.bridge;
   // A bridge this daemon made and saw up stays so: no netlink round trips on every start.
   if (!ready_bridges_.count(bridge) || !link_exists(bridge)) {
     BERTH_TRY(ensure_bridge(bridge, gateway, subnet.prefix));
@@ -339,7 +350,7 @@ Result<std::string> Controller::attach(const std::string& id, const Json& networ
   r.ip = ip;
   r.prefix = subnet.prefix;
   r.gateway = gateway;
-  r.default_route = default_route && !network.value("Internal", false);
+  r.default_route = default_route && !network.internal;
   r.mac = mac_for_ip(ip);
   BERTH_TRY(create_veth(r));
   return r.host_name;
@@ -351,30 +362,32 @@ void Controller::detach(const std::string& veth) {
   if (!st) log_warn(st.error().message);
 }
 
-Result<Json> Controller::publish(const std::string& id, const std::string& name,
-                                 const std::string& container_ip, const std::string& bridge,
-                                 const Json& bindings, const Json& exposed, bool publish_all) {
+Result<PortMap> Controller::publish(const std::string& id, const std::string& name,
+                                    const std::string& container_ip, const std::string& bridge,
+                                    const PortMap& bindings,
+                                    const model::Map<model::EmptyObject>& exposed,
+                                    bool publish_all) {
   unpublish(id);  // publishing again replaces what it had
-  Json wanted = bindings.is_object() ? bindings : Json::object();
-  if (publish_all && exposed.is_object())
-    for (auto& [port, _] : exposed.items())
-      if (!wanted.contains(port) || wanted[port].is_null() || wanted[port].empty())
-        wanted[port] = Json::array({Json{{"HostIp", ""}, {"HostPort", ""}}});
+  PortMap wanted = bindings;
+  if (publish_all)
+    for (auto& [port, _] : exposed)
+      if (auto& list = wanted[port]; list.empty()) list = {model::PortBinding{}};
   Published pub;
-  Json ports = Json::object();
-  if (exposed.is_object())
-    for (auto& [port, _] : exposed.items()) ports[port] = nullptr;
-  for (auto& [key, list] : wanted.items()) {
+  PortMap ports;
+  ports.set_empty();
+  for (auto& [port, _] : exposed) ports[port].set_null();
+  for (auto& [key, list] : wanted) {
     std::string port_s = key.substr(0, key.find('/'));
     std::string proto = key.find('/') == std::string::npos ? "tcp" : key.substr(key.find('/') + 1);
     long long cport = 0;
     if (!parse_int64(port_s, &cport))
       return make_error(Code::kInvalidArgument, "invalid port specification: \"" + key + "\"");
-    if (!list.is_array()) continue;
-    Json out = Json::array();
+    if (list.is_null()) continue;
+    model::List<model::PortBinding> out;
+    out.set_empty();
     for (auto& b : list) {
-      std::string host_ip = json_string(b, "HostIp");
-      std::string hp = json_string(b, "HostPort");
+      const std::string& host_ip = b.host_ip;
+      const std::string& hp = b.host_port;
       long long lo = 0, hi = 0;
       if (!hp.empty()) {
         auto dash = hp.find('-');
@@ -398,8 +411,10 @@ Result<Json> Controller::publish(const std::string& id, const std::string& name,
       }
       PortRule rule{proto, host_ip, held->port, container_ip, static_cast<int>(cport), bridge};
       pub.rules.push_back(rule);
-      out.push_back({{"HostIp", host_ip.empty() ? "0.0.0.0" : host_ip},
-                     {"HostPort", std::to_string(held->port)}});
+      model::PortBinding shown_binding;
+      shown_binding.host_ip = host_ip.empty() ? "0.0.0.0" : host_ip;
+      shown_binding.host_port = std::to_string(held->port);
+      out.push_back(std::move(shown_binding));
       pub.held.push_back(std::move(*held));
     }
     ports[key] = out;
@@ -435,10 +450,8 @@ void Controller::unpublish(const std::string& id) {
 std::vector<BridgeRules> Controller::firewall_bridges() {
   std::vector<BridgeRules> out;
   for (auto& [id, n] : networks_) {
-    std::string bridge = json_string(n, "_bridge");
-    if (bridge.empty() || !link_exists(bridge)) continue;
-    out.push_back(
-        {bridge, json_string(n["IPAM"]["Config"][0], "Subnet"), n.value("Internal", false)});
+    if (n.bridge.empty() || !link_exists(n.bridge)) continue;
+    out.push_back({n.bridge, first_config(n).subnet, n.internal});
   }
   return out;
 }

@@ -1,5 +1,6 @@
-// Networks as the daemon keeps them: records in the metadata database (Docker's network JSON
-// plus the IPAM state: taken addresses and the allocation cursor), their Linux bridges, the
+// Networks as the daemon keeps them: records in the metadata database (model::NetworkRecord:
+// Docker's Network plus the IPAM state: taken addresses and the allocation cursor), their Linux
+// bridges, the
 // containers' network namespaces and veths, published ports (held host sockets + nftables) and
 // the embedded DNS server.  Not thread-safe: the engine calls it under its own mutex.
 #pragma once
@@ -11,7 +12,9 @@
 #include <vector>
 
 #include "base/error.h"
-#include "base/json.h"
+#include "model/container.h"
+#include "model/network.h"
+#include "model/record_network.h"
 #include "network/dns.h"
 #include "network/firewall.h"
 #include "network/ipam.h"
@@ -29,6 +32,10 @@ struct ControllerOptions {
   std::string netns_dir;  // <exec-root>/netns
 };
 
+using model::NetworkRecord;
+// Docker's PortMap: "80/tcp" -> bindings (HostConfig.PortBindings, NetworkSettings.Ports).
+using PortMap = model::Map<model::List<model::PortBinding>>;
+
 class Controller {
  public:
   static Result<std::unique_ptr<Controller>> open(store::Db& db, const ControllerOptions& options,
@@ -36,16 +43,14 @@ class Controller {
   ~Controller();
 
   // Docker's POST /networks/create body; returns the stored record.
-  Result<Json> create(const Json& request);
-  Result<Json> get(const std::string& ref);  // name, ID or unique ID prefix
-  std::vector<Json> list();
-  Status remove(const Json& network);  // REQUIRES: no endpoints (the engine checks)
+  Result<NetworkRecord> create(const model::NetworkCreateRequest& request);
+  Result<NetworkRecord> get(const std::string& ref);  // name, ID or unique ID prefix
+  std::vector<NetworkRecord> list();
+  Status remove(const NetworkRecord& network);  // REQUIRES: no endpoints (the engine checks)
   static bool predefined(const std::string& name) {
     return name == "bridge" || name == "host" || name == "none";
   }
-  static bool user_defined(const Json& network) {
-    return !predefined(json_string(network, "Name"));
-  }
+  static bool user_defined(const model::Network& network) { return !predefined(network.name); }
 
   // IPAM: an address of the network for `owner` (preferred 0 = any), persisted.
   Result<uint32_t> allocate(const std::string& network_id, const std::string& owner,
@@ -58,15 +63,16 @@ class Controller {
   void remove_sandbox(const std::string& id);
   // Brings the network's bridge up (lazily) and plugs a veth into the sandbox: returns the
   // host-side veth name.
-  Result<std::string> attach(const std::string& id, const Json& network, uint32_t ip,
+  Result<std::string> attach(const std::string& id, const NetworkRecord& network, uint32_t ip,
                              const std::string& inner_name, bool default_route);
   void detach(const std::string& veth);
 
   // Published ports of container `id` at `container_ip` behind `bridge`: Docker's
   // HostConfig.PortBindings (+ ExposedPorts with -P); returns NetworkSettings.Ports.
-  Result<Json> publish(const std::string& id, const std::string& name,
-                       const std::string& container_ip, const std::string& bridge,
-                       const Json& bindings, const Json& exposed, bool publish_all);
+  Result<PortMap> publish(const std::string& id, const std::string& name,
+                          const std::string& container_ip, const std::string& bridge,
+                          const PortMap& bindings, const model::Map<model::EmptyObject>& exposed,
+                          bool publish_all);
   void unpublish(const std::string& id);
   // Rewrites the whole nftables table from the networks and published ports.
   Status sync_firewall();
@@ -80,14 +86,14 @@ class Controller {
   Result<Subnet> pick_subnet(const std::string& except_id = "");
   // The default bridge's gateway and subnet: --bip, else (kept, or new) from the pools.
   Status default_bridge_address(Subnet* subnet, uint32_t* gateway);
-  Status save(const Json& network);
+  Status save(const NetworkRecord& network);
   std::vector<BridgeRules> firewall_bridges();
   // The table is rewritten only when the bridges it names changed since the last write.
   Status sync_bridges();
   store::Db& db_;
   ControllerOptions options_;
   std::vector<AddressPool> pools_;
-  std::map<std::string, Json> networks_;  // by ID
+  std::map<std::string, NetworkRecord> networks_;  // by ID
   struct Published {
     std::vector<PortRule> rules;
     std::vector<ReservedPort> held;
@@ -100,7 +106,7 @@ class Controller {
   std::unique_ptr<DnsServer> dns_;
 };
 
-// Docker's GET /networks/{id} shape (without Containers) from a stored record.
-Json network_view(const Json& record);
+// Docker's GET /networks/{id} shape (Containers empty) from a stored record.
+model::Network network_view(const NetworkRecord& record);
 
 }  // namespace berth::network

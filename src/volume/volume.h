@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "base/error.h"
-#include "base/json.h"
+#include "model/volume.h"
 #include "store/db.h"
 
 namespace berth::volume {
@@ -59,9 +59,10 @@ class VolumeStore {
 };
 
 Status validate_name(const std::string& name);
-// Docker's volume JSON (GET /volumes/{name}).
-Json volume_json(const Volume& v);
-Json volume_to_record(const Volume& v);
+// Docker's Volume (GET /volumes/{name}).
+model::Volume volume_view(const Volume& v);
+// The persisted record (model::VolumeRecord) as text, and back.
+std::string volume_to_record(const Volume& v);
 Result<Volume> volume_from_record(const std::string& text);
 // Copies `from`'s tree into `to` (modes, owners, symlinks), as Docker's copy-up of image content.
 Status copy_tree(const std::string& from, const std::string& to);

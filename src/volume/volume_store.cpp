@@ -90,7 +90,7 @@ Result<Volume> VolumeStore::create(const CreateOptions& options) {
   v.labels = options.labels;
   v.options = options.options;
   BERTH_TRY_CTX(make_dirs(v.mountpoint, 0755), "create " + v.name);
-  Status st = db_.put(store::Table::kVolumes, v.name, dump_json(volume_to_record(v)));
+  Status st = db_.put(store::Table::kVolumes, v.name, volume_to_record(v));
   if (!st) {
     (void)remove_all(root_ + "/" + v.name);
     return std::move(st).error().context("create " + v.name);

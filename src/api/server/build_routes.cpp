@@ -11,6 +11,8 @@
 #include "base/random_id.h"
 #include "base/scope_exit.h"
 #include "engine/build_backend.h"
+#include "model/build_json.h"
+#include "model/image_json.h"
 
 namespace berth::api::server {
 namespace {
@@ -92,24 +94,36 @@ Status build(engine::Engine& engine, http::Request& r, http::ResponseWriter& w) 
   (void)r.body.drain();
 
   BERTH_TRY(w.begin_stream(200, "application/json"));
-  auto send = [&](const Json& j) { (void)w.write(dump_json(j) + "\r\n"); };
+  auto send = [&](const model::JSONMessage& m) { (void)w.write(model::dump(m) + "\r\n"); };
+  auto stream = [&](const std::string& text) {
+    model::JSONMessage m;
+    m.stream = text;
+    send(m);
+  };
   auto fail = [&](const Error& e) {
-    send(Json{{"errorDetail", {{"message", e.message}}}, {"error", e.message}});
+    model::JSONMessage m;
+    m.error_detail.emplace().message = e.message;
+    m.error = e.message;
+    send(m);
     return w.end();
   };
   if (!extracted) return fail(extracted.error());
   auto result = builder::build(*backend, ctx, opts, [&](const std::string& text) {
-    if (!quiet) send(Json{{"stream", text}});
+    if (!quiet) stream(text);
   });
   if (!result) return fail(result.error());
-  send(Json{{"aux", {{"ID", result->image_id}}}});
+  model::BuildResult built;
+  built.id = result->image_id;
+  model::JSONMessage aux;
+  aux.aux = model::RawJson(model::dump(built));
+  send(aux);
   if (quiet) {
-    send(Json{{"stream", result->image_id + "\n"}});
+    stream(result->image_id + "\n");
   } else {
-    send(Json{{"stream", "Successfully built " + result->image_id.substr(7, 12) + "\n"}});
+    stream("Successfully built " + result->image_id.substr(7, 12) + "\n");
     for (auto& t : opts.tags) {
       auto n = image::normalize_reference(t);
-      send(Json{{"stream", "Successfully tagged " + (n ? *n : t) + "\n"}});
+      stream("Successfully tagged " + (n ? *n : t) + "\n");
     }
   }
   return w.end();
@@ -128,9 +142,10 @@ void add_build_routes(Router& router, engine::Engine& engine) {
                auto backend = engine::make_build_backend(*e);
                auto pruned = builder::prune_cache(*backend);
                if (!pruned) return std::move(pruned).error();
-               return send_json(w, 200,
-                                dump_json(Json{{"CachesDeleted", pruned->second},
-                                               {"SpaceReclaimed", pruned->first}}));
+               model::BuildCachePruneResponse out;
+               out.caches_deleted = pruned->second;
+               out.space_reclaimed = static_cast<uint64_t>(pruned->first);
+               return send_json(w, 200, model::dump(out));
              });
 }
 

@@ -9,6 +9,9 @@
 #include "base/json.h"
 #include "base/strings.h"
 #include "base/time.h"
+#include "model/container_json.h"
+#include "model/image_json.h"
+#include "model/system_json.h"
 
 namespace berth::api::server {
 
@@ -27,28 +30,34 @@ std::string progress_bar(int64_t current, int64_t total) {
   return bar + nums;
 }
 
-Json event_json(const image::ProgressEvent& e) {
-  Json j = {{"status", e.status}};
-  if (!e.id.empty()) j["id"] = e.id;
+model::JSONMessage event_message(const image::ProgressEvent& e) {
+  model::JSONMessage m;
+  m.status = e.status;
+  m.id = e.id;
   if (e.total > 0 || e.current > 0) {
-    j["progressDetail"] = {{"current", e.current}, {"total", e.total}};
-    j["progress"] = progress_bar(e.current, e.total);
+    auto& detail = m.progress_detail.emplace();
+    detail.current = e.current;
+    detail.total = e.total;
+    m.progress = progress_bar(e.current, e.total);
   } else if (!e.id.empty()) {
-    j["progressDetail"] = Json::object();
+    m.progress_detail.emplace();
   }
-  return j;
+  return m;
 }
 
 class Stream {
  public:
   explicit Stream(http::ResponseWriter& w) : w_(w) {}
   Status begin() { return w_.begin_stream(200, "application/json"); }
-  void send(const Json& j) {
+  void send(const model::JSONMessage& m) {
     std::lock_guard lock(mu_);
-    (void)w_.write(dump_json(j) + "\r\n");
+    (void)w_.write(model::dump(m) + "\r\n");
   }
   Status fail(const Error& e) {
-    send(Json{{"errorDetail", {{"message", e.message}}}, {"error", e.message}});
+    model::JSONMessage m;
+    m.error_detail.emplace().message = e.message;
+    m.error = e.message;
+    send(m);
     return w_.end();
   }
 
@@ -79,7 +88,7 @@ Status pull(Engine& e, http::Request& r, http::ResponseWriter& w) {
   Stream out(w);
   BERTH_TRY(out.begin());
   auto img =
-      e.pull_image(ref, opts, [&](const image::ProgressEvent& ev) { out.send(event_json(ev)); });
+      e.pull_image(ref, opts, [&](const image::ProgressEvent& ev) { out.send(event_message(ev)); });
   if (!img) return out.fail(img.error());
   return w.end();
 }
@@ -96,12 +105,22 @@ Status push(Engine& e, http::Request& r, http::ResponseWriter& w, const std::str
   BERTH_TRY(out.begin());
   std::string pushed_tag = tag.empty() ? "latest" : tag;
   auto digest = e.push_image(ref, request_auth(r),
-                             [&](const image::ProgressEvent& ev) { out.send(event_json(ev)); });
+                             [&](const image::ProgressEvent& ev) { out.send(event_message(ev)); });
   if (!digest) return out.fail(digest.error());
-  auto img = e.images().get(ref);
-  out.send(Json{{"progressDetail", Json::object()},
-                {"aux", {{"Tag", pushed_tag}, {"Digest", *digest}, {"Size", 0}}}});
+  model::PushResult pushed;
+  pushed.tag = pushed_tag;
+  pushed.digest = *digest;
+  model::JSONMessage m;
+  m.progress_detail.emplace();
+  m.aux = model::RawJson(model::dump(pushed));
+  out.send(m);
   return w.end();
+}
+
+model::ImageDeleteResponseItem delete_item(const image::RemoveItem& i) {
+  model::ImageDeleteResponseItem item;
+  (i.deleted ? item.deleted : item.untagged) = i.value;
+  return item;
 }
 
 Status remove(Engine& e, http::Request& r, http::ResponseWriter& w, const std::string& name) {
@@ -111,9 +130,10 @@ Status remove(Engine& e, http::Request& r, http::ResponseWriter& w, const std::s
       return make_error(Code::kNotFound, "No such image: " + name);
     return items.error();
   }
-  Json out = Json::array();
-  for (auto& i : *items) out.push_back(Json{{i.deleted ? "Deleted" : "Untagged", i.value}});
-  return send_json(w, 200, dump_json(out));
+  model::List<model::ImageDeleteResponseItem> out;
+  out.set_empty();
+  for (auto& i : *items) out.push_back(delete_item(i));
+  return send_json(w, 200, model::dump(out));
 }
 
 Status history(Engine& e, http::ResponseWriter& w, const std::string& name) {
@@ -123,15 +143,19 @@ Status history(Engine& e, http::ResponseWriter& w, const std::string& name) {
       return make_error(Code::kNotFound, "No such image: " + name);
     return h.error();
   }
-  Json out = Json::array();
-  for (auto& x : *h)
-    out.push_back(Json{{"Id", x.id},
-                       {"Created", x.created},
-                       {"CreatedBy", x.created_by},
-                       {"Tags", x.tags.empty() ? Json(nullptr) : Json(x.tags)},
-                       {"Size", x.size},
-                       {"Comment", x.comment}});
-  return send_json(w, 200, dump_json(out));
+  model::List<model::ImageHistoryItem> out;
+  out.set_empty();
+  for (auto& x : *h) {
+    model::ImageHistoryItem item;
+    item.id = x.id;
+    item.created = x.created;
+    item.created_by = x.created_by;
+    if (!x.tags.empty()) item.tags = x.tags;  // else null
+    item.size = x.size;
+    item.comment = x.comment;
+    out.push_back(std::move(item));
+  }
+  return send_json(w, 200, model::dump(out));
 }
 
 // filters={"dangling":{"true":true},"until":{...},"label":{...}} → value lists.
@@ -177,8 +201,7 @@ Status prune(Engine& e, http::Request& r, http::ResponseWriter& w) {
   BERTH_TRY_ASSIGN(auto images, e.images().list());
   std::set<std::string> used;
   for (auto& c : e.list_containers()) used.insert(c.image_id);
-  Json deleted = Json::array();
-  int64_t reclaimed = 0;
+  model::ImagePruneResponse out;  // ImagesDeleted stays null when nothing went
   BERTH_TRY_ASSIGN(int64_t before, e.images().layers_size());
   // Only images nothing builds on: removing one takes its untagged parents with it.
   std::set<std::string> parents;
@@ -195,13 +218,11 @@ Status prune(Engine& e, http::Request& r, http::ResponseWriter& w) {
     }
     auto items = e.remove_image(img.id, true, false);
     if (!items) continue;
-    for (auto& i : *items) deleted.push_back(Json{{i.deleted ? "Deleted" : "Untagged", i.value}});
+    for (auto& i : *items) out.images_deleted.push_back(delete_item(i));
   }
   BERTH_TRY_ASSIGN(int64_t after, e.images().layers_size());
-  reclaimed = before - after;
-  return send_json(w, 200,
-                   dump_json(Json{{"ImagesDeleted", deleted.empty() ? Json(nullptr) : deleted},
-                                  {"SpaceReclaimed", reclaimed}}));
+  out.space_reclaimed = static_cast<uint64_t>(std::max<int64_t>(before - after, 0));
+  return send_json(w, 200, model::dump(out));
 }
 
 Status auth(Engine& e, http::Request& r, http::ResponseWriter& w) {
@@ -213,7 +234,9 @@ Status auth(Engine& e, http::Request& r, http::ResponseWriter& w) {
     if (st.error().code == Code::kUnauthorized) return st;
     return make_error(Code::kUnauthorized, st.error().message);
   }
-  return send_json(w, 200, dump_json(Json{{"Status", "Login Succeeded"}, {"IdentityToken", ""}}));
+  model::AuthResponse out;
+  out.status = "Login Succeeded";
+  return send_json(w, 200, model::dump(out));
 }
 
 Status system_df(Engine& e, http::ResponseWriter& w) {
@@ -221,55 +244,53 @@ Status system_df(Engine& e, http::ResponseWriter& w) {
   auto containers = e.list_containers();
   std::map<std::string, int> uses;
   for (auto& c : containers) uses[c.image_id]++;
-  Json imgs = Json::array();
+  model::SystemDiskUsage df;
+  df.images.set_empty();
   for (auto& img : images) {
     int64_t t = 0;
     parse_rfc3339(img.created, &t);
-    imgs.push_back(Json{{"Id", img.id},
-                        {"ParentId", ""},
-                        {"RepoTags", img.repo_tags},
-                        {"RepoDigests", img.repo_digests},
-                        {"Created", t / 1000000000LL},
-                        {"Size", img.size},
-                        {"SharedSize", 0},
-                        {"Labels", Json::object()},
-                        {"Containers", uses[img.id]}});
+    model::ImageSummary s;
+    s.id = img.id;
+    s.repo_tags = img.repo_tags;
+    s.repo_digests = img.repo_digests;
+    s.created = t / 1000000000LL;
+    s.size = img.size;
+    s.labels.set_empty();
+    s.containers = uses[img.id];
+    df.images.push_back(std::move(s));
   }
-  Json cs = Json::array();
+  df.containers.set_empty();
   for (auto& c : containers) {
-    Json s = container_summary(c);
+    model::ContainerSummary s = container_summary_model(c);
     auto usage = e.disk_usage(c.id, c.image_id);
-    s["SizeRw"] = usage.size_rw;
-    s["SizeRootFs"] = usage.size_root_fs;
-    cs.push_back(s);
+    s.size_rw = usage.size_rw;
+    s.size_root_fs = usage.size_root_fs;
+    df.containers.push_back(std::move(s));
   }
-  BERTH_TRY_ASSIGN(int64_t layers, e.images().layers_size());
-  return send_json(w, 200,
-                   dump_json(Json{{"LayersSize", layers},
-                                  {"Images", imgs},
-                                  {"Containers", cs},
-                                  {"Volumes", Json::array()},
-                                  {"BuildCache", Json::array()}}));
+  BERTH_TRY_ASSIGN(df.layers_size, e.images().layers_size());
+  df.volumes.set_empty();
+  df.build_cache.set_empty();
+  return send_json(w, 200, model::dump(df));
 }
 
 Status distribution(Engine& e, http::Request& r, http::ResponseWriter& w, const std::string& name) {
   BERTH_TRY_ASSIGN(auto parsed, image::normalize_reference(name));
   (void)parsed;
   BERTH_TRY_ASSIGN(auto info, e.images().distribution(name, request_auth(r)));
-  Json platforms = Json::array();
+  model::DistributionInspect out;
+  out.descriptor.media_type = info.media_type;
+  out.descriptor.digest = info.digest;
+  out.descriptor.size = info.size;
+  out.platforms.set_empty();
   for (auto& p : info.platforms) {
     auto parts = split(p, '/');
-    Json pj = {{"architecture", parts.size() > 1 ? parts[1] : ""},
-               {"os", parts.empty() ? "" : parts[0]}};
-    if (parts.size() > 2) pj["variant"] = parts[2];
-    platforms.push_back(pj);
+    model::OCIPlatform platform;
+    platform.architecture = parts.size() > 1 ? parts[1] : "";
+    platform.os = parts.empty() ? "" : parts[0];
+    if (parts.size() > 2) platform.variant = parts[2];
+    out.platforms.push_back(std::move(platform));
   }
-  return send_json(
-      w, 200,
-      dump_json(
-          Json{{"Descriptor",
-                {{"mediaType", info.media_type}, {"digest", info.digest}, {"size", info.size}}},
-               {"Platforms", platforms}}));
+  return send_json(w, 200, model::dump(out));
 }
 
 }  // namespace

@@ -13,6 +13,9 @@
 #include "base/json.h"
 #include "base/strings.h"
 #include "base/time.h"
+#include "model/build_json.h"
+#include "model/image_file_json.h"
+#include "model/image_json.h"
 
 namespace berth::api::server {
 
@@ -35,44 +38,42 @@ int64_t created_secs(const image::Image& img) {
   return t / 1000000000LL;
 }
 
-Json labels_json(const image::Image& img) {
-  if (img.config.labels.empty()) return nullptr;
-  Json l = Json::object();
-  for (auto& [k, v] : img.config.labels) l[k] = v;
-  return l;
+model::ImageSummary image_summary(const image::Image& img) {
+  model::ImageSummary s;
+  s.id = img.id;
+  s.parent_id = img.parent;
+  s.repo_tags = img.repo_tags;
+  s.repo_digests = img.repo_digests;
+  s.created = created_secs(img);
+  s.size = img.size;
+  s.shared_size = -1;
+  if (!img.config.labels.empty()) s.labels = img.config.labels;  // else null, as dockerd
+  s.containers = -1;
+  return s;
 }
 
-Json image_summary(const image::Image& img) {
-  return Json{{"Id", img.id},
-              {"ParentId", img.parent},
-              {"RepoTags", img.repo_tags},
-              {"RepoDigests", img.repo_digests},
-              {"Created", created_secs(img)},
-              {"Size", img.size},
-              {"SharedSize", -1},
-              {"Labels", labels_json(img)},
-              {"Containers", -1}};
-}
-
-Json image_inspect(const image::Image& img) {
-  auto parsed = parse_json(img.config_json, "image config");
-  Json cfg = parsed ? *parsed : Json::object();
-  Json config = cfg.value("config", Json::object());
-  return Json{{"Id", img.id},
-              {"RepoTags", img.repo_tags},
-              {"RepoDigests", img.repo_digests},
-              {"Parent", img.parent},
-              {"Comment", json_string(cfg, "comment")},
-              {"Created", img.created},
-              {"DockerVersion", json_string(cfg, "docker_version")},
-              {"Author", json_string(cfg, "author")},
-              {"Config", config},
-              {"Architecture", img.architecture},
-              {"Os", img.os},
-              {"Size", img.size},
-              {"GraphDriver", {{"Name", "overlay2"}, {"Data", nullptr}}},
-              {"RootFS", {{"Type", "layers"}, {"Layers", img.diff_ids}}},
-              {"Metadata", {{"LastTagTime", kZeroTime}}}};
+model::ImageInspect image_inspect(const image::Image& img) {
+  model::ImageInspect out;
+  out.id = img.id;
+  out.repo_tags = img.repo_tags;
+  out.repo_digests = img.repo_digests;
+  out.parent = img.parent;
+  out.config.emplace();
+  if (auto file = model::parse<model::ImageConfigFile>(img.config_json, "image config"); file) {
+    out.comment = file->comment;
+    out.docker_version = file->docker_version;
+    out.author = file->author;
+    if (file->config) out.config = std::move(file->config);
+  }
+  out.created = img.created;
+  out.architecture = img.architecture;
+  out.os = img.os;
+  out.size = img.size;
+  out.graph_driver.name = "overlay2";
+  out.root_fs.type = "layers";
+  out.root_fs.layers = img.diff_ids;
+  out.metadata.last_tag_time = kZeroTime;
+  return out;
 }
 
 // A streamed reply of Docker's JSON messages ({"stream": ...}, {"status": ...}, {"error": ...}).
@@ -80,9 +81,17 @@ class MessageStream {
  public:
   explicit MessageStream(http::ResponseWriter& w) : w_(w) {}
   Status begin() { return w_.begin_stream(200, "application/json"); }
-  void send(const Json& j) { (void)w_.write(dump_json(j) + "\r\n"); }
+  void send(const model::JSONMessage& m) { (void)w_.write(model::dump(m) + "\r\n"); }
+  void status(const std::string& text) {
+    model::JSONMessage m;
+    m.status = text;
+    send(m);
+  }
   Status fail(const Error& e) {
-    send(Json{{"errorDetail", {{"message", e.message}}}, {"error", e.message}});
+    model::JSONMessage m;
+    m.error_detail.emplace().message = e.message;
+    m.error = e.message;
+    send(m);
     return w_.end();
   }
 
@@ -117,7 +126,11 @@ Status load(Engine& engine, http::Request& request, http::ResponseWriter& w) {
   MessageStream out(w);
   BERTH_TRY(out.begin());
   if (!result) return out.fail(result.error());
-  for (auto& line : result.value()) out.send(Json{{"stream", line + "\n"}});
+  for (auto& line : result.value()) {
+    model::JSONMessage m;
+    m.stream = line + "\n";
+    out.send(m);
+  }
   return w.end();
 }
 
@@ -233,11 +246,15 @@ Status bootstrap(Engine& engine, http::Request& request, http::ResponseWriter& w
   std::string binary = request.query_value("busybox", engine.options().busybox_path);
   MessageStream out(w);
   BERTH_TRY(out.begin());
-  out.send(Json{{"status", "Building " + tag + " from " + binary}});
+  out.status("Building " + tag + " from " + binary);
   auto img = engine.images().bootstrap_busybox(binary, tag);
   if (!img) return out.fail(img.error());
-  out.send(Json{{"status", "Tagged " + tag}});
-  out.send(Json{{"aux", {{"ID", img->id}}}});
+  out.status("Tagged " + tag);
+  model::BuildResult aux;
+  aux.id = img->id;
+  model::JSONMessage m;
+  m.aux = model::RawJson(model::dump(aux));
+  out.send(m);
   return w.end();
 }
 }  // namespace
@@ -251,9 +268,10 @@ void add_image_routes(Router& router, Engine& engine) {
                                                            r.query_bool("all")));
                bool digests = r.query_bool("digests", true);
                (void)digests;
-               Json out = Json::array();
+               model::List<model::ImageSummary> out;
+               out.set_empty();
                for (auto& img : images) out.push_back(image_summary(img));
-               return send_json(w, 200, dump_json(out));
+               return send_json(w, 200, model::dump(out));
              });
   add_image_registry_routes(router, engine);
   router.add("POST", "/images/load",
@@ -275,7 +293,7 @@ void add_image_routes(Router& router, Engine& engine) {
   router.add("GET", "/images/{name*}/json",
              [e](http::Request&, http::ResponseWriter& w, const Params& p) -> Status {
                BERTH_TRY_ASSIGN(auto img, find_image(*e, p.at("name")));
-               return send_json(w, 200, dump_json(image_inspect(img)));
+               return send_json(w, 200, model::dump(image_inspect(img)));
              });
   router.add("POST", "/images/{name*}/tag",
              [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {

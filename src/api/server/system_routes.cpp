@@ -11,6 +11,7 @@
 #include "base/json.h"
 #include "base/strings.h"
 #include "base/time.h"
+#include "model/system_json.h"
 
 namespace berth::api::server {
 
@@ -40,6 +41,85 @@ std::string os_name() {
 }
 std::string cgroup_version() {
   return path_exists("/sys/fs/cgroup/cgroup.controllers") ? "2" : "1";
+}
+
+model::SystemVersion system_version() {
+  model::SystemVersion v;
+  v.platform.name = "Berth";
+  model::ComponentVersion engine;
+  engine.name = "Engine";
+  engine.version = kBerthVersion;
+  engine.details = {{"ApiVersion", kApiVersion},
+                    {"Arch", go_arch()},
+                    {"BuildTime", ""},
+                    {"Experimental", "false"},
+                    {"GitCommit", ""},
+                    {"GoVersion", "n/a"},
+                    {"KernelVersion", kernel_version()},
+                    {"MinAPIVersion", kMinApiVersion},
+                    {"Os", "linux"}};
+  v.components = {engine};
+  v.version = kBerthVersion;
+  v.api_version = kApiVersion;
+  v.min_api_version = kMinApiVersion;
+  v.go_version = "n/a";
+  v.os = "linux";
+  v.arch = go_arch();
+  v.kernel_version = kernel_version();
+  return v;
+}
+
+model::SystemInfo system_info(engine::Engine& engine) {
+  auto counts = engine.counts();
+  auto images = engine.images().list();
+  char host[256] = {0};
+  ::gethostname(host, sizeof host - 1);
+  model::SystemInfo info;
+  info.id = "berth";
+  info.containers = counts.total;
+  info.containers_running = counts.running;
+  info.containers_paused = counts.paused;
+  info.containers_stopped = counts.stopped;
+  info.images = images ? static_cast<int64_t>(images->size()) : 0;
+  info.driver = "overlay2";
+  info.driver_status = {model::List<std::string>{"Backing Filesystem", "extfs"}};
+  info.docker_root_dir = engine.options().data_root;
+  info.plugins.volume = {"local"};
+  info.plugins.network = {"null"};
+  info.plugins.log = {"json-file", "local"};
+  info.memory_limit = true;
+  info.cpu_cfs_period = true;
+  info.cpu_cfs_quota = true;
+  info.cpu_shares = true;
+  info.cpu_set = true;
+  info.pids_limit = true;
+  info.ipv4_forwarding = true;
+  info.system_time = format_rfc3339_nano(now_nanos());
+  info.logging_driver = engine.options().log_defaults.driver;
+  info.cgroup_driver = "cgroupfs";
+  info.cgroup_version = cgroup_version();
+  info.kernel_version = kernel_version();
+  info.operating_system = os_name();
+  info.os_type = "linux";
+  info.architecture = go_arch() == "amd64" ? "x86_64" : go_arch();
+  info.ncpu = ::sysconf(_SC_NPROCESSORS_ONLN);
+  info.mem_total = mem_total();
+  info.index_server_address = "https://index.docker.io/v1/";
+  auto& registry = info.registry_config.emplace();
+  registry.insecure_registry_cidrs = {"127.0.0.0/8"};
+  registry.index_configs.set_empty();
+  registry.mirrors.set_empty();
+  info.name = host;
+  info.labels.set_empty();
+  info.server_version = kBerthVersion;
+  info.runtimes["berth"].path = "berth-runtime";
+  info.default_runtime = "berth";
+  info.swarm.local_node_state = model::LocalNodeState::kInactive;
+  info.live_restore_enabled = true;
+  info.init_binary = "docker-init";
+  info.security_options.set_empty();
+  info.warnings.set_empty();
+  return info;
 }
 
 Status ping(http::Request& request, http::ResponseWriter& w, const Params&) {
@@ -84,104 +164,13 @@ bool peer_alive(int fd) {
 void add_system_routes(Router& router, engine::Engine& engine) {
   router.add("GET", "/_ping", ping);
   router.add("HEAD", "/_ping", ping);
-  router.add(
-      "GET", "/version", [](http::Request&, http::ResponseWriter& w, const Params&) -> Status {
-        Json details{{"ApiVersion", kApiVersion},
-                     {"Arch", go_arch()},
-                     {"BuildTime", ""},
-                     {"Experimental", "false"},
-                     {"GitCommit", ""},
-                     {"GoVersion", "n/a"},
-                     {"KernelVersion", kernel_version()},
-                     {"MinAPIVersion", kMinApiVersion},
-                     {"Os", "linux"}};
-        Json v{
-            {"Platform", {{"Name", "Berth"}}},
-            {"Components",
-             Json::array({{{"Name", "Engine"}, {"Version", kBerthVersion}, {"Details", details}}})},
-            {"Version", kBerthVersion},
-            {"ApiVersion", kApiVersion},
-            {"MinAPIVersion", kMinApiVersion},
-            {"GitCommit", ""},
-            {"GoVersion", "n/a"},
-            {"Os", "linux"},
-            {"Arch", go_arch()},
-            {"KernelVersion", kernel_version()},
-            {"BuildTime", ""}};
-        return send_json(w, 200, dump_json(v));
-      });
-  router.add(
-      "GET", "/info", [&engine](http::Request&, http::ResponseWriter& w, const Params&) -> Status {
-        auto counts = engine.counts();
-        auto images = engine.images().list();
-        char host[256] = {0};
-        ::gethostname(host, sizeof host - 1);
-        Json info{{"ID", "berth"},
-                  {"Containers", counts.total},
-                  {"ContainersRunning", counts.running},
-                  {"ContainersPaused", counts.paused},
-                  {"ContainersStopped", counts.stopped},
-                  {"Images", images ? images->size() : 0},
-                  {"Driver", "overlay2"},
-                  {"DriverStatus", Json::array({Json::array({"Backing Filesystem", "extfs"})})},
-                  {"DockerRootDir", engine.options().data_root},
-                  {"Plugins",
-                   {{"Volume", {"local"}},
-                    {"Network", {"null"}},
-                    {"Authorization", nullptr},
-                    {"Log", {"json-file", "local"}}}},
-                  {"MemoryLimit", true},
-                  {"SwapLimit", false},
-                  {"CpuCfsPeriod", true},
-                  {"CpuCfsQuota", true},
-                  {"CPUShares", true},
-                  {"CPUSet", true},
-                  {"PidsLimit", true},
-                  {"IPv4Forwarding", true},
-                  {"Debug", false},
-                  {"NFd", 0},
-                  {"NGoroutines", 0},
-                  {"SystemTime", format_rfc3339_nano(now_nanos())},
-                  {"LoggingDriver", engine.options().log_defaults.driver},
-                  {"CgroupDriver", "cgroupfs"},
-                  {"CgroupVersion", cgroup_version()},
-                  {"NEventsListener", 0},
-                  {"KernelVersion", kernel_version()},
-                  {"OperatingSystem", os_name()},
-                  {"OSVersion", ""},
-                  {"OSType", "linux"},
-                  {"Architecture", go_arch() == "amd64" ? "x86_64" : go_arch()},
-                  {"NCPU", ::sysconf(_SC_NPROCESSORS_ONLN)},
-                  {"MemTotal", mem_total()},
-                  {"IndexServerAddress", "https://index.docker.io/v1/"},
-                  {"RegistryConfig",
-                   {{"InsecureRegistryCIDRs", {"127.0.0.0/8"}},
-                    {"IndexConfigs", Json::object()},
-                    {"Mirrors", Json::array()}}},
-                  {"GenericResources", nullptr},
-                  {"HttpProxy", ""},
-                  {"HttpsProxy", ""},
-                  {"NoProxy", ""},
-                  {"Name", host},
-                  {"Labels", Json::array()},
-                  {"ExperimentalBuild", false},
-                  {"ServerVersion", kBerthVersion},
-                  {"Runtimes", {{"berth", {{"path", "berth-runtime"}}}}},
-                  {"DefaultRuntime", "berth"},
-                  {"Swarm",
-                   {{"NodeID", ""},
-                    {"NodeAddr", ""},
-                    {"LocalNodeState", "inactive"},
-                    {"ControlAvailable", false},
-                    {"Error", ""},
-                    {"RemoteManagers", nullptr}}},
-                  {"LiveRestoreEnabled", true},
-                  {"Isolation", ""},
-                  {"InitBinary", "docker-init"},
-                  {"SecurityOptions", Json::array()},
-                  {"Warnings", Json::array()}};
-        return send_json(w, 200, dump_json(info));
-      });
+  router.add("GET", "/version", [](http::Request&, http::ResponseWriter& w, const Params&) {
+    return send_json(w, 200, model::dump(system_version()));
+  });
+  router.add("GET", "/info",
+             [&engine](http::Request&, http::ResponseWriter& w, const Params&) -> Status {
+               return send_json(w, 200, model::dump(system_info(engine)));
+             });
 }
 
 void add_all_routes(Router& router, engine::Engine& engine) {

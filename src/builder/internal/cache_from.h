@@ -7,6 +7,7 @@
 #include "base/error.h"
 #include "base/json.h"
 #include "builder/builder.h"
+#include "model/image.h"
 
 namespace berth::builder::internal {
 
@@ -24,6 +25,6 @@ std::vector<CacheSource> load_cache_sources(Backend& backend, const std::vector<
 // image and narrows `sources` to the one that hit.
 Result<std::string> cache_from_lookup(Backend& backend, std::vector<CacheSource>& sources,
                                       const std::string& parent_id, const std::string& created_by,
-                                      const Json& config);
+                                      const model::ImageConfig& config);
 
 }  // namespace berth::builder::internal

@@ -7,6 +7,7 @@
 #include "image/image_store.h"
 #include "image/registry/internal.h"
 #include "image/registry/registry.h"
+#include "model/system_json.h"
 
 namespace berth::image::registry {
 
@@ -105,20 +106,20 @@ namespace berth::image {
 
 RegistryAuth parse_auth_config(const std::string& json, std::string* server) {
   RegistryAuth a;
-  auto j = parse_json(json, "auth config");
-  if (!j || !j->is_object()) return a;
-  a.username = json_string(*j, "username");
-  a.password = json_string(*j, "password");
-  a.identity_token = json_string(*j, "identitytoken");
-  a.registry_token = json_string(*j, "registrytoken");
-  if (a.username.empty() && j->contains("auth")) {
-    if (auto raw = registry::base64_decode(json_string(*j, "auth"));
-        raw && raw->find(':') != std::string::npos) {
+  auto parsed = model::parse<model::AuthConfig>(json, "auth config");
+  if (!parsed) return a;
+  const model::AuthConfig& c = *parsed;
+  a.username = c.username;
+  a.password = c.password;
+  a.identity_token = c.identitytoken;
+  a.registry_token = c.registrytoken;
+  if (a.username.empty() && !c.auth.empty()) {
+    if (auto raw = registry::base64_decode(c.auth); raw && raw->find(':') != std::string::npos) {
       a.username = raw->substr(0, raw->find(':'));
       a.password = raw->substr(raw->find(':') + 1);
     }
   }
-  if (server) *server = json_string(*j, "serveraddress");
+  if (server) *server = c.serveraddress;
   return a;
 }
 

@@ -55,13 +55,31 @@ TEST(Expand, Modifiers) {
 }
 
 TEST(ConfigOps, Changes) {
-  auto c = apply_changes(Json::object(), {"ENV A=b C=d", "EXPOSE 80 90/udp", "CMD [\"x\"]",
-                                          "WORKDIR /a", "WORKDIR b", "LABEL k=v"});
+  auto c = apply_changes({}, {"ENV A=b C=d", "EXPOSE 80 90/udp", "CMD [\"x\"]", "WORKDIR /a",
+                              "WORKDIR b", "LABEL k=v"});
   ASSERT_TRUE(c.ok()) << c.error().message;
-  EXPECT_EQ((*c)["Env"], Json({"A=b", "C=d"}));
-  EXPECT_TRUE((*c)["ExposedPorts"].contains("90/udp"));
-  EXPECT_EQ((*c)["WorkingDir"], "/a/b");
-  EXPECT_EQ((*c)["Cmd"], Json({"x"}));
+  EXPECT_EQ(c->env, (model::List<std::string>{"A=b", "C=d"}));
+  EXPECT_TRUE(c->exposed_ports.count("90/udp"));
+  EXPECT_EQ(c->working_dir, "/a/b");
+  EXPECT_EQ(c->cmd, (model::List<std::string>{"x"}));
+  EXPECT_EQ(c->labels.at("k"), "v");
+}
+
+TEST(ConfigOps, EntrypointResetsCmdAndHealthcheck) {
+  ConfigState st;
+  st.config.cmd = {"sh"};
+  for (const char* line :
+       {"ENTRYPOINT [\"top\"]", "HEALTHCHECK --interval=5s --retries=2 CMD true"}) {
+    auto ins = parse_instruction(line);
+    ASSERT_TRUE(ins.ok());
+    ASSERT_TRUE(apply_config_instruction(*ins, st, {}, '\\').ok());
+  }
+  EXPECT_TRUE(st.config.cmd.is_null());
+  EXPECT_EQ(st.config.entrypoint, (model::List<std::string>{"top"}));
+  ASSERT_TRUE(st.config.healthcheck.has_value());
+  EXPECT_EQ(st.config.healthcheck->test, (model::List<std::string>{"CMD-SHELL", "true"}));
+  EXPECT_EQ(st.config.healthcheck->interval, 5000000000);
+  EXPECT_EQ(st.config.healthcheck->retries, 2);
 }
 
 }  // namespace
