@@ -25,7 +25,8 @@ void print_compose_usage() {
                   "      --project-directory string   Specify an alternate working directory\n"
                   "  -p, --project-name string        Project name\n\n"
                   "Commands:\n"
-                  "  config\n");
+                  "  config, up, create, down, ps, logs, start, stop, restart, kill, rm, pause, "
+                  "unpause\n");
 }
 
 std::map<std::string, std::string> process_environment() {
@@ -84,6 +85,14 @@ int cmd_compose(Context& ctx, const Args& args) {
   const std::string sub = flags.args()[0];
   Args rest(flags.args().begin() + 1, flags.args().end());
   if (sub == "config" || sub == "convert") return compose_config(cc, rest);
+  if (sub == "up") return compose_up(cc, rest);
+  if (sub == "create") return compose_create(cc, rest);
+  if (sub == "down") return compose_down(cc, rest);
+  if (sub == "ps") return compose_ps(cc, rest);
+  if (sub == "logs") return compose_logs(cc, rest);
+  if (sub == "start" || sub == "stop" || sub == "restart" || sub == "kill" || sub == "rm" ||
+      sub == "pause" || sub == "unpause")
+    return compose_lifecycle(cc, sub, rest);
   print_error("unknown docker command: \"compose " + sub + "\"");
   return 1;
 }

@@ -20,5 +20,12 @@ struct ComposeCommand {
 };
 
 int compose_config(ComposeCommand& cc, const Args& args);
+int compose_up(ComposeCommand& cc, const Args& args);
+int compose_create(ComposeCommand& cc, const Args& args);
+int compose_down(ComposeCommand& cc, const Args& args);
+int compose_ps(ComposeCommand& cc, const Args& args);
+int compose_logs(ComposeCommand& cc, const Args& args);
+// start, stop, restart, kill, rm, pause, unpause: the same shape, in lifecycle.cpp.
+int compose_lifecycle(ComposeCommand& cc, const std::string& verb, const Args& args);
 
 }  // namespace berth::cli
