@@ -362,9 +362,19 @@ Status down(EngineApi& api, const Project& project, const DownOptions& options,
             const ProgressFn& progress, std::vector<std::string>* warnings) {
   BERTH_TRY_ASSIGN(auto containers, project_containers(api, project.name, true));
   // Dependents stop before what they depend on: reverse start order, one level at a time.
+  // A service's level is 1 + the highest level of its dependencies; one level stops at a time,
+  // its containers in parallel.
   std::vector<std::string> order = start_order(project);
   std::map<std::string, size_t> rank;
-  for (size_t i = 0; i < order.size(); ++i) rank[order[i]] = i;
+  for (const auto& s : order) {
+    size_t level = 0;
+    if (const Node* deps = project.services().find(s)->find("depends_on")) {
+      for (const auto& [dep, _] : deps->entries()) {
+        if (auto it = rank.find(dep); it != rank.end()) level = std::max(level, it->second + 1);
+      }
+    }
+    rank[s] = level;
+  }
   std::vector<model::ContainerSummary> orphans;
   std::map<size_t, std::vector<model::ContainerSummary>, std::greater<>> levels;
   for (auto& c : containers) {
