@@ -11,6 +11,7 @@ packages=(
   busybox-static tini crun runc docker.io
   python3 python3-pytest python3-docker curl iproute2
   libcurl4-openssl-dev docker-registry skopeo apache2-utils
+  libyaml-cpp-dev docker-compose
 )
 
 missing=()

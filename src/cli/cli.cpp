@@ -34,7 +34,7 @@ const std::map<std::string, CommandFn>& commands() {
       {"logout", cmd_logout},   {"history", cmd_image_history},
       {"system", cmd_system},   {"build", cmd_build},
       {"builder", cmd_builder}, {"network", cmd_network},
-      {"volume", cmd_volume},
+      {"volume", cmd_volume},   {"compose", cmd_compose},
   };
   return kCommands;
 }

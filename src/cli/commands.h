@@ -62,6 +62,8 @@ int cmd_image(Context& ctx, const Args& args);
 int cmd_network(Context& ctx, const Args& args);
 // `volume create|ls|inspect|rm|prune`
 int cmd_volume(Context& ctx, const Args& args);
+// `compose config|up|down|ps|logs|...` (src/cli/compose/)
+int cmd_compose(Context& ctx, const Args& args);
 
 // The whole CLI: global flags, then the command.
 int run_berth(int argc, char** argv);

@@ -1,0 +1,22 @@
+// Connecting `berth compose` commands to the daemon, and Compose's plain progress lines.
+#pragma once
+
+#include <string>
+
+#include "cli/compose/compose_command.h"
+#include "compose/apply.h"
+
+namespace berth::cli {
+
+// Connects (starting the embedded daemon when allowed); nullopt after printing the error.
+std::optional<compose::EngineApi> compose_api(ComposeCommand& cc);
+
+// " Container p-web-1  Started" on stderr, as docker compose's plain progress prints it.
+compose::ProgressFn plain_progress();
+
+void print_warnings(const std::vector<std::string>& warnings);
+
+// Builds a service's image with `berth build` (one build at a time).
+compose::BuildFn service_builder(ComposeCommand& cc, const compose::Project& project);
+
+}  // namespace berth::cli
