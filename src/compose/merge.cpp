@@ -136,7 +136,7 @@ Node merge_service(const Node& base_in, const Node& over_in) {
     }
     Node* existing = out.find(k);
     if (existing == nullptr || v.tag() == "!override" || k == "command" || k == "entrypoint" ||
-        !existing->is_map() && !existing->is_seq()) {
+        (!existing->is_map() && !existing->is_seq())) {
       Node copy = v;
       copy.set_tag("");
       out.set(k, std::move(copy));
