@@ -22,6 +22,8 @@ void add_volume_routes(Router& router, engine::Engine& engine);
 // POST /commit (commit_routes.cpp); POST /build, /build/prune (build_routes.cpp).
 void add_commit_routes(Router& router, engine::Engine& engine);
 void add_build_routes(Router& router, engine::Engine& engine);
+// /swarm, /nodes, /services, /tasks, /secrets, /configs on a node in no swarm (swarm_routes.cpp).
+void add_swarm_routes(Router& router, engine::Engine& engine);
 
 // All of the above.
 void add_all_routes(Router& router, engine::Engine& engine);

@@ -184,6 +184,7 @@ void add_all_routes(Router& router, engine::Engine& engine) {
   add_image_routes(router, engine);
   add_commit_routes(router, engine);
   add_build_routes(router, engine);
+  add_swarm_routes(router, engine);
 }
 
 }  // namespace berth::api::server
