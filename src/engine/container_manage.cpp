@@ -9,6 +9,7 @@
 #include "base/time.h"
 #include "engine/container_entry.h"
 #include "engine/engine.h"
+#include "engine/filters.h"
 #include "engine/host_config.h"
 #include "engine/names.h"
 #include "oci/spec_json.h"
@@ -168,34 +169,16 @@ Result<std::vector<std::string>> Engine::update_container(
 }
 
 Result<std::vector<std::string>> Engine::prune_containers(const Json& filters) {
+  BERTH_TRY_ASSIGN(Filters f, Filters::from_json(filters));
+  BERTH_TRY(f.validate({"label", "label!", "until"}));
   int64_t until = 0;
-  std::vector<std::string> labels, not_labels;
-  if (filters.is_object()) {
-    auto values = [&](const char* key) {
-      std::vector<std::string> out;
-      if (!filters.contains(key)) return out;
-      if (filters[key].is_array())
-        for (auto& v : filters[key]) out.push_back(v);
-      else if (filters[key].is_object())
-        for (auto& [k, v] : filters[key].items()) out.push_back(k);
-      return out;
-    };
-    for (auto& u : values("until")) {
-      long long secs;
-      if (parse_int64(u, &secs))
-        until = secs * 1000000000LL;
-      else if (!parse_rfc3339(u, &until))
-        return make_error(Code::kInvalidArgument, "invalid filter 'until=" + u + "'");
-    }
-    labels = values("label");
-    not_labels = values("label!");
+  for (auto& u : f.get("until")) {
+    long long secs;
+    if (parse_int64(u, &secs))
+      until = secs * 1000000000LL;
+    else if (!parse_rfc3339(u, &until))
+      return Filters::invalid("until", u);
   }
-  auto has_label = [](const Container& c, const std::string& l) {
-    auto eq = l.find('=');
-    auto it = c.config.labels.find(l.substr(0, eq));
-    if (it == c.config.labels.end()) return false;
-    return eq == std::string::npos || it->second == l.substr(eq + 1);
-  };
   std::vector<std::string> candidates;
   {
     std::lock_guard lock(mu_);
@@ -203,10 +186,9 @@ Result<std::vector<std::string>> Engine::prune_containers(const Json& filters) {
       const Container& c = e->c;
       if (c.running() || c.state.status == RunState::kRestarting) continue;
       if (until && c.created >= until) continue;
-      bool ok = true;
-      for (auto& l : labels) ok = ok && has_label(c, l);
-      for (auto& l : not_labels) ok = ok && !has_label(c, l);
-      if (ok) candidates.push_back(id);
+      if (!f.match_kv_list("label", c.config.labels)) continue;
+      if (f.contains("label!") && f.match_kv_list("label!", c.config.labels)) continue;
+      candidates.push_back(id);
     }
   }
   std::vector<std::string> removed;

@@ -7,8 +7,10 @@
 #include "base/log.h"
 #include "base/scope_exit.h"
 #include "base/strings.h"
+#include "base/time.h"
 #include "engine/container_entry.h"
 #include "engine/engine.h"
+#include "engine/filters.h"
 #include "model/container_json.h"
 #include "model/network_json.h"
 #include "network/controller.h"
@@ -326,39 +328,32 @@ Result<model::Network> Engine::inspect_network(const std::string& ref) {
   return view;
 }
 
+// moby daemon/network/filter.go: driver and scope exact, name and id as expressions, labels
+// all of them, type custom|builtin, dangling = user-defined and without containers.
 Result<model::List<model::Network>> Engine::list_networks(const Json& filters) {
+  BERTH_TRY_ASSIGN(Filters f, Filters::from_json(filters));
+  BERTH_TRY(f.validate({"dangling", "driver", "id", "label", "name", "scope", "type"}));
+  for (auto& t : f.get("type"))
+    if (t != "custom" && t != "builtin")
+      return make_error(Code::kInvalidArgument, "Invalid filter: 'type'='" + t + "'");
+  BERTH_TRY_ASSIGN(bool dangling, f.get_bool("dangling", false));
   std::vector<std::string> ids;
   {
     std::lock_guard lock(mu_);
     for (auto& n : net_->list()) {
-      bool keep = true;
-      auto values = [&](const char* key) {
-        std::vector<std::string> out;
-        if (filters.is_object() && filters.contains(key)) {
-          if (filters[key].is_array())
-            for (auto& v : filters[key]) out.push_back(v);
-          else if (filters[key].is_object())
-            for (auto& [k, v] : filters[key].items()) out.push_back(k);
-        }
-        return out;
-      };
-      auto any = [&](const char* key, const std::function<bool(const std::string&)>& f) {
-        auto vs = values(key);
-        return vs.empty() || std::any_of(vs.begin(), vs.end(), f);
-      };
-      keep = any("name", [&](auto& v) { return n.name.find(v) != std::string::npos; }) &&
-             any("id", [&](auto& v) { return n.id.rfind(v, 0) == 0; }) &&
-             any("driver", [&](auto& v) { return n.driver == v; }) && any("type", [&](auto& v) {
-               return (v == "custom") == network::Controller::user_defined(n);
-             });
-      for (auto& l : values("label")) {
-        auto eq = l.find('=');
-        auto label = n.labels.find(l.substr(0, eq));
-        if (label == n.labels.end() ||
-            (eq != std::string::npos && label->second != l.substr(eq + 1)))
-          keep = false;
+      bool custom = network::Controller::user_defined(n);
+      if (!f.match("name", n.name) || !f.match("id", n.id) || !f.exact_match("driver", n.driver) ||
+          !f.exact_match("scope", n.scope) ||
+          !f.exact_match("type", custom ? "custom" : "builtin") ||
+          !f.match_kv_list("label", n.labels))
+        continue;
+      if (f.contains("dangling")) {
+        bool used = false;
+        for (auto& [id, e] : entries_)
+          for (auto& [name, ep] : e->c.networks) used = used || ep.network_id == n.id;
+        if (dangling != (custom && !used)) continue;
       }
-      if (keep) ids.push_back(n.id);
+      ids.push_back(n.id);
     }
   }
   model::List<model::Network> out;
@@ -390,9 +385,23 @@ Status Engine::remove_network(const std::string& ref) {
 Result<model::NetworkPruneResponse> Engine::prune_networks(const Json& filters) {
   model::NetworkPruneResponse out;
   out.networks_deleted.set_empty();
-  BERTH_TRY_ASSIGN(model::List<model::Network> all, list_networks(filters));
+  BERTH_TRY_ASSIGN(Filters f, Filters::from_json(filters));
+  BERTH_TRY(f.validate({"label", "label!", "until"}));
+  int64_t until = INT64_MAX;
+  for (auto& u : f.get("until")) {
+    long long secs;
+    if (parse_int64(u, &secs))
+      until = secs * 1000000000LL;
+    else if (!parse_rfc3339(u, &until))
+      return Filters::invalid("until", u);
+  }
+  BERTH_TRY_ASSIGN(model::List<model::Network> all, list_networks(Json::object()));
   for (auto& n : all) {
     if (!network::Controller::user_defined(n) || !n.containers.empty()) continue;
+    if (!f.match_kv_list("label", n.labels)) continue;
+    if (f.contains("label!") && f.match_kv_list("label!", n.labels)) continue;
+    int64_t created = 0;
+    if (until != INT64_MAX && parse_rfc3339(n.created, &created) && created >= until) continue;
     bool used = false;
     {
       std::lock_guard lock(mu_);

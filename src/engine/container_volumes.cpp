@@ -12,6 +12,7 @@
 #include "base/strings.h"
 #include "engine/container_entry.h"
 #include "engine/engine.h"
+#include "engine/filters.h"
 
 namespace berth::engine {
 
@@ -39,20 +40,6 @@ struct NewMount {
   model::MountPointRecord mp;
   std::map<std::string, std::string> volume_options, volume_labels;
 };
-
-// A filter's values: Docker sends {"key": {"v": true}} or {"key": ["v"]}.
-std::vector<std::string> filter_values(const Json& filters, const char* key) {
-  std::vector<std::string> out;
-  if (!filters.is_object() || !filters.contains(key)) return out;
-  const Json& f = filters[key];
-  if (f.is_array()) {
-    for (auto& v : f)
-      if (v.is_string()) out.push_back(v);
-  } else if (f.is_object()) {
-    for (auto& [k, v] : f.items()) out.push_back(k);
-  }
-  return out;
-}
 
 // "-v src:dst[:opts]" (moby volumes/mounts/parser_linux.go).
 Result<NewMount> parse_bind(const std::string& spec) {
@@ -325,53 +312,40 @@ void Engine::remove_anonymous_volumes(const Container& c) {
   }
 }
 
+// moby volume/service/convert.go: drivers exact, names as expressions, labels all of them,
+// dangling = used by no container.
 Result<model::List<model::Volume>> Engine::list_volumes(const Json& filters) {
+  BERTH_TRY_ASSIGN(Filters f, Filters::from_json(filters));
+  BERTH_TRY(f.validate({"driver", "label", "name", "dangling"}));
+  BERTH_TRY(f.get_bool("dangling", false));
   std::lock_guard lock(mu_);
   model::List<model::Volume> out;
   out.set_empty();
   for (auto& v : volumes_->list()) {
-    if (!volume_matches(v, filters)) continue;
+    if (!volume_matches(v, f)) continue;
     out.push_back(volume::volume_view(v));
   }
   return out;
 }
 
-bool Engine::volume_matches(const volume::Volume& v, const Json& filters) {
-  if (!filters.is_object()) return true;
-  auto values = [&](const char* key) { return filter_values(filters, key); };
-  for (auto& d : values("dangling")) {
-    bool dangling = volume_users(v.name).empty();
-    if ((d == "true" || d == "1") != dangling) return false;
-  }
-  auto names = values("name");
-  if (!names.empty() && std::none_of(names.begin(), names.end(), [&](const std::string& n) {
-        return v.name.find(n) != std::string::npos;
-      }))
+bool Engine::volume_matches(const volume::Volume& v, const Filters& f) {
+  if (f.contains("dangling") &&
+      f.get_bool("dangling", false).value_or(false) != volume_users(v.name).empty())
     return false;
-  for (auto& d : values("driver"))
-    if (d != v.driver) return false;
-  for (auto& l : values("label")) {
-    auto eq = l.find('=');
-    std::string key = l.substr(0, eq);
-    auto it = v.labels.find(key);
-    if (it == v.labels.end()) return false;
-    if (eq != std::string::npos && it->second != l.substr(eq + 1)) return false;
-  }
-  for (auto& l : values("label!")) {
-    auto eq = l.find('=');
-    auto it = v.labels.find(l.substr(0, eq));
-    if (it != v.labels.end() && (eq == std::string::npos || it->second == l.substr(eq + 1)))
-      return false;
-  }
+  if (!f.match("name", v.name) || !f.exact_match("driver", v.driver)) return false;
+  if (!f.match_kv_list("label", v.labels)) return false;
+  if (f.contains("label!") && f.match_kv_list("label!", v.labels)) return false;
   return true;
 }
 
+// moby's volume prune: anonymous volumes only unless all=true; label and label! as for the
+// other prunes.
 Result<model::VolumePruneResponse> Engine::prune_volumes(const Json& filters) {
-  std::lock_guard lock(mu_);
-  bool all = false;
-  Json f = filters.is_object() ? filters : Json::object();
-  for (auto& a : filter_values(f, "all")) all = a == "true" || a == "1";
+  BERTH_TRY_ASSIGN(Filters f, Filters::from_json(filters));
+  BERTH_TRY(f.validate({"label", "label!", "all"}));
+  BERTH_TRY_ASSIGN(bool all, f.get_bool("all", false));
   f.erase("all");
+  std::lock_guard lock(mu_);
   model::VolumePruneResponse out;
   out.volumes_deleted.set_empty();
   for (auto& v : volumes_->list()) {

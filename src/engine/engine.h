@@ -34,6 +34,7 @@ class Controller;
 }
 
 namespace berth::engine {
+class Filters;
 
 struct EngineOptions {
   std::string data_root = "/var/lib/berth";
@@ -262,7 +263,7 @@ class Engine {
   void release_volumes(const Container& c);
   std::vector<std::string> volume_users(const std::string& name);
   void remove_anonymous_volumes(const Container& c);
-  bool volume_matches(const volume::Volume& v, const Json& filters);
+  bool volume_matches(const volume::Volume& v, const Filters& filters);
   // Networks (engine_network*.cpp); REQUIRES: mu_ held.
   Status open_networks();                 // default networks, rules and DNS of running containers
   Status resolve_networks(Container& c);  // create: endpoints from NetworkMode/EndpointsConfig

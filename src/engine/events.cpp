@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "base/time.h"
+#include "engine/filters.h"
 
 namespace berth::engine {
 
@@ -56,19 +57,6 @@ bool EventLog::poll(uint64_t* cursor, int wait_ms, const std::function<bool(cons
 }
 
 namespace {
-std::vector<std::string> filter_values(const Json& filters, const char* key) {
-  std::vector<std::string> out;
-  if (!filters.is_object() || !filters.contains(key)) return out;
-  const Json& v = filters[key];
-  if (v.is_array()) {
-    for (auto& x : v)
-      if (x.is_string()) out.push_back(x);
-  } else if (v.is_object()) {
-    for (auto& [k, on] : v.items()) out.push_back(k);
-  }
-  return out;
-}
-
 bool any_of(const std::vector<std::string>& want,
             const std::function<bool(const std::string&)>& pred) {
   if (want.empty()) return true;
@@ -81,8 +69,9 @@ bool any_of(const std::vector<std::string>& want,
 // Docker's daemon/events/filter.go: `type` and `event` match exactly (health_status,
 // exec_create and exec_start also as a prefix before ": "); container/volume/network match the
 // actor's ID or name attribute as a prefix; image matches the ID or name, with or without its
-// tag; label matches the actor's attributes.
+// tag; every label matches one of the actor's attributes.
 bool event_matches(const Event& e, const Json& filters) {
+  Filters f = Filters::from_json(filters).value_or(Filters());
   auto attr = [&](const char* k) {
     auto it = e.attributes.find(k);
     return it == e.attributes.end() ? std::string() : it->second;
@@ -91,13 +80,12 @@ bool event_matches(const Event& e, const Json& filters) {
     return !value.empty() && value.rfind(want, 0) == 0;
   };
   auto actor_matches = [&](const char* type) {
-    return any_of(filter_values(filters, type), [&](const std::string& v) {
+    return any_of(f.get(type), [&](const std::string& v) {
       return prefix_of(v, e.id) || prefix_of(v, attr("name"));
     });
   };
-  if (!any_of(filter_values(filters, "type"), [&](const std::string& t) { return t == e.type; }))
-    return false;
-  if (!any_of(filter_values(filters, "event"), [&](const std::string& a) {
+  if (!any_of(f.get("type"), [&](const std::string& t) { return t == e.type; })) return false;
+  if (!any_of(f.get("event"), [&](const std::string& a) {
         return a == e.action || e.action.rfind(a + ":", 0) == 0;
       }))
     return false;
@@ -112,19 +100,11 @@ bool event_matches(const Event& e, const Json& filters) {
       return ref.substr(0, colon);
     return ref;
   };
-  if (!any_of(filter_values(filters, "image"), [&](const std::string& i) {
+  if (!any_of(f.get("image"), [&](const std::string& i) {
         return i == e.id || i == image_name || i == strip_tag(e.id) || i == strip_tag(image_name);
       }))
     return false;
-  if (!any_of(filter_values(filters, "label"), [&](const std::string& l) {
-        auto eq = l.find('=');
-        std::string k = l.substr(0, eq);
-        auto it = e.attributes.find(k);
-        if (it == e.attributes.end()) return false;
-        return eq == std::string::npos || it->second == l.substr(eq + 1);
-      }))
-    return false;
-  return true;
+  return f.match_kv_list("label", e.attributes);
 }
 
 }  // namespace berth::engine

@@ -15,6 +15,7 @@
 #include "base/log.h"
 #include "base/strings.h"
 #include "base/time.h"
+#include "engine/filters.h"
 #include "model/container_json.h"
 
 namespace berth::api::server {
@@ -185,89 +186,119 @@ Status logs(Engine& engine, http::Request& request, http::ResponseWriter& w,
   return w.end();
 }
 
-// GET /containers/json filters, with what names other objects resolved once before the
-// listing: `ancestor` matches the image by any name it was run as or by ID; `before`/`since`
-// name another container.
+// GET /containers/json filters (moby daemon/list.go), with what names other objects resolved
+// once before the listing: `ancestor` matches the image by any name it was run as or by ID;
+// `before`/`since` name another container (the last value wins, as in moby).
 struct ListFilters {
-  Json filters;
+  engine::Filters filters;
   std::vector<std::string> ancestor_ids;          // image IDs the `ancestor` values name
   int64_t before = INT64_MAX, since = INT64_MIN;  // creation times (nanos), exclusive
-  bool unmatched = false;  // a before/since container that does not exist matches nothing
-
-  std::vector<std::string> values(const char* key) const {
-    std::vector<std::string> out;
-    if (!filters.is_object() || !filters.contains(key)) return out;
-    const Json& v = filters[key];
-    if (v.is_array()) {
-      for (auto& x : v)
-        if (x.is_string()) out.push_back(x);
-    } else if (v.is_object()) {
-      for (auto& [k, on] : v.items()) out.push_back(k);
-    }
-    return out;
-  }
+  bool is_task = false;                           // no container is a swarm task here
 };
 
-ListFilters resolve_filters(Engine& engine, Json filters) {
+Result<ListFilters> resolve_filters(Engine& engine, const Json& filters) {
   ListFilters f;
-  f.filters = std::move(filters);
-  for (auto& a : f.values("ancestor"))
+  BERTH_TRY_ASSIGN(f.filters, engine::Filters::from_json(filters));
+  BERTH_TRY(f.filters.validate({"ancestor", "before", "exited", "health", "id", "isolation",
+                                "label", "name", "status", "since", "volume", "network", "is-task",
+                                "publish", "expose"}));
+  for (auto& s : f.filters.get("status"))
+    if (s != "created" && s != "restarting" && s != "running" && s != "removing" && s != "paused" &&
+        s != "exited" && s != "dead")
+      return engine::Filters::invalid("status", s);
+  for (auto& h : f.filters.get("health"))
+    if (h != "starting" && h != "healthy" && h != "unhealthy" && h != "none")
+      return engine::Filters::invalid("health", h);
+  for (auto& x : f.filters.get("exited")) {
+    long long code;
+    if (!parse_int64(x, &code)) return engine::Filters::invalid("exited", x);
+  }
+  BERTH_TRY_ASSIGN(f.is_task, f.filters.get_bool("is-task", false));
+  for (auto& a : f.filters.get("ancestor"))
     if (auto img = engine.images().get(a); img) f.ancestor_ids.push_back(img->id);
-  for (const char* key : {"before", "since"}) {
-    for (auto& ref : f.values(key)) {
-      auto other = engine.get_container(ref);
-      if (!other) {
-        f.unmatched = true;
-        continue;
-      }
-      if (std::string(key) == "before")
-        f.before = std::min(f.before, other->created);
-      else
-        f.since = std::max(f.since, other->created);
-    }
+  for (auto& ref : f.filters.get("before")) {
+    BERTH_TRY_ASSIGN(auto other, engine.get_container(ref));
+    f.before = other.created;
+  }
+  for (auto& ref : f.filters.get("since")) {
+    BERTH_TRY_ASSIGN(auto other, engine.get_container(ref));
+    f.since = other.created;
   }
   return f;
 }
 
-bool matches_filters(const engine::Container& c, const ListFilters& f) {
-  if (!f.filters.is_object() || f.filters.empty()) return true;
-  if (f.unmatched || c.created >= f.before || c.created <= f.since) return false;
-  auto any = [](const std::vector<std::string>& want, auto pred) {
-    if (want.empty()) return true;
-    for (auto& w : want)
-      if (pred(w)) return true;
+// "80", "80/tcp", "8000-8080/udp": does `port` ("80/tcp") fall in it?  (moby nat.ParsePortRange)
+bool port_in(const std::string& spec, const std::string& port) {
+  auto slash = spec.find('/');
+  std::string proto = slash == std::string::npos ? "tcp" : spec.substr(slash + 1);
+  std::string range = spec.substr(0, slash);
+  auto pslash = port.find('/');
+  if (port.substr(pslash == std::string::npos ? port.size() : pslash + 1) != proto &&
+      !(pslash == std::string::npos && proto == "tcp"))
     return false;
-  };
-  if (!any(f.values("status"),
-           [&](const std::string& s) { return s == engine::status_name(c.state.status); }))
-    return false;
-  if (!any(f.values("name"), [&](const std::string& s) {
-        return c.name.find(s[0] == '/' ? s.substr(1) : s) != std::string::npos;
-      }))
-    return false;
-  if (!any(f.values("id"), [&](const std::string& s) { return c.id.rfind(s, 0) == 0; }))
-    return false;
-  if (!any(f.values("label"), [&](const std::string& s) {
-        auto eq = s.find('=');
-        auto it = c.config.labels.find(s.substr(0, eq));
-        if (it == c.config.labels.end()) return false;
-        return eq == std::string::npos || it->second == s.substr(eq + 1);
-      }))
-    return false;
-  if (!any(f.values("ancestor"), [&](const std::string& s) {
+  long long n, lo, hi;
+  if (!parse_int64(port.substr(0, pslash), &n)) return false;
+  auto dash = range.find('-');
+  if (!parse_int64(range.substr(0, dash), &lo)) return false;
+  hi = lo;
+  if (dash != std::string::npos && !parse_int64(range.substr(dash + 1), &hi)) return false;
+  return n >= lo && n <= hi;
+}
+
+bool any_value(const engine::Filters& f, const char* key,
+               const std::function<bool(const std::string&)>& pred) {
+  auto values = f.get(key);
+  return values.empty() || std::any_of(values.begin(), values.end(), pred);
+}
+
+bool matches_filters(const engine::Container& c, const ListFilters& lf) {
+  const engine::Filters& f = lf.filters;
+  if (f.empty()) return true;
+  if (lf.is_task || c.created >= lf.before || c.created <= lf.since) return false;
+  if (!f.exact_match("status", engine::status_name(c.state.status))) return false;
+  if (!f.match("name", "/" + c.name) && !f.match("name", c.name)) return false;
+  if (!f.match("id", c.id)) return false;
+  if (!f.match_kv_list("label", c.config.labels)) return false;
+  if (!f.exact_match("isolation", c.host_config.isolation)) return false;
+  if (!any_value(f, "ancestor", [&](const std::string& s) {
         if (s == c.image_ref || c.image_id.find(s) != std::string::npos) return true;
-        return std::find(f.ancestor_ids.begin(), f.ancestor_ids.end(), c.image_id) !=
-               f.ancestor_ids.end();
+        return std::find(lf.ancestor_ids.begin(), lf.ancestor_ids.end(), c.image_id) !=
+               lf.ancestor_ids.end();
       }))
     return false;
-  if (!any(f.values("health"), [&](const std::string& s) {
-        std::string h = c.state.health ? c.state.health->status : "none";
-        return s == h;
+  if (!f.exact_match("health", c.state.health ? c.state.health->status : "none")) return false;
+  if (f.contains("exited") && (c.state.status != engine::RunState::kExited ||
+                               !any_value(f, "exited", [&](const std::string& s) {
+                                 long long code = 0;
+                                 return parse_int64(s, &code) && code == c.state.exit_code;
+                               })))
+    return false;
+  if (!any_value(f, "network", [&](const std::string& s) {
+        for (auto& [name, ep] : c.networks)
+          if (name == s || ep.network_id.rfind(s, 0) == 0) return true;
+        return false;
       }))
     return false;
-  if (!any(f.values("exited"), [&](const std::string& s) {
-        return c.state.status == engine::RunState::kExited &&
-               std::to_string(c.state.exit_code) == s;
+  if (!any_value(f, "volume", [&](const std::string& s) {
+        for (auto& m : c.mount_points)
+          if (m.source == s || m.name == s || m.destination == s) return true;
+        return false;
+      }))
+    return false;
+  if (!any_value(f, "publish", [&](const std::string& s) {
+        for (auto& [port, bindings] : c.ports)
+          for (auto& b : bindings)
+            if (port_in(s, b.host_port + port.substr(std::min(port.find('/'), port.size()))))
+              return true;
+        return false;
+      }))
+    return false;
+  if (!any_value(f, "expose", [&](const std::string& s) {
+        for (auto& [port, unused] : c.config.exposed_ports)
+          if (port_in(s, port)) return true;
+        for (auto& [port, unused] : c.host_config.port_bindings)
+          if (port_in(s, port)) return true;
+        return false;
       }))
     return false;
   return true;
@@ -279,8 +310,8 @@ Status list(Engine& engine, http::Request& request, http::ResponseWriter& w) {
   long long limit = -1;
   parse_int64(request.query_value("limit", "-1"), &limit);
   BERTH_TRY_ASSIGN(Json filters, filters_param(request));
-  bool by_status = filters.contains("status");
-  ListFilters resolved = resolve_filters(engine, std::move(filters));
+  BERTH_TRY_ASSIGN(ListFilters resolved, resolve_filters(engine, filters));
+  bool by_status = resolved.filters.contains("status");
   // The summaries are made under the engine's lock (no copies of whole containers), the
   // sizes after it (they walk directories).
   struct Row {

@@ -9,6 +9,7 @@
 #include "base/json.h"
 #include "base/strings.h"
 #include "base/time.h"
+#include "engine/filters.h"
 #include "model/container_json.h"
 #include "model/image_json.h"
 #include "model/system_json.h"
@@ -158,45 +159,18 @@ Status history(Engine& e, http::ResponseWriter& w, const std::string& name) {
   return send_json(w, 200, model::dump(out));
 }
 
-// filters={"dangling":{"true":true},"until":{...},"label":{...}} → value lists.
-std::map<std::string, std::vector<std::string>> parse_filters(const std::string& text) {
-  std::map<std::string, std::vector<std::string>> out;
-  if (text.empty()) return out;
-  auto j = parse_json(text, "filters");
-  if (!j || !j->is_object()) return out;
-  for (auto& [k, v] : j->items()) {
-    if (v.is_object())
-      for (auto& [val, on] : v.items()) out[k].push_back(val);
-    else if (v.is_array())
-      for (auto& x : v)
-        if (x.is_string()) out[k].push_back(x.get<std::string>());
-  }
-  return out;
-}
-
-bool label_match(const image::Image& img, const std::vector<std::string>& labels) {
-  for (auto& l : labels) {
-    auto eq = l.find('=');
-    std::string k = l.substr(0, eq);
-    auto it = img.config.labels.find(k);
-    if (it == img.config.labels.end()) return false;
-    if (eq != std::string::npos && it->second != l.substr(eq + 1)) return false;
-  }
-  return true;
-}
-
 Status prune(Engine& e, http::Request& r, http::ResponseWriter& w) {
-  auto f = parse_filters(r.query_value("filters"));
-  bool dangling_only = true;
-  if (f.count("dangling") && !f["dangling"].empty())
-    dangling_only = f["dangling"][0] == "true" || f["dangling"][0] == "1";
+  BERTH_TRY_ASSIGN(Json j, filters_param(r));
+  BERTH_TRY_ASSIGN(engine::Filters f, engine::Filters::from_json(j));
+  BERTH_TRY(f.validate({"dangling", "label", "label!", "until"}));
+  BERTH_TRY_ASSIGN(bool dangling_only, f.get_bool("dangling", true));
   int64_t until = 0;
-  if (f.count("until") && !f["until"].empty()) {
+  if (auto u = f.get("until"); !u.empty()) {
     int64_t ns = 0;
-    if (parse_rfc3339(f["until"][0], &ns))
+    if (parse_rfc3339(u[0], &ns))
       until = ns / 1000000000LL;
     else
-      until = std::atoll(f["until"][0].c_str());
+      until = std::atoll(u[0].c_str());
   }
   BERTH_TRY_ASSIGN(auto images, e.images().list());
   std::set<std::string> used;
@@ -210,7 +184,8 @@ Status prune(Engine& e, http::Request& r, http::ResponseWriter& w) {
   for (auto& img : images) {
     if (used.count(img.id) || parents.count(img.id)) continue;
     if (dangling_only && !img.repo_tags.empty()) continue;
-    if (f.count("label") && !label_match(img, f["label"])) continue;
+    if (!f.match_kv_list("label", img.config.labels)) continue;
+    if (f.contains("label!") && f.match_kv_list("label!", img.config.labels)) continue;
     if (until > 0) {
       int64_t t = 0;
       parse_rfc3339(img.created, &t);

@@ -13,6 +13,7 @@
 #include "base/json.h"
 #include "base/strings.h"
 #include "base/time.h"
+#include "engine/filters.h"
 #include "model/build_json.h"
 #include "model/image_file_json.h"
 #include "model/image_json.h"
@@ -172,55 +173,31 @@ Result<std::vector<image::Image>> filter_images(Engine& engine, std::vector<imag
     return !all && img.repo_tags.empty() && img.repo_digests.empty() && parents.count(img.id);
   });
   if (filters_text.empty()) return images;
-  BERTH_TRY_ASSIGN(Json f, parse_json(filters_text, "filters"));
-  auto values = [&](const char* key) {
-    std::vector<std::string> out;
-    if (!f.is_object() || !f.contains(key)) return out;
-    const Json& v = f[key];
-    if (v.is_object())
-      for (auto& [k, on] : v.items()) out.push_back(k);
-    else if (v.is_array())
-      for (auto& x : v)
-        if (x.is_string()) out.push_back(x.get<std::string>());
-    return out;
-  };
-  if (f.is_object())
-    for (auto& [k, v] : f.items())
-      if (k != "dangling" && k != "label" && k != "reference" && k != "before" && k != "since" &&
-          k != "until")
-        return make_error(Code::kInvalidArgument, "invalid filter '" + k + "'");
+  BERTH_TRY_ASSIGN(Json j, parse_json(filters_text, "filters"));
+  BERTH_TRY_ASSIGN(engine::Filters f, engine::Filters::from_json(j));
+  BERTH_TRY(f.validate({"dangling", "label", "reference", "before", "since", "until"}));
+  BERTH_TRY_ASSIGN(bool want_dangling, f.get_bool("dangling", false));
+  bool by_dangling = f.contains("dangling");
   auto created = [](const image::Image& i) {
     int64_t t = 0;
     parse_rfc3339(i.created, &t);
     return t;
   };
+  // moby walks the values: the last before/since image named wins.
   int64_t before = INT64_MAX, since = INT64_MIN;
-  for (auto& b : values("before")) {
+  for (auto& b : f.get("before")) {
     BERTH_TRY_ASSIGN(auto img, find_image(engine, b));
-    before = std::min(before, created(img));
+    before = created(img);
   }
-  for (auto& b : values("since")) {
+  for (auto& b : f.get("since")) {
     BERTH_TRY_ASSIGN(auto img, find_image(engine, b));
-    since = std::max(since, created(img));
+    since = created(img);
   }
-  auto dangling = values("dangling");
-  auto labels = values("label");
-  auto refs = values("reference");
+  auto refs = f.get("reference");
   std::vector<image::Image> out;
   for (auto& img : images) {
-    if (!dangling.empty()) {
-      bool want = dangling[0] == "true" || dangling[0] == "1";
-      if (want != img.repo_tags.empty()) continue;
-    }
-    bool ok = true;
-    for (auto& l : labels) {
-      auto eq = l.find('=');
-      auto it = img.config.labels.find(l.substr(0, eq));
-      if (it == img.config.labels.end() ||
-          (eq != std::string::npos && it->second != l.substr(eq + 1)))
-        ok = false;
-    }
-    if (!ok) continue;
+    if (by_dangling && want_dangling != img.repo_tags.empty()) continue;
+    if (!f.match_kv_list("label", img.config.labels)) continue;
     if (created(img) >= before || created(img) <= since) continue;
     if (!refs.empty()) {
       std::vector<std::string> kept;

@@ -42,6 +42,9 @@ TEST(EventFilters, VolumeAndLabel) {
   EXPECT_TRUE(event_matches(v, filters(R"({"volume":["data"],"type":["volume"]})")));
   EXPECT_TRUE(event_matches(v, filters(R"({"label":["driver=local"]})")));
   EXPECT_FALSE(event_matches(v, filters(R"({"label":["driver=nfs"]})")));
+  // Several labels are ANDed, as moby's MatchKVList.
+  EXPECT_TRUE(event_matches(v, filters(R"({"label":["driver=local","destination=/d"]})")));
+  EXPECT_FALSE(event_matches(v, filters(R"({"label":["driver=local","destination=/x"]})")));
 }
 
 }  // namespace
