@@ -190,7 +190,17 @@ Status Engine::resolve_networks(Container& c) {
     if (mode.rfind("container:", 0) == 0) BERTH_TRY(find(mode.substr(10)));
     return ok_status();
   }
-  BERTH_TRY_ASSIGN(network::NetworkRecord net, net_->get(mode));
+  auto found = net_->get(mode);
+  if (!found && found.error().code == Code::kNotFound) {
+    // As dockerd: create keeps the endpoint under the name it was given and start answers
+    // "network X not found".  A 404 from create would make the docker CLI take the image for
+    // missing and pull it.
+    c.networks[mode] = model::EndpointRecord{};
+    c.endpoints_config.set_null();
+    return ok_status();
+  }
+  if (!found) return found.error();
+  const network::NetworkRecord& net = *found;
   auto configured = c.endpoints_config.find(mode);
   const model::EndpointSettings* ep_config =
       configured == c.endpoints_config.end() ? nullptr : &configured->second;

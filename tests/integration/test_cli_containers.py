@@ -176,3 +176,16 @@ def test_cp_roundtrip(berth, running, tmp_path):
     r = berth("cp", running + ":/tmp/f.txt", str(out))
     assert r.returncode == 0, r.stderr
     assert out.read_text() == "payload\n"
+
+
+# Issue 12 item 7: as dockerd, create keeps the unknown network and start answers "network X not
+# found"; a 404 from create would make the CLI take the image for missing and pull it.
+def test_run_unknown_network(docker, name):
+    r = docker("run", "--name", name, "--network", name + "-nosuch", "busybox", "true")
+    try:
+        assert r.returncode == 125, r.stderr
+        assert "Unable to find image" not in r.stderr, r.stderr
+        assert r.stderr.startswith(f"docker: Error response from daemon: network {name}-nosuch "
+                                   "not found"), r.stderr
+    finally:
+        docker("rm", "-f", name)
