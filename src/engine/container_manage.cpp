@@ -171,14 +171,7 @@ Result<std::vector<std::string>> Engine::update_container(
 Result<std::vector<std::string>> Engine::prune_containers(const Json& filters) {
   BERTH_TRY_ASSIGN(Filters f, Filters::from_json(filters));
   BERTH_TRY(f.validate({"label", "label!", "until"}));
-  int64_t until = 0;
-  for (auto& u : f.get("until")) {
-    long long secs;
-    if (parse_int64(u, &secs))
-      until = secs * 1000000000LL;
-    else if (!parse_rfc3339(u, &until))
-      return Filters::invalid("until", u);
-  }
+  BERTH_TRY_ASSIGN(int64_t until, f.get_timestamp("until", now_nanos()));
   std::vector<std::string> candidates;
   {
     std::lock_guard lock(mu_);

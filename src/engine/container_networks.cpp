@@ -397,21 +397,14 @@ Result<model::NetworkPruneResponse> Engine::prune_networks(const Json& filters) 
   out.networks_deleted.set_empty();
   BERTH_TRY_ASSIGN(Filters f, Filters::from_json(filters));
   BERTH_TRY(f.validate({"label", "label!", "until"}));
-  int64_t until = INT64_MAX;
-  for (auto& u : f.get("until")) {
-    long long secs;
-    if (parse_int64(u, &secs))
-      until = secs * 1000000000LL;
-    else if (!parse_rfc3339(u, &until))
-      return Filters::invalid("until", u);
-  }
+  BERTH_TRY_ASSIGN(int64_t until, f.get_timestamp("until", now_nanos()));
   BERTH_TRY_ASSIGN(model::List<model::Network> all, list_networks(Json::object()));
   for (auto& n : all) {
     if (!network::Controller::user_defined(n) || !n.containers.empty()) continue;
     if (!f.match_kv_list("label", n.labels)) continue;
     if (f.contains("label!") && f.match_kv_list("label!", n.labels)) continue;
     int64_t created = 0;
-    if (until != INT64_MAX && parse_rfc3339(n.created, &created) && created >= until) continue;
+    if (until && parse_rfc3339(n.created, &created) && created >= until) continue;
     bool used = false;
     {
       std::lock_guard lock(mu_);

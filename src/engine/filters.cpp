@@ -1,6 +1,10 @@
 #include "engine/filters.h"
 
+#include <cctype>
+#include <cstdlib>
 #include <regex>
+
+#include "base/time.h"
 
 namespace berth::engine {
 
@@ -77,6 +81,51 @@ Result<bool> Filters::get_bool(const std::string& key, bool fallback) const {
   bool is_false = v.count("false") || v.count("0");
   if (v.size() > 1 || is_true == is_false) return invalid(key, *v.begin());
   return is_true;
+}
+
+namespace {
+// A Go duration ("1h30m", "90s", "1.5h"): true with its length in nanos.
+bool parse_go_duration(const std::string& text, int64_t* nanos) {
+  static const std::pair<const char*, double> kUnits[] = {{"ns", 1},  {"us", 1e3}, {"ms", 1e6},
+                                                          {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
+  size_t i = 0;
+  double total = 0;
+  if (text.empty()) return false;
+  while (i < text.size()) {
+    size_t start = i;
+    while (i < text.size() && (isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+    if (i == start) return false;
+    double n = std::atof(text.substr(start, i - start).c_str());
+    size_t ustart = i;
+    while (i < text.size() && isalpha(static_cast<unsigned char>(text[i]))) ++i;
+    std::string unit = text.substr(ustart, i - ustart);
+    bool known = false;
+    for (auto& [name, scale] : kUnits)
+      if (unit == name) {
+        total += n * scale;
+        known = true;
+      }
+    if (!known) return false;
+  }
+  *nanos = static_cast<int64_t>(total);
+  return true;
+}
+}  // namespace
+
+Result<int64_t> Filters::get_timestamp(const std::string& key, int64_t now) const {
+  auto values = get(key);
+  if (values.empty()) return int64_t{0};
+  if (values.size() > 1)
+    return make_error(Code::kInvalidArgument, "more than one " + key + " filter specified");
+  const std::string& v = values[0];
+  int64_t nanos = 0;
+  if (parse_rfc3339(v, &nanos)) return nanos;
+  if (parse_go_duration(v, &nanos)) return now - nanos;
+  char* end = nullptr;
+  double secs = std::strtod(v.c_str(), &end);
+  if (!v.empty() && end && *end == '\0' && isdigit(static_cast<unsigned char>(v[0])))
+    return static_cast<int64_t>(secs * 1e9);
+  return invalid(key, v);
 }
 
 }  // namespace berth::engine

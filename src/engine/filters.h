@@ -53,6 +53,11 @@ class Filters {
   // other values are InvalidArgument (moby's GetBoolOrDefault).
   Result<bool> get_bool(const std::string& key, bool fallback) const;
 
+  // The key's one time (`until`) in unix nanos, 0 when absent: unix seconds ("1700000000.5"),
+  // RFC 3339, or a Go duration before `now` ("24h", "1h30m"), as moby's timetypes.GetTimestamp.
+  // Several values or another form are InvalidArgument.
+  Result<int64_t> get_timestamp(const std::string& key, int64_t now) const;
+
   // "Invalid filter 'key=value'", InvalidArgument.
   static Error invalid(const std::string& key, const std::string& value = "");
 

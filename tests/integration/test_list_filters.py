@@ -106,3 +106,16 @@ for call in (lambda: c.containers.list(filters={'nosuch': 'x'}),
         assert 'Invalid filter' in str(e), e
 print('ok')
 """)
+
+
+def test_image_until_filter(docker, labelled):
+    def ls(*args):
+        r = docker("images", *args, "--format", "{{.Repository}}", check=True)
+        return sorted(n for n in r.stdout.split() if n.startswith(labelled))
+
+    mine = sorted(f"{labelled}-{s}-img" for s in ("ab", "a", "b"))
+    assert ls("--filter", "until=2000-01-01T00:00:00Z") == []
+    assert ls("--filter", "until=0.001s") == mine  # made before a millisecond ago
+    assert ls("--filter", "until=24h") == []
+    r = docker("images", "--filter", "until=soon")
+    assert r.returncode != 0 and "Invalid filter 'until=soon'" in r.stderr, r.stderr

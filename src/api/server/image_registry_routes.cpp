@@ -164,14 +164,7 @@ Status prune(Engine& e, http::Request& r, http::ResponseWriter& w) {
   BERTH_TRY_ASSIGN(engine::Filters f, engine::Filters::from_json(j));
   BERTH_TRY(f.validate({"dangling", "label", "label!", "until"}));
   BERTH_TRY_ASSIGN(bool dangling_only, f.get_bool("dangling", true));
-  int64_t until = 0;
-  if (auto u = f.get("until"); !u.empty()) {
-    int64_t ns = 0;
-    if (parse_rfc3339(u[0], &ns))
-      until = ns / 1000000000LL;
-    else
-      until = std::atoll(u[0].c_str());
-  }
+  BERTH_TRY_ASSIGN(int64_t until, f.get_timestamp("until", now_nanos()));
   BERTH_TRY_ASSIGN(auto images, e.images().list());
   std::set<std::string> used;
   for (auto& c : e.list_containers()) used.insert(c.image_id);
@@ -189,7 +182,7 @@ Status prune(Engine& e, http::Request& r, http::ResponseWriter& w) {
     if (until > 0) {
       int64_t t = 0;
       parse_rfc3339(img.created, &t);
-      if (t / 1000000000LL >= until) continue;
+      if (t >= until) continue;
     }
     auto items = e.remove_image(img.id, true, false);
     if (!items) continue;

@@ -178,6 +178,7 @@ Result<std::vector<image::Image>> filter_images(Engine& engine, std::vector<imag
   BERTH_TRY(f.validate({"dangling", "label", "reference", "before", "since", "until"}));
   BERTH_TRY_ASSIGN(bool want_dangling, f.get_bool("dangling", false));
   bool by_dangling = f.contains("dangling");
+  BERTH_TRY_ASSIGN(int64_t until, f.get_timestamp("until", now_nanos()));
   auto created = [](const image::Image& i) {
     int64_t t = 0;
     parse_rfc3339(i.created, &t);
@@ -199,6 +200,7 @@ Result<std::vector<image::Image>> filter_images(Engine& engine, std::vector<imag
     if (by_dangling && want_dangling != img.repo_tags.empty()) continue;
     if (!f.match_kv_list("label", img.config.labels)) continue;
     if (created(img) >= before || created(img) <= since) continue;
+    if (until && created(img) >= until) continue;
     if (!refs.empty()) {
       std::vector<std::string> kept;
       for (auto& t : img.repo_tags) {

@@ -66,5 +66,20 @@ TEST(Filters, Bool) {
   EXPECT_EQ(other.error().message, "Invalid filter 'dangling=maybe'");
 }
 
+TEST(Filters, Timestamp) {
+  const int64_t now = 1700000000LL * 1000000000LL;
+  EXPECT_EQ(*parse("{}").get_timestamp("until", now), 0);
+  EXPECT_EQ(*parse(R"({"until":["1600000000"]})").get_timestamp("until", now),
+            1600000000LL * 1000000000LL);
+  EXPECT_EQ(*parse(R"({"until":["1h30m"]})").get_timestamp("until", now),
+            now - 5400LL * 1000000000LL);
+  EXPECT_EQ(*parse(R"({"until":["2020-09-13T12:26:40Z"]})").get_timestamp("until", now),
+            1600000000LL * 1000000000LL);
+  auto bad = parse(R"({"until":["soon"]})").get_timestamp("until", now);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message, "Invalid filter 'until=soon'");
+  EXPECT_FALSE(parse(R"({"until":["1h","2h"]})").get_timestamp("until", now).ok());
+}
+
 }  // namespace
 }  // namespace berth::engine
