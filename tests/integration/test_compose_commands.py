@@ -71,6 +71,15 @@ def test_run_detached_name_labels_ports_entrypoint_volume(project, berth, tmp_pa
     assert r.returncode == 0, r.stderr
     c = project.inspect(r.stdout.strip())
     assert c["HostConfig"]["PortBindings"]["80/tcp"][0]["HostPort"] == str(port)
+    # -d --rm: the daemon removes it when it exits.
+    r = compose(berth, project, "run", "-d", "--rm", "--no-deps", "web", "true")
+    gone = r.stdout.strip()
+    for _ in range(100):
+        if berth("ps", "-aq", "--filter", f"name={gone}").stdout.strip() == "":
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(gone + " was not removed")
     project.run("down", "--remove-orphans")
     assert berth("ps", "-aq", "--filter", f"label=com.docker.compose.project={project.name}",
                  check=True).stdout.strip() == ""

@@ -168,6 +168,17 @@ int compose_run(ComposeCommand& cc, const Args& args) {
   if (!flags.get_bool("use-aliases") && req->networking_config) {
     for (auto& [net, ep] : req->networking_config->endpoints_config) ep.aliases.clear();
   }
+  hc.auto_remove = detach && flags.get_bool("rm");
+  // The service's own image: up above saw only its dependencies.
+  auto present = api->image_exists(req->image);
+  if (present.ok() && !*present) {
+    Status got = project->services().find(service)->has("build") ? up.build(service, req->image)
+                                                                 : api->pull_image(req->image);
+    if (!got.ok()) {
+      print_error(got.error().message);
+      return 1;
+    }
+  }
   auto id = api->create_container(name, *req);
   if (!id.ok()) {
     print_error("Error response from daemon: " + id.error().message);
