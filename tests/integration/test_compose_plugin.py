@@ -68,6 +68,14 @@ def test_docker_compose_up_ps_down(daemon, tmp_path):
         r = subprocess.run(["docker", "-H", daemon.host, "compose", "-p", name, "-f", "x.yaml",
                             "ps", "-q"], capture_output=True, text=True, env=env_bad, cwd=work)
         assert r.returncode == 0 and len(r.stdout.split()) == 1, r.stderr
+        ls = json.loads(docker("compose", "ls", "--format", "json").stdout)
+        assert [p["Status"] for p in ls if p["Name"] == name] == ["running(1)"]
+        # Exit codes and output pass through the docker CLI.
+        r = docker("compose", "-p", name, "-f", "x.yaml", "run", "--rm", "-T", "web", "sh", "-c",
+                   "echo one-off; exit 4", check=False)
+        assert r.returncode == 4 and "one-off" in r.stdout, r.stderr
+        r = docker("compose", "-p", name, "-f", "x.yaml", "exec", "-T", "web", "echo", "in-web")
+        assert r.stdout.strip() == "in-web"
         r = docker("compose", "-p", name, "-f", "x.yaml", "down")
         assert f"Container {name}-web-1  Removed" in r.stderr
         assert docker("ps", "-aq", "--filter", f"label=com.docker.compose.project={name}").stdout == ""
