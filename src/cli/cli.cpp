@@ -81,6 +81,7 @@ void print_usage() {
 }  // namespace
 
 int run_berth(int argc, char** argv) {
+  if (is_compose_plugin_invocation(argc, argv)) return run_compose_plugin(argc, argv);
   Context ctx;
   if (const char* env = std::getenv("BERTH_HOST"); env != nullptr && *env != '\0') {
     ctx.host = env;

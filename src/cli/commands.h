@@ -64,6 +64,10 @@ int cmd_network(Context& ctx, const Args& args);
 int cmd_volume(Context& ctx, const Args& args);
 // `compose config|up|down|ps|logs|...` (src/cli/compose/)
 int cmd_compose(Context& ctx, const Args& args);
+// Run as the docker CLI's compose plugin (argv[0] is docker-compose, or the first argument is
+// docker-cli-plugin-metadata): src/cli/compose/plugin.cpp.
+bool is_compose_plugin_invocation(int argc, char** argv);
+int run_compose_plugin(int argc, char** argv);
 
 // The whole CLI: global flags, then the command.
 int run_berth(int argc, char** argv);

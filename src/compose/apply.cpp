@@ -193,7 +193,7 @@ class Runner {
   Status converge_service(const std::string& service) {
     EngineApi api = api_;  // this thread's own client
     const Node& svc = *project_.services().find(service);
-    if (const Node* deps = svc.find("depends_on")) {
+    if (const Node* deps = svc.find("depends_on"); deps != nullptr && !options_.no_deps) {
       for (const auto& [dep, cond] : deps->entries())
         BERTH_TRY(wait_dependency(api, service, dep, cond));
     }
@@ -355,7 +355,8 @@ Status up(EngineApi& api, const Project& project, const UpOptions& options,
     }
   }
   Runner runner(api, project, options, progress);
-  return runner.run(start_order(project, options.services), by_service);
+  return runner.run(options.no_deps ? options.services : start_order(project, options.services),
+                    by_service);
 }
 
 Status down(EngineApi& api, const Project& project, const DownOptions& options,

@@ -25,6 +25,7 @@ struct UpOptions {
   bool force_recreate = false;
   bool no_recreate = false;
   bool no_start = false;  // `create`
+  bool no_deps = false;   // only `services` (none: just networks and volumes), no waits on deps
   bool remove_orphans = false;
   bool always_build = false;  // --build
   bool no_build = false;

@@ -26,7 +26,7 @@ void print_compose_usage() {
                   "  -p, --project-name string        Project name\n\n"
                   "Commands:\n"
                   "  config, up, create, down, ps, logs, start, stop, restart, kill, rm, pause, "
-                  "unpause\n");
+                  "unpause,\n  run, exec, ls, images, port, top, version\n");
 }
 
 std::map<std::string, std::string> process_environment() {
@@ -40,6 +40,24 @@ std::map<std::string, std::string> process_environment() {
 }
 
 }  // namespace
+
+// docker compose version [--short] [--format json]
+int compose_version(const Args& args) {
+  Flags flags;
+  flags.add_bool("short", 0, "Shows only Compose's version number");
+  flags.add_string("format", 'f', "pretty", "Format the output. Values: [pretty | json]");
+  int rc = parse_flags(flags, "compose version", "compose version [OPTIONS]", args);
+  if (rc >= 0) return rc;
+  std::string v = compose_version();
+  if (flags.get_bool("short")) {
+    (void)write_all(1, v.substr(1) + "\n");
+  } else if (flags.get_string("format") == "json") {
+    (void)write_all(1, "{\"version\":\"" + v + "\"}\n");
+  } else {
+    (void)write_all(1, "Docker Compose version " + v + "\n");
+  }
+  return 0;
+}
 
 Result<compose::Project> ComposeCommand::project() {
   for (const auto& f : load.files) {
@@ -84,6 +102,13 @@ int cmd_compose(Context& ctx, const Args& args) {
   cc.load.os_env = process_environment();
   const std::string sub = flags.args()[0];
   Args rest(flags.args().begin() + 1, flags.args().end());
+  if (sub == "version") return compose_version(rest);
+  if (sub == "ls") return compose_ls(cc, rest);
+  if (sub == "run") return compose_run(cc, rest);
+  if (sub == "exec") return compose_exec(cc, rest);
+  if (sub == "images") return compose_images(cc, rest);
+  if (sub == "port") return compose_port(cc, rest);
+  if (sub == "top") return compose_top(cc, rest);
   if (sub == "config" || sub == "convert") return compose_config(cc, rest);
   if (sub == "up") return compose_up(cc, rest);
   if (sub == "create") return compose_create(cc, rest);

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cli/compose/compose_command.h"
+#include "cli/compose/log_prefix.h"
 #include "compose/apply.h"
 
 namespace berth::cli {
@@ -18,5 +19,14 @@ void print_warnings(const std::vector<std::string>& warnings);
 
 // Builds a service's image with `berth build` (one build at a time).
 compose::BuildFn service_builder(ComposeCommand& cc, const compose::Project& project);
+
+// Copies GET /containers/{id}/logs{query} through `w` until the daemon ends the stream.
+void stream_container_logs(api::Client& client, const std::string& id, const std::string& query,
+                           PrefixWriter& w);
+
+// The running container number `index` of `service`; nullopt after printing why not.
+std::optional<model::ContainerSummary> service_container(compose::EngineApi& api,
+                                                         const std::string& project,
+                                                         const std::string& service, int index);
 
 }  // namespace berth::cli

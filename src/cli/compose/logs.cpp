@@ -1,66 +1,29 @@
 // berth compose logs [-f] [--tail N] [-t] [--since T] [--no-log-prefix] [SERVICE...]
 // Each container's log lines prefixed "name  | ", followed in parallel with -f.
+#include <algorithm>
 #include <mutex>
 #include <thread>
 
 #include "api/http/message.h"
 #include "base/file.h"
 #include "cli/compose/compose_api.h"
+#include "cli/compose/log_prefix.h"
 #include "compose/container_spec.h"
 
 namespace berth::cli {
 
-namespace {
-
-// Reads Docker's multiplexed frames (8-byte headers) and writes whole lines with a prefix.
-class PrefixWriter {
- public:
-  PrefixWriter(std::string prefix, std::mutex& mu) : prefix_(std::move(prefix)), mu_(mu) {}
-  void feed(std::string_view data, bool framed) {
-    if (!framed) {
-      lines(data, 1);
-      return;
-    }
-    buf_.append(data);
-    while (buf_.size() >= 8) {
-      uint32_t size = (static_cast<unsigned char>(buf_[4]) << 24) |
-                      (static_cast<unsigned char>(buf_[5]) << 16) |
-                      (static_cast<unsigned char>(buf_[6]) << 8) |
-                      static_cast<unsigned char>(buf_[7]);
-      if (buf_.size() < 8 + size) break;
-      int stream = buf_[0] == 2 ? 2 : 1;
-      lines(std::string_view(buf_).substr(8, size), stream);
-      buf_.erase(0, 8 + size);
-    }
+void stream_container_logs(api::Client& client, const std::string& id, const std::string& query,
+                           PrefixWriter& w) {
+  auto resp = client.stream("GET", "/containers/" + id + "/logs" + query);
+  if (!resp.ok() || resp->status != 200) return;
+  bool framed = resp->headers.get("Content-Type") != "application/vnd.docker.raw-stream";
+  char buf[8192];
+  while (true) {
+    auto n = resp->read_some(buf, sizeof buf);
+    if (!n.ok() || *n == 0) break;
+    w.feed(std::string_view(buf, *n), framed);
   }
-  void flush() {
-    for (int s : {1, 2}) {
-      if (!pending_[s].empty()) emit(pending_[s] + "\n", s);
-      pending_[s].clear();
-    }
-  }
-
- private:
-  void lines(std::string_view data, int stream) {
-    std::string& p = pending_[stream];
-    p.append(data);
-    size_t nl;
-    while ((nl = p.find('\n')) != std::string::npos) {
-      emit(p.substr(0, nl + 1), stream);
-      p.erase(0, nl + 1);
-    }
-  }
-  void emit(const std::string& line, int stream) {
-    std::lock_guard lock(mu_);
-    (void)write_all(stream, prefix_ + line);
-  }
-  std::string prefix_;
-  std::mutex& mu_;
-  std::string buf_;
-  std::string pending_[3];
-};
-
-}  // namespace
+}
 
 int compose_logs(ComposeCommand& cc, const Args& args) {
   Flags flags;
@@ -111,15 +74,7 @@ int compose_logs(ComposeCommand& cc, const Args& args) {
                                ? ""
                                : name + std::string(width - name.size(), ' ') + "  | ";
       PrefixWriter w(prefix, out_mu);
-      auto resp = client.stream("GET", "/containers/" + c.id + "/logs" + query);
-      if (!resp.ok() || resp->status != 200) return;
-      bool framed = resp->headers.get("Content-Type") != "application/vnd.docker.raw-stream";
-      char buf[8192];
-      while (true) {
-        auto n = resp->read_some(buf, sizeof buf);
-        if (!n.ok() || *n == 0) break;
-        w.feed(std::string_view(buf, *n), framed);
-      }
+      stream_container_logs(client, c.id, query, w);
       w.flush();
     });
   }

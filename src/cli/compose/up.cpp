@@ -1,7 +1,9 @@
-// berth compose up [-d] [--build] [--no-build] [--force-recreate] [--no-recreate]
-//                  [--remove-orphans] [--scale SERVICE=N] [--wait] [SERVICE...]
+// berth compose up [-d] [--build] [--no-build] [--force-recreate] [--no-recreate] [--no-deps]
+//                  [--remove-orphans] [--scale SERVICE=N] [--wait] [--abort-on-container-exit]
+//                  [--exit-code-from SERVICE] [--no-log-prefix] [--attach SERVICE]... [SERVICE...]
 // berth compose create: the same without starting.
 #include "base/strings.h"
+#include "cli/compose/attached.h"
 #include "cli/compose/compose_api.h"
 
 namespace berth::cli {
@@ -26,14 +28,36 @@ int up_or_create(ComposeCommand& cc, const Args& args, bool create_only) {
   flags.add_string("timeout", 't', "", "Use this timeout in seconds for container shutdown");
   flags.add_string("pull", 0, "policy", "Pull image before running");
   flags.add_bool("quiet-pull", 0, "Pull without printing progress information");
+  flags.add_bool("abort-on-container-exit", 0,
+                 "Stops all containers if any container was stopped. Incompatible with -d");
+  flags.add_string("exit-code-from", 0, "",
+                   "Return the exit code of the selected service container. Implies "
+                   "--abort-on-container-exit");
+  flags.add_bool("no-log-prefix", 0, "Don't print prefix in logs");
+  flags.add_bool("no-color", 0, "Produce monochrome output");
+  flags.add_list("attach", 0, "Restrict attaching to the specified services");
+  flags.add_bool("attach-dependencies", 0,
+                 "Automatically attach to log output of dependent services");
   std::string name = create_only ? "compose create" : "compose up";
   int rc = parse_flags(flags, name, name + " [OPTIONS] [SERVICE...]", args);
   if (rc >= 0) return rc;
+  bool detach = create_only || flags.get_bool("detach") || flags.get_bool("wait");
+  std::string code_from = flags.get_string("exit-code-from");
+  bool abort_on_exit = flags.get_bool("abort-on-container-exit") || !code_from.empty();
+  if (detach && abort_on_exit) {
+    print_error("--abort-on-container-exit and --detach are incompatible");
+    return 1;
+  }
   auto project = cc.project();
   if (!project.ok()) return 1;
+  if (!code_from.empty() && !project->services().has(code_from)) {
+    print_error("no such service: " + code_from);
+    return 1;
+  }
   auto api = compose_api(cc);
   if (!api) return 1;
   compose::UpOptions o;
+  o.no_deps = flags.get_bool("no-deps");
   o.services = flags.args();
   o.force_recreate = flags.get_bool("force-recreate");
   o.no_recreate = flags.get_bool("no-recreate");
@@ -59,12 +83,22 @@ int up_or_create(ComposeCommand& cc, const Args& args, bool create_only) {
     print_error(st.error().message);
     return 1;
   }
-  if (!create_only && !flags.get_bool("detach") && !o.wait) {
-    // Attached mode (log streaming) is not there yet: say so rather than pretend.
-    print_error(
-        "berth compose up: attached mode is not supported yet; the project runs "
-        "detached (use `berth compose logs`)");
+  if (detach) return 0;
+  AttachOptions a;
+  a.services = flags.get_list("attach");
+  if (a.services.empty()) {
+    a.services = o.no_deps ? o.services : compose::start_order(*project, o.services);
   }
+  a.no_log_prefix = flags.get_bool("no-log-prefix");
+  a.no_color = flags.get_bool("no-color");
+  a.abort_on_exit = abort_on_exit;
+  a.exit_code_from = code_from;
+  if (flags.changed("timeout")) {
+    long long t = 0;
+    (void)parse_int64(flags.get_string("timeout"), &t);
+    a.timeout = static_cast<int>(t);
+  }
+  return attach_project(*api, *project, a);
   return 0;
 }
 
