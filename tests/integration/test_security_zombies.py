@@ -26,7 +26,7 @@ def zombie_children(pid):
 
 
 def test_run_rm_leaves_no_zombie_children(daemon, docker):
-    for _ in range(5):
+    for _ in range(10):
         docker("run", "--rm", "busybox", "true", check=True)
     deadline = time.time() + 5
     while True:
@@ -45,6 +45,11 @@ def test_exec_exit_codes_survive_the_reaper(daemon, docker, name):
         for code in (0, 3, 7, 42):
             r = docker("exec", name, "sh", "-c", f"exit {code}")
             assert r.returncode == code, r.stderr
+        for _ in range(3):
+            docker("exec", "-d", name, "true", check=True)
+        deadline = time.time() + 5
+        while zombie_children(daemon.proc.pid) and time.time() < deadline:
+            time.sleep(0.1)
         assert zombie_children(daemon.proc.pid) == []
     finally:
         docker("rm", "-f", name)
