@@ -2,7 +2,38 @@
 
 namespace berth {
 
+namespace {
+// Deeper than any Docker object; a deeper document is an attack on the stack (recursive
+// destruction, copies and dumps of the tree), so it is refused before a tree is built.
+constexpr int kMaxJsonDepth = 1000;
+
+bool too_deep(std::string_view text) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char ch = text[i];
+    if (in_string) {
+      if (ch == '\\')
+        ++i;
+      else if (ch == '"')
+        in_string = false;
+    } else if (ch == '"') {
+      in_string = true;
+    } else if (ch == '[' || ch == '{') {
+      if (++depth > kMaxJsonDepth) return true;
+    } else if (ch == ']' || ch == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+}  // namespace
+
 Result<Json> parse_json(std::string_view text, const std::string& what) {
+  if (too_deep(text))
+    return make_error(Code::kInvalidArgument, "invalid JSON in " + what +
+                                                  ": too deeply nested (more than " +
+                                                  std::to_string(kMaxJsonDepth) + " levels)");
   Json j = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return make_error(Code::kInvalidArgument, "invalid JSON in " + what);
   return j;

@@ -1,5 +1,6 @@
 #include "base/process.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -7,12 +8,76 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <thread>
 
 #include "base/file.h"
+#include "base/strings.h"
 
 namespace berth {
 
 namespace {
+// The process's claimed children (pid -> claims).  Process-wide by nature: wait(2) is.
+std::mutex& claims_mu() {
+  static std::mutex mu;
+  return mu;
+}
+std::map<pid_t, int>& claims() {
+  static std::map<pid_t, int> m;
+  return m;
+}
+
+// Every child of every thread of this process, from /proc/self/task/*/children.
+std::vector<pid_t> list_children() {
+  std::vector<pid_t> out;
+  DIR* dir = ::opendir("/proc/self/task");
+  if (!dir) return out;
+  while (dirent* d = ::readdir(dir)) {
+    if (d->d_name[0] == '.') continue;
+    auto text = read_file(std::string("/proc/self/task/") + d->d_name + "/children");
+    if (!text) continue;
+    size_t i = 0;
+    while (i < text->size()) {
+      size_t j = text->find(' ', i);
+      if (j == std::string::npos) j = text->size();
+      long long pid = 0;
+      if (j > i && parse_int64(text->substr(i, j - i), &pid))
+        out.push_back(static_cast<pid_t>(pid));
+      i = j + 1;
+    }
+  }
+  ::closedir(dir);
+  return out;
+}
+
+// Reaps the unclaimed zombies among our children; returns how many.
+int reap_unclaimed() {
+  std::lock_guard lock(claims_mu());
+  int reaped = 0;
+  for (pid_t pid : list_children()) {
+    if (claims().count(pid)) continue;
+    // WNOHANG: a live child stays; only a zombie is reaped.
+    if (::waitpid(pid, nullptr, WNOHANG) == pid) ++reaped;
+  }
+  return reaped;
+}
+
+void reaper_loop() {
+  using namespace std::chrono_literals;
+  for (;;) {
+    // Blocks until some child is a zombie, leaving it in place (WNOWAIT).
+    siginfo_t info{};
+    if (::waitid(P_ALL, 0, &info, WEXITED | WNOWAIT) != 0) {
+      if (errno != EINTR) std::this_thread::sleep_for(200ms);  // ECHILD: no children now
+      continue;
+    }
+    // Nothing reaped: the zombie is claimed and its owner is about to wait for it.
+    if (reap_unclaimed() == 0) std::this_thread::sleep_for(50ms);
+  }
+}
+
 int pidfd_open(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
 int pidfd_send_signal(int pidfd, int sig) {
   return static_cast<int>(::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0));
@@ -42,10 +107,26 @@ int pidfd_send_signal(int pidfd, int sig) {
 }
 }  // namespace
 
+pid_t fork_claimed() {
+  std::lock_guard lock(claims_mu());
+  pid_t pid = ::fork();
+  if (pid > 0) ++claims()[pid];
+  return pid;
+}
+
+void unclaim_child(pid_t pid) {
+  std::lock_guard lock(claims_mu());
+  auto it = claims().find(pid);
+  if (it != claims().end() && --it->second == 0) claims().erase(it);
+}
+
+void start_reaper() { std::thread(reaper_loop).detach(); }
+
 Child::~Child() {
   if (pid_ > 0) {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
+    unclaim_child(pid_);
   }
 }
 
@@ -54,6 +135,7 @@ Child& Child::operator=(Child&& other) noexcept {
     if (pid_ > 0) {
       ::kill(pid_, SIGKILL);
       ::waitpid(pid_, nullptr, 0);
+      unclaim_child(pid_);
     }
     pid_ = std::exchange(other.pid_, -1);
     pidfd_ = std::move(other.pidfd_);
@@ -66,6 +148,7 @@ Result<int> Child::wait() {
   while (::waitpid(pid_, &status, 0) < 0) {
     if (errno != EINTR) return sys_error("wait for pid " + std::to_string(pid_));
   }
+  unclaim_child(pid_);
   pid_ = -1;
   pidfd_.reset();
   return status;
@@ -82,6 +165,8 @@ pid_t Child::release() {
   pidfd_.reset();
   pid_t p = pid_;
   pid_ = -1;
+  // Nobody waits for it any more: the reaper (if running) may.
+  if (p > 0) unclaim_child(p);
   return p;
 }
 
@@ -95,7 +180,7 @@ Result<Child> spawn(const SpawnOptions& options) {
   envp.push_back(nullptr);
   UniqueFd devnull(::open("/dev/null", O_RDWR | O_CLOEXEC));
   if (!devnull) return sys_error("open /dev/null");
-  pid_t pid = ::fork();
+  pid_t pid = fork_claimed();
   if (pid < 0) return sys_error("fork " + options.argv[0]);
   if (pid == 0)
     exec_child(options, argv.data(), options.env.empty() ? nullptr : envp.data(), devnull.get());

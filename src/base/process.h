@@ -51,6 +51,17 @@ Result<int> run_capture(const std::vector<std::string>& argv, std::string* out);
 // Turns a waitpid status into Docker's exit code: the code, or 128 + signal number.
 int exit_code_from_status(int status);
 
+// Children that some code waits for itself are "claimed": the reaper leaves them alone, so it never
+// steals an exit status.  fork_claimed() forks with the lock that the reaper takes held, so a child
+// that dies at once is still claimed when the reaper sees it; unclaim_child() after waitpid().
+// spawn() and Child do both.  Thread-safe.
+pid_t fork_claimed();
+void unclaim_child(pid_t pid);
+// Starts a thread that reaps every zombie child nobody claimed: a subreaper's (berthd's)
+// re-parented orphans, such as detached shims.  Call once, in a process that forks only through
+// fork_claimed()/spawn() or waits for nothing it forks.
+void start_reaper();
+
 // The directory of the running binary (from /proc/self/exe), where Berth's binaries find each
 // other; "." when it cannot be read.
 std::string self_executable_dir();

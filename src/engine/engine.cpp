@@ -2,6 +2,7 @@
 #include "engine/engine.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/file.h"
@@ -42,6 +43,23 @@ int parse_signal(const std::string& text) {
   for (auto& [n2, v] : kSignals)
     if (name == n2) return v;
   return 0;
+}
+
+// The data root's modes, also on a root an earlier version left 0755 (CVE-2021-41091: a local
+// user ran setuid binaries out of image layers and read containers' environments).  Only root
+// traverses it: the shim mounts each rootfs as root and nothing in a container resolves a host
+// path, so 0711 on the root (as dockerd) and 0700 below, except dockerd's 0710 containers/ and
+// 0701 volumes/.  The database files are 0600 (store::Db::open).
+Status secure_data_root(const std::string& root) {
+  if (::chmod(root.c_str(), 0711) != 0) return sys_error("chmod " + root);
+  BERTH_TRY_ASSIGN(auto entries, list_dir(root));
+  for (auto& name : entries) {
+    std::string path = root + "/" + name;
+    if (!is_directory(path)) continue;
+    mode_t mode = name == "containers" ? 0710 : name == "volumes" ? 0701 : 0700;
+    if (::chmod(path.c_str(), mode) != 0) return sys_error("chmod " + path);
+  }
+  return ok_status();
 }
 
 Engine::Engine(const EngineOptions& options) : options_(options) {}
@@ -85,6 +103,7 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
     engine->entries_[id] = e;
   }
   BERTH_TRY_CTX(engine->open_networks(), "open networks");
+  BERTH_TRY_CTX(secure_data_root(options.data_root), "open engine");
   engine->restore();
   return engine;
 }

@@ -113,8 +113,6 @@ Status Engine::start_locked(std::unique_lock<std::mutex>&, const std::shared_ptr
 
 void Engine::monitor(std::shared_ptr<Entry> e) {
   std::string dir = shim_dir(e->c.id);
-  long long shim_pid = 0;
-  if (auto text = read_file(dir + "/shim.pid"); text) parse_int64(trim(*text), &shim_pid);
   shim::ShimClient shim(dir);
   auto status = shim.wait();
   if (!status) {
@@ -127,9 +125,8 @@ void Engine::monitor(std::shared_ptr<Entry> e) {
     log_warn("container " + e->c.id + ": shim gone without an exit status");
     on_exit(e, 255, now_nanos(), false);
   }
-  // berthd is the shims' subreaper (run_daemon): reap this one, which exits right after it
-  // answered.  Not our child (it was started by an earlier daemon): ECHILD, nothing to do.
-  if (shim_pid > 0) ::waitpid(static_cast<pid_t>(shim_pid), nullptr, 0);
+  // The shim exits right after it answered; berthd's reaper (run_daemon) reaps it.  No
+  // waitpid(shim_pid) here: once reaped, that pid may be a new child somebody else waits for.
 }
 
 void Engine::on_exit(const std::shared_ptr<Entry>& e, int exit_code, int64_t finished_at,

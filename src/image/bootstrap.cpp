@@ -2,10 +2,7 @@
 // /bin/busybox, a hard link per applet and a minimal /etc, a Docker image config and a v2
 // schema 2 manifest.  Everything is deterministic (fixed mtimes, sorted entries, no gzip
 // timestamp), so bootstrapping the same binary twice gives the same image ID.
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,7 +13,6 @@
 #include "base/json.h"
 #include "base/process.h"
 #include "base/strings.h"
-#include "base/unique_fd.h"
 #include "image/internal/archive_util.h"
 #include "image/internal/local_store.h"
 
@@ -127,29 +123,9 @@ Result<std::string> gzip(const std::string& data) {
   return out;
 }
 
-// `busybox --list-full` through posix_spawn.  Not base::run_capture: Child's defaulted move
-// constructor leaves pid_ in the moved-from object, whose destructor then kills and reaps the
-// child, so run_capture fails with ECHILD (reported to the owner of src/base).
+// `busybox --list-full`, through spawn() so berthd's reaper leaves the child to us.
 Result<int> capture(const std::string& path, const char* arg, std::string* out) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return sys_error("pipe");
-  UniqueFd rd(fds[0]), wr(fds[1]);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, wr.get(), 1);
-  char* argv[] = {const_cast<char*>(path.c_str()), const_cast<char*>(arg), nullptr};
-  pid_t pid;
-  int rc = ::posix_spawn(&pid, path.c_str(), &actions, nullptr, argv, environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return sys_error("spawn " + path, rc);
-  wr.reset();
-  auto data = read_all(rd.get());
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) return sys_error("wait for " + path);
-  if (!data.ok()) return std::move(data).error();
-  *out = std::move(*data);
-  return exit_code_from_status(status);
+  return run_capture({path, arg}, out);
 }
 
 Result<std::vector<std::string>> list_applets(const std::string& busybox_path) {

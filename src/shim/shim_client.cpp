@@ -72,7 +72,7 @@ Result<pid_t> launch(const ShimLaunch& l) {
   if (!devnull) return sys_error("open /dev/null");
   // Our own fork/exec rather than base::spawn: Child's defaulted move constructor leaves the
   // moved-from object owning the pid, whose destructor then SIGKILLs the shim.
-  pid_t pid = ::fork();
+  pid_t pid = fork_claimed();
   if (pid < 0) return sys_error("fork berth-shim");
   if (pid == 0) {
     for (int i = 0; i < 3; ++i) ::dup2(devnull.get(), i);
@@ -91,6 +91,7 @@ Result<pid_t> launch(const ShimLaunch& l) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  unclaim_child(pid);
   auto line = read_line(rd.get());
   if (!line) {
     return make_error(Code::kInternal, "berth-shim for " + l.id + " exited (status " +

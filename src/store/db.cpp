@@ -1,7 +1,13 @@
 // The only file that includes sqlite3.h.
 #include "store/db.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+
+#include "base/unique_fd.h"
 
 namespace berth::store {
 
@@ -76,6 +82,12 @@ Db::Db(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Db::~Db() = default;
 
 Result<std::unique_ptr<Db>> Db::open(const std::string& path) {
+  // Containers' environments (secrets) are in it: 0600, made so before SQLite creates it with
+  // 0644, and fixed on a database an earlier version left readable.
+  UniqueFd made(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  if (!made) return sys_error("open database " + path);
+  if (::fchmod(made.get(), 0600) != 0) return sys_error("chmod " + path);
+  made.reset();
   auto impl = std::make_unique<Impl>();
   if (sqlite3_open_v2(path.c_str(), &impl->db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
@@ -85,6 +97,11 @@ Result<std::unique_ptr<Db>> Db::open(const std::string& path) {
   }
   sqlite3_busy_timeout(impl->db, 5000);
   BERTH_TRY_CTX(impl->exec("PRAGMA journal_mode=WAL"), "open database " + path);
+  // SQLite gives -wal and -shm the database's mode when it creates them; older ones may not.
+  for (const char* suffix : {"-wal", "-shm"}) {
+    std::string side = path + suffix;
+    if (::chmod(side.c_str(), 0600) != 0 && errno != ENOENT) return sys_error("chmod " + side);
+  }
   BERTH_TRY_CTX(impl->exec("PRAGMA synchronous=NORMAL"), "open database " + path);
   for (Table t : kAllTables) {
     BERTH_TRY_CTX(impl->exec(std::string("CREATE TABLE IF NOT EXISTS ") + table_name(t) +

@@ -233,7 +233,8 @@ Result<Hijacked> Client::hijack(const std::string& method, const std::string& ta
   http::Headers headers;
   headers.set("Host", "berth");
   headers.set("User-Agent", "berth-cli/0.1");
-  headers.set("Content-Type", "text/plain");
+  // A body is JSON (exec start's); berthd refuses any other type for it, as dockerd does.
+  headers.set("Content-Type", body.empty() ? "text/plain" : "application/json");
   headers.set("Connection", "Upgrade");
   headers.set("Upgrade", "tcp");
   std::string path = prefix_ + target;

@@ -16,6 +16,7 @@ void add_commit_routes(Router& router, engine::Engine& engine) {
                req.author = r.query_value("author");
                req.pause = r.query_bool("pause", true);
                req.changes = r.query_values("changes");
+               BERTH_TRY(check_for_json(r));  // as dockerd's postCommit
                (void)r.body.drain();  // the body (a Config to merge) is not used by the CLIs
                if (req.container.empty())
                  return make_error(Code::kInvalidArgument, "No container specified");

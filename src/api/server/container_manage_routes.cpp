@@ -178,7 +178,7 @@ void add_container_manage_routes(Router& router, Engine& engine) {
              });
   router.add("POST", "/containers/{id}/update",
              [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
-               BERTH_TRY_ASSIGN(std::string body, r.body.read_all(1 << 20));
+               BERTH_TRY_ASSIGN(std::string body, json_body_text(r));
                BERTH_TRY_ASSIGN(auto update, model::parse<model::ContainerUpdateConfig>(
                                                  body.empty() ? "{}" : body, "update"));
                BERTH_TRY_ASSIGN(auto warnings, e->update_container(p.at("id"), update));

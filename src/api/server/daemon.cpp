@@ -13,6 +13,7 @@
 #include "base/file.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "base/process.h"
 #include "engine/log_config.h"
 
 namespace berth::api::server {
@@ -177,8 +178,7 @@ Result<DaemonOptions> parse_daemon_args(int argc, char** argv, bool* exit_now) {
 }
 
 int run_daemon(const DaemonOptions& options) {
-  // Shims re-parent to us only if we ask; they detach on their own, so nothing to reap here
-  // but short-lived helpers.  SIGPIPE would kill the daemon when a client hangs up mid-write.
+  // SIGPIPE would kill the daemon when a client hangs up mid-write.
   ::signal(SIGPIPE, SIG_IGN);
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -187,8 +187,10 @@ int run_daemon(const DaemonOptions& options) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   // Shims detach (double fork) so they outlive us; while we live they re-parent to us rather
-  // than to pid 1, which on some hosts never reaps them.  Engine::monitor reaps each one.
+  // than to pid 1, which on some hosts never reaps them.  The reaper reaps them and every other
+  // orphan, and leaves alone the children our own code waits for (spawn, shim::launch).
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+  start_reaper();
   ::umask(022);
   auto engine = engine::Engine::open(options.engine);
   if (!engine) {

@@ -82,7 +82,7 @@ void add_exec_routes(Router& router, Engine& engine) {
   Engine* e = &engine;
   router.add("POST", "/containers/{id}/exec",
              [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
-               BERTH_TRY_ASSIGN(std::string body, r.body.read_all(1 << 20));
+               BERTH_TRY_ASSIGN(std::string body, json_body_text(r));
                BERTH_TRY_ASSIGN(auto config, model::parse<model::ExecCreateRequest>(
                                                  body.empty() ? "{}" : body, "exec config"));
                BERTH_TRY_ASSIGN(std::string id, e->create_exec(p.at("id"), config));
@@ -92,7 +92,7 @@ void add_exec_routes(Router& router, Engine& engine) {
              });
   router.add("POST", "/exec/{id}/start",
              [e](http::Request& r, http::ResponseWriter& w, const Params& p) -> Status {
-               BERTH_TRY_ASSIGN(std::string body, r.body.read_all(1 << 20));
+               BERTH_TRY_ASSIGN(std::string body, json_body_text(r));
                BERTH_TRY_ASSIGN(auto opts, model::parse<model::ExecStartRequest>(
                                                body.empty() ? "{}" : body, "exec start"));
                bool detach = opts.detach;

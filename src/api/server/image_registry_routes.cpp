@@ -194,7 +194,9 @@ Status prune(Engine& e, http::Request& r, http::ResponseWriter& w) {
 }
 
 Status auth(Engine& e, http::Request& r, http::ResponseWriter& w) {
-  BERTH_TRY_ASSIGN(std::string body, r.body.read_all());
+  BERTH_TRY_ASSIGN(std::string body, json_body_text(r));
+  // Invalid (or too deeply nested) JSON is a 400, as dockerd's decode error, not a login.
+  if (!trim(body).empty()) BERTH_TRY(parse_json(body, "request body"));
   std::string server;
   image::RegistryAuth a = image::parse_auth_config(body, &server);
   Status st = e.images().login(server, a);

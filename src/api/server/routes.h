@@ -31,7 +31,15 @@ void add_all_routes(Router& router, engine::Engine& engine);
 // True while the peer of a hijacked or streaming connection has not hung up.
 bool peer_alive(int fd);
 
-// The request's JSON body ({} when empty), at most 16 MiB.
+// JSON request bodies (all but build contexts and archives) are at most this big: /auth with a
+// 1 GiB body would otherwise be read into memory (issue 15 item 5).
+inline constexpr size_t kMaxJsonBody = 1 << 20;
+// moby's httputils.CheckForJSON: without a Content-Type the body must be empty, else the type
+// must be application/json; a web page's form post (text/plain) is a 400 (CSRF, issue 15 item 6).
+Status check_for_json(const http::Request& request);
+// The request's JSON body as text, checked as above and at most kMaxJsonBody ("" when empty).
+Result<std::string> json_body_text(http::Request& request);
+// The request's JSON body ({} when empty), as json_body_text.
 Result<Json> json_body(http::Request& request);
 
 // The request's `filters` query parameter as JSON ({} when absent), Docker's list filters.

@@ -136,8 +136,39 @@ Status ping(http::Request& request, http::ResponseWriter& w, const Params&) {
 }
 }  // namespace
 
+Status check_for_json(const http::Request& request) {
+  std::string ct = request.headers.get("Content-Type");
+  if (ct.empty()) {
+    // Go's ContentLength: 0 without a body; chunked is -1 (unknown), so it needs the header.
+    std::string length = request.headers.get("Content-Length");
+    bool chunked =
+        to_lower(request.headers.get("Transfer-Encoding")).find("chunked") != std::string::npos;
+    if (!chunked && (length.empty() || trim(length) == "0")) return ok_status();
+    return make_error(Code::kInvalidArgument,
+                      "malformed Content-Type header (): mime: no media type");
+  }
+  // mime.ParseMediaType: the type before any parameters, case-insensitive.
+  std::string type = to_lower(trim(ct.substr(0, ct.find(';'))));
+  if (type.empty())
+    return make_error(Code::kInvalidArgument,
+                      "malformed Content-Type header (" + ct + "): mime: no media type");
+  if (type != "application/json")
+    return make_error(Code::kInvalidArgument,
+                      "unsupported Content-Type header (" + ct + "): must be 'application/json'");
+  return ok_status();
+}
+
+Result<std::string> json_body_text(http::Request& request) {
+  BERTH_TRY(check_for_json(request));
+  auto body = request.body.read_all(kMaxJsonBody);
+  if (!body && body.error().code == Code::kInvalidArgument)
+    return make_error(Code::kInvalidArgument, "request body too large: more than " +
+                                                  std::to_string(kMaxJsonBody) + " bytes");
+  return body;
+}
+
 Result<Json> json_body(http::Request& request) {
-  BERTH_TRY_ASSIGN(std::string body, request.body.read_all(16 << 20));
+  BERTH_TRY_ASSIGN(std::string body, json_body_text(request));
   if (trim(body).empty()) return Json::object();
   return parse_json(body, "request body");
 }

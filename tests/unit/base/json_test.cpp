@@ -23,3 +23,17 @@ TEST(AppendJsonString, EscapesAsDumpJsonDoes) {
 
 }  // namespace
 }  // namespace berth
+
+namespace berth {
+// Issue 15 item 5: 100,000 levels of nesting overflowed the stack; refused before parsing.
+TEST(ParseJson, RefusesDeepNesting) {
+  auto deep = parse_json(std::string(100000, '['), "body");
+  ASSERT_FALSE(deep.ok());
+  EXPECT_NE(deep.error().message.find("too deeply nested"), std::string::npos);
+  EXPECT_FALSE(parse_json(std::string(1001, '{'), "body").ok());
+  std::string ok = std::string(1000, '[') + std::string(1000, ']');
+  EXPECT_TRUE(parse_json(ok, "body").ok());
+  // Brackets inside strings (escaped quotes too) are not nesting.
+  EXPECT_TRUE(parse_json("{\"a\":\"\\\"" + std::string(5000, '[') + "\"}", "body").ok());
+}
+}  // namespace berth
