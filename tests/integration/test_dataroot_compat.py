@@ -68,7 +68,16 @@ def old_root():
         d.start()
         yield d, fx
     finally:
+        # The fixture's user network made its own bridge when a container joined it: remove it
+        # through the API, and by name if the daemon could not.
+        if d.proc is not None:
+            _docker(d, "rm", "-f", "v0web", "v0done", "v0plain", "v0running", check=False)
+            _docker(d, "network", "rm", "v0net", check=False)
         d.cleanup()
+        for n in fx["networks"]:
+            bridge = n["value"].get("_bridge", "")
+            if bridge.startswith("br-"):
+                subprocess.run(["ip", "link", "del", bridge], capture_output=True)
         leftover = mounts_under(base), cgroup_dirs(d.cgroup_parent)
         shutil.rmtree(base, ignore_errors=True)
         assert leftover == ([], []), f"left behind: {leftover}"
