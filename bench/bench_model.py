@@ -13,12 +13,10 @@ Build time from clean is measured apart (see bench/README or the issue note):
 """
 import argparse
 import concurrent.futures
-import http.client
 import json
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,17 +26,8 @@ import uuid
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "tests", "integration"))
+from daemon_api import UnixHTTPConnection  # noqa: E402
 from host_cleanup import remove_cgroups_named  # noqa: E402
-
-
-class UnixHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, path):
-        super().__init__("localhost")
-        self.path = path
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(self.path)
 
 
 def median_ms(conn, url, n):

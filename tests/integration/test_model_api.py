@@ -1,54 +1,24 @@
 """The typed model at the API's edge (issue 11): request bodies are decoded into types, so a
 member of the wrong type is a 400 naming it; members the model does not know survive; the
 responses keep Docker's shapes (null vs [] vs {})."""
-import http.client
 import json
-import socket
 import uuid
 
 import pytest
 
-
-class UnixHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, path):
-        super().__init__("localhost", timeout=60)
-        self.unix_path = path
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(self.unix_path)
+import daemon_api
 
 
 @pytest.fixture
 def api(daemon):
-    def call(method, path, body=None):
-        conn = UnixHTTPConnection(daemon.socket)
-        try:
-            data = None if body is None else (body if isinstance(body, str) else json.dumps(body))
-            headers = {"Content-Type": "application/json"} if data is not None else {}
-            conn.request(method, "/v1.50" + path, body=data, headers=headers)
-            r = conn.getresponse()
-            text = r.read().decode()
-            return r.status, (json.loads(text) if text.strip() else None)
-        finally:
-            conn.close()
-    return call
+    return lambda method, path, body=None: daemon_api.call(daemon.socket, method, path, body)
 
 
 @pytest.fixture
 def cname(daemon):
     name = f"{daemon.prefix}-model-{uuid.uuid4().hex[:6]}"
     yield name
-    subprocess_rm(daemon, name)
-
-
-def subprocess_rm(daemon, name):
-    conn = UnixHTTPConnection(daemon.socket)
-    try:
-        conn.request("DELETE", f"/containers/{name}?force=1&v=1")
-        conn.getresponse().read()
-    finally:
-        conn.close()
+    daemon_api.call(daemon.socket, "DELETE", f"/containers/{name}?force=1&v=1")
 
 
 def test_wrong_type_in_create_is_400_naming_the_field(api, cname):

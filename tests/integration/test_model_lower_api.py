@@ -1,40 +1,18 @@
 """The typed model at the Engine API edge of networks, volumes and the system routes (issue 11):
 request bodies decode into the model's types, so a member of the wrong type is a 400 that names
 it; responses keep Docker's shapes (null vs [] vs {}, members present)."""
-import http.client
 import json
-import socket
 import urllib.parse
 import uuid
 
 import pytest
 
-
-class UnixHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, path):
-        super().__init__("localhost", timeout=60)
-        self.path = path
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(60)
-        self.sock.connect(self.path)
+import daemon_api
 
 
 @pytest.fixture
 def api(daemon):
-    def call(method, path, body=None):
-        conn = UnixHTTPConnection(daemon.socket)
-        try:
-            data = None if body is None else (body if isinstance(body, str) else json.dumps(body))
-            headers = {"Content-Type": "application/json"} if data is not None else {}
-            conn.request(method, "/v1.50" + path, body=data, headers=headers)
-            r = conn.getresponse()
-            raw = r.read().decode()
-            return r.status, (json.loads(raw) if raw.strip() else None)
-        finally:
-            conn.close()
-    return call
+    return lambda method, path, body=None: daemon_api.call(daemon.socket, method, path, body)
 
 
 def q(filters):

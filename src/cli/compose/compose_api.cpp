@@ -14,6 +14,19 @@ std::optional<compose::EngineApi> compose_api(ComposeCommand& cc) {
   return compose::EngineApi(cc.ctx.client);
 }
 
+std::optional<ProjectContainers> load_project_containers(ComposeCommand& cc) {
+  auto project = cc.project();
+  if (!project.ok()) return std::nullopt;
+  auto api = compose_api(cc);
+  if (!api) return std::nullopt;
+  auto list = compose::project_containers(*api, project->name);
+  if (!list.ok()) {
+    print_error(list.error().message);
+    return std::nullopt;
+  }
+  return ProjectContainers{std::move(*project), std::move(*api), std::move(*list)};
+}
+
 compose::ProgressFn plain_progress() {
   return [](const std::string& kind, const std::string& name, const std::string& status) {
     (void)write_all(2, " " + kind + " " + name + "  " + status + "\n");

@@ -12,6 +12,16 @@ namespace berth::cli {
 // Connects (starting the embedded daemon when allowed); nullopt after printing the error.
 std::optional<compose::EngineApi> compose_api(ComposeCommand& cc);
 
+// What most commands start from: the loaded project, a connection and the project's containers
+// (every state).
+struct ProjectContainers {
+  compose::Project project;
+  compose::EngineApi api;
+  std::vector<model::ContainerSummary> containers;
+};
+// nullopt after printing the error (bad file, no daemon, failed listing).
+std::optional<ProjectContainers> load_project_containers(ComposeCommand& cc);
+
 // " Container p-web-1  Started" on stderr, as docker compose's plain progress prints it.
 compose::ProgressFn plain_progress();
 

@@ -64,17 +64,10 @@ int compose_top(ComposeCommand& cc, const Args& args) {
   Flags flags;
   int rc = parse_flags(flags, "compose top", "compose top [SERVICES...]", args);
   if (rc >= 0) return rc;
-  auto project = cc.project();
-  if (!project.ok()) return 1;
-  auto api = compose_api(cc);
-  if (!api) return 1;
-  auto list = compose::project_containers(*api, project->name);
-  if (!list.ok()) {
-    print_error(list.error().message);
-    return 1;
-  }
+  auto loaded = load_project_containers(cc);
+  if (!loaded) return 1;
   int status = 0;
-  for (const auto& c : *list) {
+  for (const auto& c : loaded->containers) {
     if (c.state != "running" || !selected(flags.args(), c)) continue;
     (void)write_all(1, compose::summary_name(c) + "\n");
     if (cmd_top(cc.ctx, {c.id}) != 0) status = 1;
@@ -89,20 +82,13 @@ int compose_images(ComposeCommand& cc, const Args& args) {
   flags.add_string("format", 0, "table", "Format the output. Values: [table | json]");
   int rc = parse_flags(flags, "compose images", "compose images [OPTIONS] [SERVICE...]", args);
   if (rc >= 0) return rc;
-  auto project = cc.project();
-  if (!project.ok()) return 1;
-  auto api = compose_api(cc);
-  if (!api) return 1;
-  auto list = compose::project_containers(*api, project->name);
-  if (!list.ok()) {
-    print_error(list.error().message);
-    return 1;
-  }
+  auto loaded = load_project_containers(cc);
+  if (!loaded) return 1;
   Table t;
   t.add_row({"CONTAINER", "REPOSITORY", "TAG", "IMAGE ID", "SIZE"});
   Json json = Json::array();
   std::string quiet;
-  for (const auto& c : *list) {
+  for (const auto& c : loaded->containers) {
     if (!selected(flags.args(), c)) continue;
     auto resp = cc.ctx.call("GET", "/images/" + c.image_id + "/json");
     if (!resp.ok()) return 1;

@@ -20,16 +20,9 @@ int compose_lifecycle(ComposeCommand& cc, const std::string& verb, const Args& a
   int rc =
       parse_flags(flags, "compose " + verb, "compose " + verb + " [OPTIONS] [SERVICE...]", args);
   if (rc >= 0) return rc;
-  auto project = cc.project();
-  if (!project.ok()) return 1;
-  auto api = compose_api(cc);
-  if (!api) return 1;
-  auto list = compose::project_containers(*api, project->name);
-  if (!list.ok()) {
-    print_error(list.error().message);
-    return 1;
-  }
-  std::vector<std::string> order = compose::start_order(*project, flags.args());
+  auto loaded = load_project_containers(cc);
+  if (!loaded) return 1;
+  std::vector<std::string> order = compose::start_order(loaded->project, flags.args());
   if (verb == "stop" || verb == "kill" || verb == "rm") std::reverse(order.begin(), order.end());
   int timeout = -1;
   if (flags.changed("timeout")) {
@@ -43,7 +36,7 @@ int compose_lifecycle(ComposeCommand& cc, const std::string& verb, const Args& a
     if (!flags.args().empty() &&
         std::find(flags.args().begin(), flags.args().end(), service) == flags.args().end())
       continue;
-    for (const auto& c : *list) {
+    for (const auto& c : loaded->containers) {
       auto it = c.labels.find(compose::kLabelService);
       if (it == c.labels.end() || it->second != service) continue;
       std::string name = compose::summary_name(c);
@@ -51,34 +44,34 @@ int compose_lifecycle(ComposeCommand& cc, const std::string& verb, const Args& a
       if (verb == "start") {
         if (c.state == "running") continue;
         progress("Container", name, "Starting");
-        st = api->start_container(c.id);
+        st = loaded->api.start_container(c.id);
         if (st.ok()) progress("Container", name, "Started");
       } else if (verb == "stop") {
         progress("Container", name, "Stopping");
-        st = api->stop_container(c.id, timeout);
+        st = loaded->api.stop_container(c.id, timeout);
         if (st.ok()) progress("Container", name, "Stopped");
       } else if (verb == "restart") {
         progress("Container", name, "Restarting");
-        st = api->restart_container(c.id, timeout);
+        st = loaded->api.restart_container(c.id, timeout);
         if (st.ok()) progress("Container", name, "Started");
       } else if (verb == "kill") {
         if (c.state != "running") continue;
         progress("Container", name, "Killing");
-        st = api->kill_container(c.id, flags.get_string("signal"));
+        st = loaded->api.kill_container(c.id, flags.get_string("signal"));
         if (st.ok()) progress("Container", name, "Killed");
       } else if (verb == "pause" || verb == "unpause") {
-        st = api->pause_container(c.id, verb == "pause");
+        st = loaded->api.pause_container(c.id, verb == "pause");
         if (st.ok()) progress("Container", name, verb == "pause" ? "Paused" : "Unpaused");
       } else if (verb == "rm") {
         if (c.state == "running" && !flags.get_bool("stop")) continue;
         if (c.state == "running") {
           progress("Container", name, "Stopping");
-          st = api->stop_container(c.id, timeout);
+          st = loaded->api.stop_container(c.id, timeout);
           if (!st.ok()) break;
           progress("Container", name, "Stopped");
         }
         progress("Container", name, "Removing");
-        st = api->remove_container(c.id, false, flags.get_bool("volumes"));
+        st = loaded->api.remove_container(c.id, false, flags.get_bool("volumes"));
         if (st.ok()) progress("Container", name, "Removed");
       }
       if (!st.ok()) {

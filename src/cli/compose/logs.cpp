@@ -36,18 +36,11 @@ int compose_logs(ComposeCommand& cc, const Args& args) {
   flags.add_bool("no-color", 0, "Produce monochrome output");
   int rc = parse_flags(flags, "compose logs", "compose logs [OPTIONS] [SERVICE...]", args);
   if (rc >= 0) return rc;
-  auto project = cc.project();
-  if (!project.ok()) return 1;
-  auto api = compose_api(cc);
-  if (!api) return 1;
-  auto list = compose::project_containers(*api, project->name);
-  if (!list.ok()) {
-    print_error(list.error().message);
-    return 1;
-  }
+  auto loaded = load_project_containers(cc);
+  if (!loaded) return 1;
   std::vector<model::ContainerSummary> targets;
   size_t width = 0;
-  for (const auto& c : *list) {
+  for (const auto& c : loaded->containers) {
     auto it = c.labels.find(compose::kLabelService);
     std::string svc = it == c.labels.end() ? "" : it->second;
     if (!flags.args().empty() &&
@@ -68,7 +61,7 @@ int compose_logs(ComposeCommand& cc, const Args& args) {
   std::vector<std::thread> threads;
   for (const auto& c : targets) {
     threads.emplace_back([&, c] {
-      api::Client client = api->client();
+      api::Client client = loaded->api.client();
       std::string name = compose::summary_name(c);
       std::string prefix = flags.get_bool("no-log-prefix")
                                ? ""

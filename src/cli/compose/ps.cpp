@@ -43,18 +43,11 @@ int compose_ps(ComposeCommand& cc, const Args& args) {
   flags.add_bool("no-trunc", 0, "Don't truncate output");
   int rc = parse_flags(flags, "compose ps", "compose ps [OPTIONS] [SERVICE...]", args);
   if (rc >= 0) return rc;
-  auto project = cc.project();
-  if (!project.ok()) return 1;
-  auto api = compose_api(cc);
-  if (!api) return 1;
-  auto list = compose::project_containers(*api, project->name);
-  if (!list.ok()) {
-    print_error(list.error().message);
-    return 1;
-  }
+  auto loaded = load_project_containers(cc);
+  if (!loaded) return 1;
   std::vector<model::ContainerSummary> rows;
   const auto& statuses = flags.get_list("status");
-  for (auto& c : *list) {
+  for (auto& c : loaded->containers) {
     std::string svc = label(c, compose::kLabelService);
     if (!flags.args().empty() &&
         std::find(flags.args().begin(), flags.args().end(), svc) == flags.args().end())
@@ -83,7 +76,7 @@ int compose_ps(ComposeCommand& cc, const Args& args) {
                 {"Name", compose::summary_name(c)},
                 {"Image", c.image},
                 {"Command", c.command},
-                {"Project", project->name},
+                {"Project", loaded->project.name},
                 {"Service", label(c, compose::kLabelService)},
                 {"Created", c.created},
                 {"State", c.state},
